@@ -1,0 +1,34 @@
+import { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from './config/app-config';
+import { AppModule } from './app.module';
+import { createOpenApiDocument } from './openapi/create-openapi-document';
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Request bodies above this are refused with 413 before they are parsed. */
+export const MAX_REQUEST_BODY = '1mb';
+
+export function logLevelsUpTo(level: AppConfig['logLevel']): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+/** What every instance gets, whoever built it (main, the embedded façade, the e2e tests): body limit and docs. */
+export function configureJobManagerApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+  app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
+  if (config.server.swagger) {
+    SwaggerModule.setup('docs', app, () => createOpenApiDocument(app));
+  }
+  return app;
+}
+
+/** Builds the Nest application (not yet listening). */
+export async function createJobManagerApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: options.logger ?? logLevelsUpTo(config.logLevel),
+  });
+  return configureJobManagerApp(app, config);
+}

@@ -1,0 +1,21 @@
+export enum DomainErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  FileNotFound = 'FILE_NOT_FOUND',
+  JobNotFound = 'JOB_NOT_FOUND',
+  JobStateConflict = 'JOB_STATE_CONFLICT',
+  DuplicateJobId = 'DUPLICATE_JOB_ID',
+  SchedulerFailure = 'SCHEDULER_FAILURE',
+  Timeout = 'TIMEOUT',
+  ShuttingDown = 'SHUTTING_DOWN',
+  StorageFailure = 'STORAGE_FAILURE',
+}
+
+/** Errors the services throw; `DomainErrorFilter` maps each code to one HTTP status. */
+export abstract class DomainError extends Error {
+  abstract readonly code: DomainErrorCode;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,25 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, DomainErrorCode } from '../errors/domain-error';
+import { errorBody } from './error-response';
+
+export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
+  [DomainErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.FileNotFound]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.JobNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.JobStateConflict]: HttpStatus.CONFLICT,
+  [DomainErrorCode.DuplicateJobId]: HttpStatus.CONFLICT,
+  [DomainErrorCode.SchedulerFailure]: HttpStatus.BAD_GATEWAY,
+  [DomainErrorCode.Timeout]: HttpStatus.GATEWAY_TIMEOUT,
+  [DomainErrorCode.ShuttingDown]: HttpStatus.SERVICE_UNAVAILABLE,
+  [DomainErrorCode.StorageFailure]: HttpStatus.INSUFFICIENT_STORAGE,
+};
+
+/** Maps every domain error to its HTTP status and the seed's error envelope. */
+@Catch(DomainError)
+export class DomainErrorFilter implements ExceptionFilter<DomainError> {
+  catch(error: DomainError, host: ArgumentsHost): void {
+    const status = HTTP_STATUS_BY_CODE[error.code];
+    host.switchToHttp().getResponse<Response>().status(status).json(errorBody(error.message, error.code));
+  }
+}

@@ -1,0 +1,55 @@
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvironmentVariables } from './environment-variables';
+
+export interface ResourceLimits {
+  maxConcurrentJobs: number;
+  /** Admission stops while host CPU load is above this percentage. */
+  maxCpuPercent: number;
+  /** Admission stops while free memory is below this many MiB. */
+  minFreeMemoryMb: number;
+  /** Admission stops while free disk in the temp directory is below this many MiB. */
+  minFreeDiskMb: number;
+}
+
+export interface AppConfig {
+  server: { host: string; port: number; swagger: boolean };
+  storage: { dataDir: string; synchronous: 'full' | 'normal' };
+  solver: { ansysEdtPath: string; tempDir: string };
+  limits: ResourceLimits;
+  telemetry: { intervalMs: number };
+  runner: { killGraceMs: number; drainTimeoutMs: number; localPollIntervalMs: number };
+  logLevel: EnvironmentVariables['HFSS_JM_LOG_LEVEL'] & string;
+}
+
+export class InvalidConfigurationError extends Error {}
+
+/** Validates the raw environment once and returns the typed configuration every provider reads. */
+export function loadAppConfig(raw: Record<string, string | undefined>): AppConfig {
+  const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true, excludeExtraneousValues: false });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const messages = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+    throw new InvalidConfigurationError(`Invalid configuration: ${messages.join('; ')}`);
+  }
+  return {
+    server: { host: env.HFSS_JM_HOST ?? '127.0.0.1', port: env.HFSS_JM_PORT ?? 8080, swagger: env.HFSS_JM_SWAGGER ?? true },
+    storage: { dataDir: resolve(env.HFSS_JM_DATA_DIR ?? 'data'), synchronous: env.HFSS_JM_SQLITE_SYNCHRONOUS ?? 'full' },
+    solver: { ansysEdtPath: env.HFSS_JM_ANSYSEDT_PATH ?? 'ansysedt', tempDir: resolve(env.HFSS_JM_TEMP_DIR ?? tmpdir()) },
+    limits: {
+      maxConcurrentJobs: env.HFSS_JM_MAX_CONCURRENT_JOBS ?? 2,
+      maxCpuPercent: env.HFSS_JM_MAX_CPU_PERCENT ?? 90,
+      minFreeMemoryMb: env.HFSS_JM_MIN_FREE_MEMORY_MB ?? 1_024,
+      minFreeDiskMb: env.HFSS_JM_MIN_FREE_DISK_MB ?? 1_024,
+    },
+    telemetry: { intervalMs: env.HFSS_JM_TELEMETRY_INTERVAL_MS ?? 5_000 },
+    runner: {
+      killGraceMs: env.HFSS_JM_KILL_GRACE_MS ?? 5_000,
+      drainTimeoutMs: env.HFSS_JM_DRAIN_TIMEOUT_MS ?? 30_000,
+      localPollIntervalMs: env.HFSS_JM_LOCAL_POLL_INTERVAL_MS ?? 1_000,
+    },
+    logLevel: env.HFSS_JM_LOG_LEVEL ?? 'log',
+  };
+}

@@ -1,0 +1,61 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/** Every setting the service reads from its environment; validated once at boot. */
+export class EnvironmentVariables {
+  /** Address to bind; 127.0.0.1 unless you mean to expose the service. */
+  @IsOptional() @IsString() @MinLength(1)
+  HFSS_JM_HOST?: string;
+
+  @IsOptional() @IsInt() @Min(0) @Max(65_535)
+  HFSS_JM_PORT?: number;
+
+  /** Where the SQLite database, job logs and work directories live. */
+  @IsOptional() @IsString() @MinLength(1)
+  HFSS_JM_DATA_DIR?: string;
+
+  /** Default `ansysedt` executable for configs that name none. */
+  @IsOptional() @IsString() @MinLength(1)
+  HFSS_JM_ANSYSEDT_PATH?: string;
+
+  /** Scratch directory of the solvers; its free space is one admission limit. */
+  @IsOptional() @IsString() @MinLength(1)
+  HFSS_JM_TEMP_DIR?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(1_024)
+  HFSS_JM_MAX_CONCURRENT_JOBS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(100)
+  HFSS_JM_MAX_CPU_PERCENT?: number;
+
+  @IsOptional() @IsInt() @Min(0)
+  HFSS_JM_MIN_FREE_MEMORY_MB?: number;
+
+  @IsOptional() @IsInt() @Min(0)
+  HFSS_JM_MIN_FREE_DISK_MB?: number;
+
+  @IsOptional() @IsInt() @Min(100) @Max(600_000)
+  HFSS_JM_TELEMETRY_INTERVAL_MS?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(600_000)
+  HFSS_JM_KILL_GRACE_MS?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(86_400_000)
+  HFSS_JM_DRAIN_TIMEOUT_MS?: number;
+
+  @IsOptional() @IsInt() @Min(50) @Max(600_000)
+  HFSS_JM_LOCAL_POLL_INTERVAL_MS?: number;
+
+  /** `full` (default) fsyncs every commit; `normal` survives a process crash but not a power loss. */
+  @IsOptional() @IsIn(['full', 'normal'])
+  HFSS_JM_SQLITE_SYNCHRONOUS?: 'full' | 'normal';
+
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  HFSS_JM_LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  HFSS_JM_SWAGGER?: boolean;
+}

@@ -1,0 +1,56 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
+import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { JobStatus } from '../model/job-status';
+
+/** A job with its configuration and everything learnt while running it (the seed's `JobInfo`). */
+export class JobViewDto {
+  /** @example "antenna_001" */
+  job_id!: string;
+  @ApiProperty({ enum: JobStatus, enumName: 'JobStatus' })
+  status!: JobStatus;
+  priority!: number;
+  @ApiProperty({ enum: SchedulerType, enumName: 'SchedulerType' })
+  scheduler_type!: SchedulerType;
+  /** Local supervisor `pid:start:attempt` or the scheduler's job id. */
+  native_id!: string | null;
+  exit_code!: number | null;
+  /** Why the job failed, was cancelled or timed out. */
+  error!: string | null;
+  /** Solver progress 0-100 when known. */
+  progress!: number | null;
+  /** 1-based place in the local queue while queued. */
+  queue_position!: number | null;
+  project_path!: string;
+  /** The ansysedt command line, one argument per element. */
+  command!: string[];
+  log_path!: string;
+  created_at!: string;
+  updated_at!: string;
+  started_at!: string | null;
+  finished_at!: string | null;
+  cancel_requested_at!: string | null;
+  config!: HFSSSimulationConfig;
+}
+
+export class JobListDto {
+  items!: JobViewDto[];
+  total!: number;
+  limit!: number;
+  offset!: number;
+}
+
+export class SubmitJobResponseDto {
+  @ApiProperty({ enum: [true] })
+  success!: true;
+  job_id!: string;
+  /** True when this jobid already existed with the same configuration: nothing new was queued. */
+  duplicate!: boolean;
+  job!: JobViewDto;
+}
+
+export class JobActionResponseDto {
+  @ApiProperty({ enum: [true] })
+  success!: true;
+  job!: JobViewDto;
+}

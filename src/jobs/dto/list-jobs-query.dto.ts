@@ -1,0 +1,23 @@
+import { Type } from 'class-transformer';
+import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { JobStatus } from '../model/job-status';
+
+export class ListJobsQueryDto {
+  /** Only jobs in this state. */
+  @IsOptional() @IsEnum(JobStatus)
+  status?: JobStatus;
+
+  /** Page size (1-500). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit: number = 50;
+
+  /** Jobs to skip, newest first. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  offset: number = 0;
+}
+
+export class WaitJobQueryDto {
+  /** Seconds to wait for a terminal state before answering 504 (1-3600). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  timeout: number = 30;
+}

@@ -1,0 +1,20 @@
+export class QueuedJobDto {
+  job_id!: string;
+  priority!: number;
+  position!: number;
+}
+
+/** Queue statistics (queued vs running) and why the next job waits, if it does. */
+export class QueueViewDto {
+  queued!: number;
+  running!: number;
+  /** Cluster jobs accepted by their scheduler and not yet running. */
+  scheduled!: number;
+  max_concurrent_jobs!: number;
+  /** True when the next queued job would start now. */
+  admitting!: boolean;
+  /** Why jobs are waiting: concurrency, CPU, memory or disk limits. */
+  blocked_reasons!: string[];
+  /** The first queued jobs in run order (at most 20). */
+  next!: QueuedJobDto[];
+}

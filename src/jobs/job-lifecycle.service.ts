@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { TimeoutError } from '../common/errors/job-manager.errors';
+import { JobStateChangedEvent } from './events/job-state-changed.event';
+import { JobPatch, JobRecord } from './model/job-record';
+import { isTerminal } from './model/job-status';
+import { JobRepository } from './persistence/job.repository';
+
+/** The one place job state changes: persist first, then tell listeners and waiters. */
+@Injectable()
+export class JobLifecycleService {
+  private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
+
+  constructor(
+    private readonly repository: JobRepository,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  create(record: JobRecord, detail: string): JobRecord {
+    this.repository.insert(record, detail);
+    this.events.emit(JobStateChangedEvent.name, new JobStateChangedEvent(record, null, detail));
+    return record;
+  }
+
+  transition(job: JobRecord, patch: JobPatch, detail: string): JobRecord {
+    const updated = this.repository.update(job.id, patch, detail);
+    this.events.emit(JobStateChangedEvent.name, new JobStateChangedEvent(updated, job.status, detail));
+    if (isTerminal(updated.status)) {
+      this.waiters.get(updated.id)?.forEach((resolve) => resolve(updated));
+      this.waiters.delete(updated.id);
+    }
+    return updated;
+  }
+
+  /** Resolves with the job once it is terminal; rejects with TimeoutError after `timeoutMs`. */
+  waitForTerminal(job: JobRecord, timeoutMs: number): Promise<JobRecord> {
+    if (isTerminal(job.status)) {
+      return Promise.resolve(job);
+    }
+    return new Promise<JobRecord>((resolve, reject) => {
+      const waiters = this.waiters.get(job.id) ?? new Set();
+      this.waiters.set(job.id, waiters);
+      const done = (finished: JobRecord): void => {
+        clearTimeout(timer);
+        resolve(finished);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(done);
+        reject(new TimeoutError(`Job ${job.id} did not finish within ${timeoutMs / 1000} s (it is still ${this.repository.findById(job.id)?.status ?? job.status})`));
+      }, timeoutMs);
+      waiters.add(done);
+    });
+  }
+}

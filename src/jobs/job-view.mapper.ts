@@ -1,0 +1,27 @@
+import { JobViewDto } from './dto/job-view.dto';
+import { JobRecord } from './model/job-record';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
+  return {
+    job_id: job.id,
+    status: job.status,
+    priority: job.priority,
+    scheduler_type: job.schedulerType,
+    native_id: job.nativeId,
+    exit_code: job.exitCode,
+    error: job.error,
+    progress: job.progress,
+    queue_position: queuePosition ?? null,
+    project_path: job.config.project_path,
+    command: job.argv,
+    log_path: job.logPath,
+    created_at: new Date(job.createdAt).toISOString(),
+    updated_at: new Date(job.updatedAt).toISOString(),
+    started_at: iso(job.startedAt),
+    finished_at: iso(job.finishedAt),
+    cancel_requested_at: iso(job.cancelRequestedAt),
+    config: job.config,
+  };
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiConflictResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ErrorResponseDto } from '../common/filters/error-response';
+import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
+import { ChangePriorityDto } from './dto/change-priority.dto';
+import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
+import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
+import { toJobView } from './job-view.mapper';
+import { JobsService } from './jobs.service';
+
+@ApiTags('jobs')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Validation failed or a file is missing' })
+@Controller('jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Paginated list of all jobs, newest first, optionally filtered by status' })
+  list(@Query() query: ListJobsQueryDto): JobListDto {
+    const page = this.jobs.list(query);
+    return { items: page.items.map((job) => toJobView(job, this.jobs.queuePosition(job))), total: page.total, limit: query.limit, offset: query.offset };
+  }
+
+  @Post('submit')
+  @ApiOperation({ summary: 'Submit a new job; re-submitting an existing jobid with the same config returns the stored job (200)' })
+  @ApiOkResponse({ type: SubmitJobResponseDto, description: 'Duplicate: the jobid already exists with this configuration' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The jobid exists with a different configuration' })
+  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The scheduler rejected the job or is unreachable' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The service is shutting down' })
+  async submit(@Body() config: HFSSSimulationConfig, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
+    const { job, duplicate } = await this.jobs.submit(config);
+    response.status(duplicate ? HttpStatus.OK : HttpStatus.CREATED);
+    return { success: true, job_id: job.id, duplicate, job: toJobView(job, this.jobs.queuePosition(job)) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One job with its configuration, state and exit code' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Param('id') id: string): JobViewDto {
+    const job = this.jobs.get(id);
+    return toJobView(job, this.jobs.queuePosition(job));
+  }
+
+  @Get(':id/wait')
+  @ApiOperation({ summary: 'Wait until the job is completed, failed, cancelled or timed out (504 when the wait times out)' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiGatewayTimeoutResponse({ type: ErrorResponseDto })
+  async wait(@Param('id') id: string, @Query() query: WaitJobQueryDto): Promise<JobViewDto> {
+    return toJobView(await this.jobs.waitForTerminal(id, query.timeout * 1000));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Cancel a queued or running job (idempotent); running jobs lose their whole process tree' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job already completed or failed' })
+  async cancel(@Param('id') id: string): Promise<JobActionResponseDto> {
+    return { success: true, job: toJobView(await this.jobs.cancel(id)) };
+  }
+
+  @Post(':id/priority')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Change the priority of a queued job and re-queue it' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job is not queued (running or finished)' })
+  changePriority(@Param('id') id: string, @Body() body: ChangePriorityDto): JobActionResponseDto {
+    const job = this.jobs.changePriority(id, body.priority);
+    return { success: true, job: toJobView(job, this.jobs.queuePosition(job)) };
+  }
+}

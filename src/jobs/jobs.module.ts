@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ResourcesModule } from '../resources/resources.module';
+import { SchedulerModule } from '../scheduler/scheduler.module';
+import { JobLifecycleService } from './job-lifecycle.service';
+import { JobsController } from './jobs.controller';
+import { JobsService } from './jobs.service';
+import { LocalJobRunner } from './local/local-job-runner.service';
+import { JobRepository } from './persistence/job.repository';
+import { sqliteDatabaseProvider } from './persistence/sqlite-database.provider';
+import { QueueController } from './queue.controller';
+
+@Module({
+  imports: [ResourcesModule, SchedulerModule],
+  controllers: [JobsController, QueueController],
+  providers: [JobLifecycleService, JobRepository, JobsService, LocalJobRunner, sqliteDatabaseProvider],
+  exports: [JobsService, LocalJobRunner],
+})
+export class JobsModule {}

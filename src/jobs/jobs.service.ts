@@ -1,0 +1,139 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { instanceToPlain } from 'class-transformer';
+import {
+  DuplicateJobIdError, FileNotFoundError, JobNotFoundError, JobStateConflictError, ShuttingDownError, ValidationFailedError,
+} from '../common/errors/job-manager.errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { SchedulerBackendRegistry } from '../scheduler/scheduler-backend.registry';
+import { buildAnsysEdtArgv } from '../simulation/ansysedt-command.builder';
+import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
+import { SchedulerType } from '../simulation/scheduler-type.enum';
+import { JobLifecycleService } from './job-lifecycle.service';
+import { LocalJobRunner } from './local/local-job-runner.service';
+import { JobRecord } from './model/job-record';
+import { isTerminal, JobStatus } from './model/job-status';
+import { JobListQuery, JobRepository } from './persistence/job.repository';
+import { configFingerprint } from './submission/config-fingerprint';
+import { resolveExecutable } from './submission/executable-resolver';
+import { generateJobId } from './submission/job-id.generator';
+
+export interface SubmitResult {
+  job: JobRecord;
+  /** The jobid existed with the same configuration: the stored job is returned and nothing new runs. */
+  duplicate: boolean;
+}
+
+/** Submission, queries, cancellation and priority changes: the use cases behind REST and the embedded API. */
+@Injectable()
+export class JobsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: JobRepository,
+    private readonly lifecycle: JobLifecycleService,
+    private readonly localRunner: LocalJobRunner,
+    private readonly schedulers: SchedulerBackendRegistry,
+  ) {}
+
+  async submit(input: HFSSSimulationConfig): Promise<SubmitResult> {
+    if (this.localRunner.isDraining) {
+      throw new ShuttingDownError();
+    }
+    const config = Object.assign(new HFSSSimulationConfig(), input, { jobid: input.jobid ?? generateJobId() });
+    const jobId = config.jobid!;
+    const canonical = instanceToPlain(config) as HFSSSimulationConfig;
+    const fingerprint = configFingerprint(canonical);
+    const existing = this.repository.findById(jobId);
+    if (existing) {
+      return this.duplicateOf(existing, fingerprint);
+    }
+    await this.checkResources(config);
+    // No await between this check and the insert: concurrent submissions of one jobid cannot both insert.
+    const raced = this.repository.findById(jobId);
+    if (raced) {
+      return this.duplicateOf(raced, fingerprint);
+    }
+    const now = Date.now();
+    const workDir = join(this.config.storage.dataDir, 'jobs', jobId);
+    const job = this.lifecycle.create(
+      {
+        id: jobId, seq: this.repository.allocateSeq(), status: JobStatus.QUEUED, priority: config.priority,
+        schedulerType: config.scheduler_type, config: canonical, configHash: fingerprint,
+        argv: buildAnsysEdtArgv(config, { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir }),
+        workDir, logPath: join(workDir, 'solver.log'), nativeId: null, exitCode: null, error: null, progress: null,
+        createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, cancelRequestedAt: null,
+      },
+      'submitted',
+    );
+    this.localRunner.enqueue(job);
+    return { job, duplicate: false };
+  }
+
+  get(jobId: string): JobRecord {
+    const job = this.repository.findById(jobId);
+    if (!job) {
+      throw new JobNotFoundError(jobId);
+    }
+    return job;
+  }
+
+  list(query: JobListQuery): { items: JobRecord[]; total: number } {
+    return this.repository.list(query);
+  }
+
+  queuePosition(job: JobRecord): number | undefined {
+    return job.status === JobStatus.QUEUED ? this.localRunner.positionOf(job.id) : undefined;
+  }
+
+  /** Idempotent: cancelling a cancelled job returns it; a job that already completed or failed is a conflict. */
+  async cancel(jobId: string): Promise<JobRecord> {
+    const job = this.get(jobId);
+    if (job.status === JobStatus.CANCELLED) {
+      return job;
+    }
+    if (isTerminal(job.status)) {
+      throw new JobStateConflictError(`Job ${jobId} already ended as ${job.status}; it cannot be cancelled`);
+    }
+    return this.localRunner.cancel(job);
+  }
+
+  changePriority(jobId: string, priority: number): JobRecord {
+    const job = this.get(jobId);
+    if (job.status !== JobStatus.QUEUED || !this.localRunner.reprioritise(job, priority)) {
+      throw new JobStateConflictError(`Job ${jobId} is ${job.status}; only queued jobs can change priority`);
+    }
+    return this.lifecycle.transition(job, { priority }, `priority changed from ${job.priority} to ${priority}`);
+  }
+
+  async waitForTerminal(jobId: string, timeoutMs: number): Promise<JobRecord> {
+    return this.lifecycle.waitForTerminal(this.get(jobId), timeoutMs);
+  }
+
+  private duplicateOf(existing: JobRecord, fingerprint: string): SubmitResult {
+    if (existing.configHash !== fingerprint) {
+      throw new DuplicateJobIdError(existing.id);
+    }
+    return { job: existing, duplicate: true };
+  }
+
+  /** The seed's FileNotFoundError cases: the project, and for local runs the solver executable. */
+  private async checkResources(config: HFSSSimulationConfig): Promise<void> {
+    if (!isAbsolute(config.project_path)) {
+      throw new ValidationFailedError(`project_path must be an absolute path: ${config.project_path}`);
+    }
+    const project = await stat(config.project_path).catch(() => undefined);
+    if (!project) {
+      throw new FileNotFoundError(config.project_path, 'Project file');
+    }
+    if (config.scheduler_type !== SchedulerType.NONE) {
+      this.schedulers.get(config.scheduler_type);
+      return;
+    }
+    const executable = config.ansys_edt_path ?? this.config.solver.ansysEdtPath;
+    if (!(await resolveExecutable(executable))) {
+      throw new FileNotFoundError(executable, 'ansysedt executable');
+    }
+  }
+}

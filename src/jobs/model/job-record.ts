@@ -1,0 +1,35 @@
+import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
+import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { JobStatus } from './job-status';
+
+/** A job as stored: the validated configuration plus everything learnt while running it. Times are epoch ms. */
+export interface JobRecord {
+  id: string;
+  /** Submission order; ties within a priority run in this order. */
+  seq: number;
+  status: JobStatus;
+  priority: number;
+  schedulerType: SchedulerType;
+  config: HFSSSimulationConfig;
+  /** SHA-256 of the canonical configuration, to tell a retried submission from a conflicting one. */
+  configHash: string;
+  /** The ansysedt argv the job runs (or ran). */
+  argv: string[];
+  workDir: string;
+  logPath: string;
+  /** pid (local) or scheduler job id; null until the job has been started or accepted. */
+  nativeId: string | null;
+  exitCode: number | null;
+  /** Why the job failed, was cancelled or timed out. */
+  error: string | null;
+  progress: number | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  cancelRequestedAt: number | null;
+}
+
+/** The fields a state transition may change. */
+export type JobPatch = Partial<Pick<JobRecord,
+  'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>>;

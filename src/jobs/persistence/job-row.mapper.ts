@@ -1,0 +1,86 @@
+import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
+import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { JobPatch, JobRecord } from '../model/job-record';
+import { JobStatus } from '../model/job-status';
+
+export interface JobRow {
+  id: string;
+  seq: number;
+  status: string;
+  priority: number;
+  scheduler_type: string;
+  config: string;
+  config_hash: string;
+  argv: string;
+  work_dir: string;
+  log_path: string;
+  native_id: string | null;
+  exit_code: number | null;
+  error: string | null;
+  progress: number | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  cancel_requested_at: number | null;
+}
+
+export const PATCH_COLUMNS: Record<keyof JobPatch, keyof JobRow> = {
+  status: 'status',
+  priority: 'priority',
+  nativeId: 'native_id',
+  exitCode: 'exit_code',
+  error: 'error',
+  progress: 'progress',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  cancelRequestedAt: 'cancel_requested_at',
+};
+
+export function recordToRow(record: JobRecord): JobRow {
+  return {
+    id: record.id,
+    seq: record.seq,
+    status: record.status,
+    priority: record.priority,
+    scheduler_type: record.schedulerType,
+    config: JSON.stringify(record.config),
+    config_hash: record.configHash,
+    argv: JSON.stringify(record.argv),
+    work_dir: record.workDir,
+    log_path: record.logPath,
+    native_id: record.nativeId,
+    exit_code: record.exitCode,
+    error: record.error,
+    progress: record.progress,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    started_at: record.startedAt,
+    finished_at: record.finishedAt,
+    cancel_requested_at: record.cancelRequestedAt,
+  };
+}
+
+export function rowToRecord(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    seq: row.seq,
+    status: row.status as JobStatus,
+    priority: row.priority,
+    schedulerType: row.scheduler_type as SchedulerType,
+    config: JSON.parse(row.config) as HFSSSimulationConfig,
+    configHash: row.config_hash,
+    argv: JSON.parse(row.argv) as string[],
+    workDir: row.work_dir,
+    logPath: row.log_path,
+    nativeId: row.native_id,
+    exitCode: row.exit_code,
+    error: row.error,
+    progress: row.progress,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    cancelRequestedAt: row.cancel_requested_at,
+  };
+}

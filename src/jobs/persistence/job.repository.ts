@@ -1,0 +1,130 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { StorageFailureError } from '../../common/errors/job-manager.errors';
+import { SQLITE_DATABASE } from '../jobs.constants';
+import { JobPatch, JobRecord } from '../model/job-record';
+import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
+import { JobRow, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
+
+export interface JobListQuery {
+  status?: JobStatus;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Durable job store. Every write is one SQLite transaction that also appends to `job_events`, so a state
+ * change is on disk (WAL, fsync per commit by default) before anyone is told about it.
+ */
+@Injectable()
+export class JobRepository implements OnApplicationShutdown {
+  private readonly statements;
+  private readonly updateStatements = new Map<string, Database.Statement>();
+  private nextSeq: number;
+
+  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database.Database) {
+    const columns = Object.keys(recordToRow(EMPTY_RECORD));
+    this.statements = {
+      insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
+      event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
+      byId: db.prepare('SELECT * FROM jobs WHERE id = ?'),
+      active: db.prepare(`SELECT * FROM jobs WHERE status NOT IN (${[...TERMINAL_JOB_STATUSES].map((s) => `'${s}'`).join(',')}) ORDER BY seq`),
+      page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
+      pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
+      count: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
+      countWithStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
+      countByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+      maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
+      events: db.prepare('SELECT seq, status, at, detail FROM job_events WHERE job_id = ? ORDER BY seq'),
+    };
+    this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
+  }
+
+  allocateSeq(): number {
+    return this.nextSeq++;
+  }
+
+  insert(record: JobRecord, detail: string): void {
+    this.write(() => {
+      this.statements.insert.run(recordToRow(record));
+      this.statements.event.run(record.id, record.status, record.updatedAt, detail);
+    });
+  }
+
+  /** Applies the patch and records the event atomically; returns the stored record. */
+  update(id: string, patch: JobPatch, detail: string, at = Date.now()): JobRecord {
+    const statement = this.updateStatementFor(Object.keys(patch) as Array<keyof JobPatch>);
+    return this.write(() => {
+      statement.run({ ...patch, updatedAt: at, id });
+      const row = this.statements.byId.get(id) as JobRow;
+      this.statements.event.run(id, row.status, at, detail);
+      return rowToRecord(row);
+    });
+  }
+
+  findById(id: string): JobRecord | undefined {
+    const row = this.statements.byId.get(id) as JobRow | undefined;
+    return row && rowToRecord(row);
+  }
+
+  findActive(): JobRecord[] {
+    return (this.statements.active.all() as JobRow[]).map(rowToRecord);
+  }
+
+  list(query: JobListQuery): { items: JobRecord[]; total: number } {
+    const rows = (query.status
+      ? this.statements.pageByStatus.all(query.status, query.limit, query.offset)
+      : this.statements.page.all(query.limit, query.offset)) as JobRow[];
+    const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
+    return { items: rows.map(rowToRecord), total };
+  }
+
+  countByStatus(): Partial<Record<JobStatus, number>> {
+    const rows = this.statements.countByStatus.all() as Array<{ status: JobStatus; n: number }>;
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  }
+
+  countWithStatus(status: JobStatus): number {
+    return (this.statements.countWithStatus.get(status) as { n: number }).n;
+  }
+
+  history(id: string): Array<{ seq: number; status: JobStatus; at: number; detail: string | null }> {
+    return this.statements.events.all(id) as Array<{ seq: number; status: JobStatus; at: number; detail: string | null }>;
+  }
+
+  onApplicationShutdown(): void {
+    if (this.db.open) {
+      this.db.close();
+    }
+  }
+
+  /** One prepared UPDATE per set of patched fields, built on first use. */
+  private updateStatementFor(keys: Array<keyof JobPatch>): Database.Statement {
+    const signature = keys.join(',');
+    let statement = this.updateStatements.get(signature);
+    if (!statement) {
+      const assignments = keys.map((key) => `${PATCH_COLUMNS[key]} = @${key}`);
+      statement = this.db.prepare(`UPDATE jobs SET ${[...assignments, 'updated_at = @updatedAt'].join(', ')} WHERE id = @id`);
+      this.updateStatements.set(signature, statement);
+    }
+    return statement;
+  }
+
+  private write<T>(work: () => T): T {
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY') {
+        throw new StorageFailureError(`The job store could not be written (${code}); nothing was changed`);
+      }
+      throw error;
+    }
+  }
+}
+
+const EMPTY_RECORD = {
+  id: '', seq: 0, status: JobStatus.QUEUED, priority: 0, schedulerType: 'none', config: {}, configHash: '', argv: [],
+  workDir: '', logPath: '', nativeId: null, exitCode: null, error: null, progress: null, createdAt: 0, updatedAt: 0,
+  startedAt: null, finishedAt: null, cancelRequestedAt: null,
+} as unknown as JobRecord;

@@ -1,0 +1,33 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { QueueViewDto } from './dto/queue-view.dto';
+import { LocalJobRunner } from './local/local-job-runner.service';
+import { JobStatus } from './model/job-status';
+import { JobRepository } from './persistence/job.repository';
+
+@ApiTags('queue')
+@Controller('queue')
+export class QueueController {
+  constructor(
+    private readonly runner: LocalJobRunner,
+    private readonly repository: JobRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Queue statistics (queued vs running) and why queued jobs wait' })
+  getQueue(): QueueViewDto {
+    const blockers = this.runner.blockers();
+    return {
+      queued: this.runner.queuedCount,
+      running: this.runner.runningCount,
+      scheduled: this.repository.countWithStatus(JobStatus.SCHEDULED),
+      max_concurrent_jobs: this.config.limits.maxConcurrentJobs,
+      admitting: blockers.length === 0,
+      blocked_reasons: this.runner.queuedCount > 0 ? blockers : [],
+      next: this.runner.head(20).map((entry, index) => ({ job_id: entry.id, priority: entry.priority, position: index + 1 })),
+    };
+  }
+}

@@ -1,0 +1,5 @@
+import { HostSample } from './host-sample';
+
+export class HostSampledEvent {
+  constructor(readonly sample: HostSample) {}
+}

@@ -1,0 +1,1 @@
+export const SYSTEM_INFORMATION = Symbol('SYSTEM_INFORMATION');

@@ -1,0 +1,45 @@
+import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
+import { SchedulerType } from '../simulation/scheduler-type.enum';
+
+/** Everything a backend needs to start one solve. */
+export interface JobSpec {
+  jobId: string;
+  /** The validated configuration (scheduler options, machine nodes, …). */
+  config: HFSSSimulationConfig;
+  /** `ansysedt` argv from `buildAnsysEdtArgv`: element 0 is the executable. */
+  argv: readonly string[];
+  /** A directory owned by this job (logs, batch script, exit-status file). */
+  workDir: string;
+  /** File receiving the solver's stdout and stderr. */
+  logPath: string;
+}
+
+/** The scheduler's handle for a job: a pid for local runs, a job id for clusters. */
+export interface NativeJobRef {
+  nativeId: string;
+  /** The job's work directory, where backends keep scripts and exit-status files. */
+  workDir: string;
+}
+
+export type NativeJobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'timed_out' | 'unknown';
+
+export const TERMINAL_NATIVE_STATUSES: ReadonlySet<NativeJobStatus> = new Set(['completed', 'failed', 'cancelled', 'timed_out']);
+
+export interface NativeJobState {
+  status: NativeJobStatus;
+  /** Exit code of the solver when known (terminal states). */
+  exitCode?: number | null;
+  /** Human-readable detail: scheduler reason, signal, why the state is unknown. */
+  reason?: string;
+}
+
+/** The contract every scheduler implements; the abstract class is also the DI token. */
+export abstract class SchedulerBackend {
+  abstract readonly kind: SchedulerType;
+  /** Start or submit the job; resolves with the native handle once the scheduler has accepted it. */
+  abstract submit(spec: JobSpec): Promise<NativeJobRef>;
+  /** One batched status query for all given jobs; ids missing from the map are unknown to the scheduler. */
+  abstract poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>>;
+  /** Ask the scheduler to end the job; idempotent. */
+  abstract cancel(ref: NativeJobRef): Promise<void>;
+}

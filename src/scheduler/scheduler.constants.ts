@@ -1,0 +1,2 @@
+/** Every live SchedulerBackend, one per SchedulerType. */
+export const SCHEDULER_BACKENDS = Symbol('SCHEDULER_BACKENDS');

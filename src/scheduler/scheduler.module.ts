@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { LocalProcessBackend } from './backends/local/local-process.backend';
+import { SchedulerBackendRegistry } from './scheduler-backend.registry';
+import { SCHEDULER_BACKENDS } from './scheduler.constants';
+
+const BACKENDS = [LocalProcessBackend];
+
+@Module({
+  providers: [
+    ...BACKENDS,
+    { provide: SCHEDULER_BACKENDS, inject: BACKENDS, useFactory: (...backends: LocalProcessBackend[]) => backends },
+    SchedulerBackendRegistry,
+  ],
+  exports: [LocalProcessBackend, SchedulerBackendRegistry],
+})
+export class SchedulerModule {}
