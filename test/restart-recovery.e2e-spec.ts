@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
+import { startServiceProcess } from './support/service-process';
+import { makeTempDir, removeDir, writeProject } from './support/test-app';
+
+describe('Restart and crash recovery (the built service as a real process)', () => {
+  let dataDir: string;
+  let projects: string;
+
+  beforeEach(() => {
+    dataDir = makeTempDir('hfss-data-');
+    projects = makeTempDir('hfss-projects-');
+  });
+
+  afterEach(() => {
+    removeDir(dataDir);
+    removeDir(projects);
+  });
+
+  it('should show every job as it was after a graceful restart on the same data dir', async () => {
+    const first = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
+    const api = apiClient(first.url);
+    await api.submit({ jobid: 'done_ok', project_path: writeProject(projects, 'ok.aedt', { duration_ms: 50 }) });
+    await api.submit({ jobid: 'done_bad', project_path: writeProject(projects, 'bad.aedt', { duration_ms: 50, exit_code: 4 }) });
+    await api.waitForStatus('done_bad', ['failed']);
+    await api.submit({ jobid: 'cancelled', project_path: writeProject(projects, 'c.aedt', { duration_ms: 5000 }) });
+    await api.waitForStatus('cancelled', ['running']);
+    await api.submit({ jobid: 'queued_hi', priority: 9, project_path: writeProject(projects, 'q1.aedt', { duration_ms: 50 }) });
+    await api.submit({ jobid: 'queued_lo', priority: 1, project_path: writeProject(projects, 'q2.aedt', { duration_ms: 50 }) });
+    await api.post('/jobs/cancelled/cancel');
+    await api.post('/jobs/queued_hi/cancel');
+    const before = (await api.get('/jobs?limit=500')).body;
+    first.child.kill('SIGTERM');
+    expect([0, 'SIGTERM']).toContain(await first.exited);
+
+    const second = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
+    const after = apiClient(second.url);
+    const restored = (await after.get('/jobs?limit=500')).body;
+    expect(restored.total).toBe(before.total);
+    const byId = Object.fromEntries(restored.items.map((j: any) => [j.job_id, j]));
+    expect(byId.done_ok).toMatchObject({ status: 'completed', exit_code: 0 });
+    expect(byId.done_bad).toMatchObject({ status: 'failed', exit_code: 4 });
+    expect(byId.cancelled).toMatchObject({ status: 'cancelled' });
+    expect(byId.queued_hi).toMatchObject({ status: 'cancelled' });
+    await after.waitForStatus('queued_lo', ['completed']);
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+
+  it('should re-attach to a solve that survived kill -9 of the service and never run it twice', async () => {
+    const first = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
+    const api = apiClient(first.url);
+    const longProject = writeProject(projects, 'survivor.aedt', { duration_ms: 2500 });
+    const shortProject = writeProject(projects, 'finishes-while-down.aedt', { duration_ms: 400 });
+    const queuedProject = writeProject(projects, 'queued.aedt', { duration_ms: 50 });
+    await api.submit({ jobid: 'survivor', project_path: longProject });
+    await api.submit({ jobid: 'queued', project_path: queuedProject });
+    const running = await waitFor(async () => {
+      const job = (await api.job('survivor')).body;
+      return job.status === 'running' && job.native_id ? job : undefined;
+    }, 10_000, 'the solver to start');
+    await waitFor(() => readRunRecords(`${longProject}.runs`).length > 0 || undefined, 5000, 'the solver to start');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const supervisorPid = Number(running.native_id.split(':')[0]);
+    expect(isAlive(supervisorPid)).toBe(true);
+
+    const second = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
+    const after = apiClient(second.url);
+    expect((await after.job('survivor')).body.status).toBe('running');
+    const done = await after.waitForStatus('survivor', ['completed', 'failed']);
+    expect(done).toMatchObject({ status: 'completed', exit_code: 0, native_id: running.native_id });
+    await after.waitForStatus('queued', ['completed']);
+    expect(readRunRecords(`${longProject}.runs`).filter((r) => r.event === 'start')).toHaveLength(1);
+    expect(readRunRecords(`${queuedProject}.runs`).filter((r) => r.event === 'start')).toHaveLength(1);
+
+    // A solve that ends while the service is down is settled from its recorded exit status.
+    await after.submit({ jobid: 'while_down', project_path: shortProject });
+    await waitFor(() => readRunRecords(`${shortProject}.runs`).some((r) => r.event === 'start') || undefined, 5000, 'the solve to start');
+    second.child.kill('SIGKILL');
+    await second.exited;
+    await waitFor(() => readRunRecords(`${shortProject}.runs`).some((r) => r.event === 'end') || undefined, 5000, 'the solve to end');
+    const third = await startServiceProcess(dataDir);
+    const last = apiClient(third.url);
+    const settled = await last.waitForStatus('while_down', ['completed', 'failed']);
+    expect(settled).toMatchObject({ status: 'completed', exit_code: 0 });
+    expect(readRunRecords(`${shortProject}.runs`).filter((r) => r.event === 'start')).toHaveLength(1);
+    expect(existsSync(settled.log_path)).toBe(true);
+    third.child.kill('SIGTERM');
+    await third.exited;
+  });
+});

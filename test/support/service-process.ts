@@ -1,0 +1,69 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { waitFor } from './http';
+import { FAKE_ANSYSEDT } from './test-app';
+
+export const BUILT_MAIN = resolve(__dirname, '../../dist/main.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code (or signal name) once the process is gone. */
+  exited: Promise<number | string>;
+}
+
+/** Starts the built service (`node dist/main.js`) as a real process on a data dir and waits for /health. */
+export async function startServiceProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  if (!existsSync(BUILT_MAIN)) {
+    throw new Error(`${BUILT_MAIN} is missing: run "npm run build" before the e2e tests (npm test does)`);
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, [BUILT_MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HFSS_JM_PORT: String(port),
+      HFSS_JM_DATA_DIR: dataDir,
+      HFSS_JM_TEMP_DIR: join(dataDir, 'tmp'),
+      HFSS_JM_ANSYSEDT_PATH: FAKE_ANSYSEDT,
+      HFSS_JM_MAX_CPU_PERCENT: '100',
+      HFSS_JM_MIN_FREE_MEMORY_MB: '0',
+      HFSS_JM_MIN_FREE_DISK_MB: '0',
+      HFSS_JM_TELEMETRY_INTERVAL_MS: '500',
+      HFSS_JM_LOCAL_POLL_INTERVAL_MS: '200',
+      HFSS_JM_KILL_GRACE_MS: '1000',
+      HFSS_JM_SWAGGER: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolveExit) => child.on('exit', (code, signal) => resolveExit(code ?? signal ?? -1)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) {
+      throw new Error(`service exited during start:\n${output}`);
+    }
+    try {
+      return (await fetch(`${url}/health`)).ok ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 20_000, `the service on ${url} to answer /health`);
+  return { url, child, output: () => output, exited };
+}
