@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
-import { startServiceProcess } from './support/service-process';
+import { startServiceProcess, stopServiceProcesses } from './support/service-process';
 import { makeTempDir, removeDir, writeProject } from './support/test-app';
 
 describe('Restart and crash recovery (the built service as a real process)', () => {
@@ -12,7 +12,8 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     projects = makeTempDir('hfss-projects-');
   });
 
-  afterEach(() => {
+  afterEach(async () => {
+    await stopServiceProcesses();
     removeDir(dataDir);
     removeDir(projects);
   });

@@ -26,6 +26,21 @@ export interface ServiceProcess {
   exited: Promise<number | string>;
 }
 
+const started = new Set<ServiceProcess>();
+
+/** SIGKILLs every service a test started and left running (after a failed assertion, say). */
+export async function stopServiceProcesses(): Promise<void> {
+  await Promise.all(
+    [...started].map(async (service) => {
+      if (service.child.exitCode === null && service.child.signalCode === null) {
+        service.child.kill('SIGKILL');
+      }
+      await service.exited;
+      started.delete(service);
+    }),
+  );
+}
+
 /** Starts the built service (`node dist/main.js`) as a real process on a data dir and waits for /health. */
 export async function startServiceProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   if (!existsSync(BUILT_MAIN)) {
@@ -55,6 +70,8 @@ export async function startServiceProcess(dataDir: string, env: Record<string, s
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolveExit) => child.on('exit', (code, signal) => resolveExit(code ?? signal ?? -1)));
   const url = `http://127.0.0.1:${port}`;
+  const service = { url, child, output: () => output, exited };
+  started.add(service);
   await waitFor(async () => {
     if (child.exitCode !== null) {
       throw new Error(`service exited during start:\n${output}`);
@@ -65,5 +82,5 @@ export async function startServiceProcess(dataDir: string, env: Record<string, s
       return undefined;
     }
   }, 20_000, `the service on ${url} to answer /health`);
-  return { url, child, output: () => output, exited };
+  return service;
 }
