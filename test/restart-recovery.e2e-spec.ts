@@ -90,4 +90,28 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     third.child.kill('SIGTERM');
     await third.exited;
   });
+
+  it('should mark a job failed with the reason, never re-run it, when its solve died together with the service', async () => {
+    const first = await startServiceProcess(dataDir);
+    const api = apiClient(first.url);
+    const project = writeProject(projects, 'doomed.aedt', { duration_ms: 30_000 });
+    await api.submit({ jobid: 'doomed', project_path: project });
+    const running = await waitFor(async () => {
+      const job = (await api.job('doomed')).body;
+      return job.native_id && readRunRecords(`${project}.runs`).some((r) => r.event === 'child') ? job : undefined;
+    }, 10_000, 'the solve to start');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The machine "loses" the solve too: kill the supervisor's whole process group.
+    process.kill(-Number(running.native_id.split(':')[0]), 'SIGKILL');
+    const pids = readRunRecords(`${project}.runs`).map((r) => r.pid as number);
+    await waitFor(() => pids.every((pid) => !isAlive(pid)) || undefined, 5000, 'the solve to die');
+
+    const second = await startServiceProcess(dataDir);
+    const job = await apiClient(second.url).waitForStatus('doomed', ['failed', 'completed', 'queued']);
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/while the job manager was down: the solver supervisor \(pid \d+\) ended without recording an exit status/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(readRunRecords(`${project}.runs`).filter((r) => r.event === 'start')).toHaveLength(1);
+  });
 });

@@ -257,7 +257,8 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     for (const entry of reattached) {
       const state = states.get(entry.ref!.nativeId)!;
       if (TERMINAL_NATIVE_STATUSES.has(state.status)) {
-        this.finish(entry, state, `finished while the job manager was down: ${state.reason ?? state.status}`);
+        const reason = state.reason && `while the job manager was down: ${state.reason}`;
+        this.finish(entry, { ...state, reason }, `finished while the job manager was down (${state.status})`);
       } else {
         this.logger.log(`Re-attached to running job ${entry.job.id} (${entry.ref!.nativeId})`);
         this.armTimeout(entry);
