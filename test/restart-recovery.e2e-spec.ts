@@ -1,40 +1,28 @@
 import { existsSync } from 'node:fs';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
-import { startServiceProcess, stopServiceProcesses } from './support/service-process';
-import { makeTempDir, removeDir, writeProject } from './support/test-app';
+import { startServiceProcess, useServiceSandbox } from './support/service-process';
+import { writeProject } from './support/test-app';
 
 describe('Restart and crash recovery (the built service as a real process)', () => {
-  let dataDir: string;
-  let projects: string;
-
-  beforeEach(() => {
-    dataDir = makeTempDir('hfss-data-');
-    projects = makeTempDir('hfss-projects-');
-  });
-
-  afterEach(async () => {
-    await stopServiceProcesses();
-    removeDir(dataDir);
-    removeDir(projects);
-  });
+  const sandbox = useServiceSandbox();
 
   it('should show every job as it was after a graceful restart on the same data dir', async () => {
-    const first = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
+    const first = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
     const api = apiClient(first.url);
-    await api.submit({ jobid: 'done_ok', project_path: writeProject(projects, 'ok.aedt', { duration_ms: 50 }) });
-    await api.submit({ jobid: 'done_bad', project_path: writeProject(projects, 'bad.aedt', { duration_ms: 50, exit_code: 4 }) });
+    await api.submit({ jobid: 'done_ok', project_path: writeProject(sandbox.projects, 'ok.aedt', { duration_ms: 50 }) });
+    await api.submit({ jobid: 'done_bad', project_path: writeProject(sandbox.projects, 'bad.aedt', { duration_ms: 50, exit_code: 4 }) });
     await api.waitForStatus('done_bad', ['failed']);
-    await api.submit({ jobid: 'cancelled', project_path: writeProject(projects, 'c.aedt', { duration_ms: 5000 }) });
+    await api.submit({ jobid: 'cancelled', project_path: writeProject(sandbox.projects, 'c.aedt', { duration_ms: 5000 }) });
     await api.waitForStatus('cancelled', ['running']);
-    await api.submit({ jobid: 'queued_hi', priority: 9, project_path: writeProject(projects, 'q1.aedt', { duration_ms: 50 }) });
-    await api.submit({ jobid: 'queued_lo', priority: 1, project_path: writeProject(projects, 'q2.aedt', { duration_ms: 50 }) });
+    await api.submit({ jobid: 'queued_hi', priority: 9, project_path: writeProject(sandbox.projects, 'q1.aedt', { duration_ms: 50 }) });
+    await api.submit({ jobid: 'queued_lo', priority: 1, project_path: writeProject(sandbox.projects, 'q2.aedt', { duration_ms: 50 }) });
     await api.post('/jobs/cancelled/cancel');
     await api.post('/jobs/queued_hi/cancel');
     const before = (await api.get('/jobs?limit=500')).body;
     first.child.kill('SIGTERM');
     expect([0, 'SIGTERM']).toContain(await first.exited);
 
-    const second = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
+    const second = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
     const after = apiClient(second.url);
     const restored = (await after.get('/jobs?limit=500')).body;
     expect(restored.total).toBe(before.total);
@@ -49,11 +37,11 @@ describe('Restart and crash recovery (the built service as a real process)', () 
   });
 
   it('should re-attach to a solve that survived kill -9 of the service and never run it twice', async () => {
-    const first = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
+    const first = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
     const api = apiClient(first.url);
-    const longProject = writeProject(projects, 'survivor.aedt', { duration_ms: 2500 });
-    const shortProject = writeProject(projects, 'finishes-while-down.aedt', { duration_ms: 400 });
-    const queuedProject = writeProject(projects, 'queued.aedt', { duration_ms: 50 });
+    const longProject = writeProject(sandbox.projects, 'survivor.aedt', { duration_ms: 2500 });
+    const shortProject = writeProject(sandbox.projects, 'finishes-while-down.aedt', { duration_ms: 400 });
+    const queuedProject = writeProject(sandbox.projects, 'queued.aedt', { duration_ms: 50 });
     await api.submit({ jobid: 'survivor', project_path: longProject });
     await api.submit({ jobid: 'queued', project_path: queuedProject });
     const running = await waitFor(async () => {
@@ -66,7 +54,7 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     const supervisorPid = Number(running.native_id.split(':')[0]);
     expect(isAlive(supervisorPid)).toBe(true);
 
-    const second = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
+    const second = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
     const after = apiClient(second.url);
     expect((await after.job('survivor')).body.status).toBe('running');
     const done = await after.waitForStatus('survivor', ['completed', 'failed']);
@@ -81,7 +69,7 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     second.child.kill('SIGKILL');
     await second.exited;
     await waitFor(() => readRunRecords(`${shortProject}.runs`).some((r) => r.event === 'end') || undefined, 5000, 'the solve to end');
-    const third = await startServiceProcess(dataDir);
+    const third = await startServiceProcess(sandbox.dataDir);
     const last = apiClient(third.url);
     const settled = await last.waitForStatus('while_down', ['completed', 'failed']);
     expect(settled).toMatchObject({ status: 'completed', exit_code: 0 });
@@ -92,9 +80,9 @@ describe('Restart and crash recovery (the built service as a real process)', () 
   });
 
   it('should mark a job failed with the reason, never re-run it, when its solve died together with the service', async () => {
-    const first = await startServiceProcess(dataDir);
+    const first = await startServiceProcess(sandbox.dataDir);
     const api = apiClient(first.url);
-    const project = writeProject(projects, 'doomed.aedt', { duration_ms: 30_000 });
+    const project = writeProject(sandbox.projects, 'doomed.aedt', { duration_ms: 30_000 });
     await api.submit({ jobid: 'doomed', project_path: project });
     const running = await waitFor(async () => {
       const job = (await api.job('doomed')).body;
@@ -107,7 +95,7 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     const pids = readRunRecords(`${project}.runs`).map((r) => r.pid as number);
     await waitFor(() => pids.every((pid) => !isAlive(pid)) || undefined, 5000, 'the solve to die');
 
-    const second = await startServiceProcess(dataDir);
+    const second = await startServiceProcess(sandbox.dataDir);
     const job = await apiClient(second.url).waitForStatus('doomed', ['failed', 'completed', 'queued']);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/while the job manager was down: the solver supervisor \(pid \d+\) ended without recording an exit status/);

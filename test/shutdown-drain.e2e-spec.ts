@@ -1,30 +1,18 @@
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
-import { startServiceProcess, stopServiceProcesses } from './support/service-process';
-import { makeTempDir, removeDir, writeProject } from './support/test-app';
+import { startServiceProcess, useServiceSandbox } from './support/service-process';
+import { writeProject } from './support/test-app';
 
 describe('Graceful drain on SIGTERM (the built service as a real process)', () => {
-  let dataDir: string;
-  let projects: string;
-
-  beforeEach(() => {
-    dataDir = makeTempDir('hfss-data-');
-    projects = makeTempDir('hfss-projects-');
-  });
-
-  afterEach(async () => {
-    await stopServiceProcesses();
-    removeDir(dataDir);
-    removeDir(projects);
-  });
+  const sandbox = useServiceSandbox();
 
   it('should refuse new jobs at once, let short solves finish, and cancel the rest when the window ends', async () => {
-    const service = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '2', HFSS_JM_DRAIN_TIMEOUT_MS: '2000' });
+    const service = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '2', HFSS_JM_DRAIN_TIMEOUT_MS: '2000' });
     const api = apiClient(service.url);
-    const short = writeProject(projects, 'short.aedt', { duration_ms: 800 });
-    const long = writeProject(projects, 'long.aedt', { duration_ms: 60_000, spawn_child: true });
+    const short = writeProject(sandbox.projects, 'short.aedt', { duration_ms: 800 });
+    const long = writeProject(sandbox.projects, 'long.aedt', { duration_ms: 60_000, spawn_child: true });
     await api.submit({ jobid: 'short', project_path: short });
     await api.submit({ jobid: 'long', project_path: long });
-    await api.submit({ jobid: 'waiting', project_path: writeProject(projects, 'waiting.aedt') });
+    await api.submit({ jobid: 'waiting', project_path: writeProject(sandbox.projects, 'waiting.aedt') });
     await waitFor(() => (readRunRecords(`${long}.runs`).some((r) => r.event === 'child') && readRunRecords(`${short}.runs`).length > 0) || undefined, 10_000, 'both solves to start');
     const startedAt = Date.now();
     service.child.kill('SIGTERM');
@@ -41,7 +29,7 @@ describe('Graceful drain on SIGTERM (the built service as a real process)', () =
     const pids = readRunRecords(`${long}.runs`).filter((r) => r.pid).map((r) => r.pid as number);
     expect(pids.filter(isAlive)).toEqual([]);
 
-    const restarted = await startServiceProcess(dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '2' });
+    const restarted = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '2' });
     const after = apiClient(restarted.url);
     expect((await after.job('short')).body).toMatchObject({ status: 'completed', exit_code: 0 });
     expect((await after.job('long')).body).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/cancelled by shutdown/) });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { waitFor } from './http';
-import { FAKE_ANSYSEDT } from './test-app';
+import { FAKE_ANSYSEDT, makeTempDir, removeDir } from './test-app';
 
 export const BUILT_MAIN = resolve(__dirname, '../../dist/main.js');
 
@@ -83,4 +83,19 @@ export async function startServiceProcess(dataDir: string, env: Record<string, s
     }
   }, 20_000, `the service on ${url} to answer /health`);
   return service;
+}
+
+/** A fresh data dir and project dir per test; services still running afterwards are killed, both dirs removed. */
+export function useServiceSandbox(): { dataDir: string; projects: string } {
+  const sandbox = { dataDir: '', projects: '' };
+  beforeEach(() => {
+    sandbox.dataDir = makeTempDir('hfss-data-');
+    sandbox.projects = makeTempDir('hfss-projects-');
+  });
+  afterEach(async () => {
+    await stopServiceProcesses();
+    removeDir(sandbox.dataDir);
+    removeDir(sandbox.projects);
+  });
+  return sandbox;
 }
