@@ -21,6 +21,7 @@ export interface AppConfig {
   limits: ResourceLimits;
   telemetry: { intervalMs: number };
   runner: { killGraceMs: number; drainTimeoutMs: number; localPollIntervalMs: number };
+  cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number };
   logLevel: EnvironmentVariables['HFSS_JM_LOG_LEVEL'] & string;
 }
 
@@ -49,6 +50,11 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       killGraceMs: env.HFSS_JM_KILL_GRACE_MS ?? 5_000,
       drainTimeoutMs: env.HFSS_JM_DRAIN_TIMEOUT_MS ?? 30_000,
       localPollIntervalMs: env.HFSS_JM_LOCAL_POLL_INTERVAL_MS ?? 1_000,
+    },
+    cluster: {
+      pollIntervalMs: env.HFSS_JM_SCHEDULER_POLL_INTERVAL_MS ?? 15_000,
+      commandTimeoutMs: env.HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS ?? 30_000,
+      maxBackoffMs: env.HFSS_JM_SCHEDULER_MAX_BACKOFF_MS ?? 300_000,
     },
     logLevel: env.HFSS_JM_LOG_LEVEL ?? 'log',
   };

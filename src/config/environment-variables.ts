@@ -49,6 +49,18 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(50) @Max(600_000)
   HFSS_JM_LOCAL_POLL_INTERVAL_MS?: number;
 
+  /** How often each cluster scheduler is asked, in one batched call, for the state of all tracked jobs. */
+  @IsOptional() @IsInt() @Min(100) @Max(3_600_000)
+  HFSS_JM_SCHEDULER_POLL_INTERVAL_MS?: number;
+
+  /** A scheduler command (sbatch, squeue, …) running longer than this is killed and counted as a failure. */
+  @IsOptional() @IsInt() @Min(100) @Max(600_000)
+  HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS?: number;
+
+  /** Upper bound of the poll back-off while a scheduler keeps failing. */
+  @IsOptional() @IsInt() @Min(100) @Max(3_600_000)
+  HFSS_JM_SCHEDULER_MAX_BACKOFF_MS?: number;
+
   /** `full` (default) fsyncs every commit; `normal` survives a process crash but not a power loss. */
   @IsOptional() @IsIn(['full', 'normal'])
   HFSS_JM_SQLITE_SYNCHRONOUS?: 'full' | 'normal';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ResourcesModule } from '../resources/resources.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
+import { ClusterJobRunner } from './cluster/cluster-job-runner.service';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
@@ -12,7 +13,7 @@ import { QueueController } from './queue.controller';
 @Module({
   imports: [ResourcesModule, SchedulerModule],
   controllers: [JobsController, QueueController],
-  providers: [JobLifecycleService, JobRepository, JobsService, LocalJobRunner, sqliteDatabaseProvider],
+  providers: [ClusterJobRunner, JobLifecycleService, JobRepository, JobsService, LocalJobRunner, sqliteDatabaseProvider],
   exports: [JobsService, LocalJobRunner],
 })
 export class JobsModule {}

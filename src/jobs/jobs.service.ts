@@ -11,6 +11,7 @@ import { SchedulerBackendRegistry } from '../scheduler/scheduler-backend.registr
 import { buildAnsysEdtArgv } from '../simulation/ansysedt-command.builder';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
 import { SchedulerType } from '../simulation/scheduler-type.enum';
+import { ClusterJobRunner } from './cluster/cluster-job-runner.service';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { LocalJobRunner } from './local/local-job-runner.service';
 import { JobRecord } from './model/job-record';
@@ -34,6 +35,7 @@ export class JobsService {
     private readonly repository: JobRepository,
     private readonly lifecycle: JobLifecycleService,
     private readonly localRunner: LocalJobRunner,
+    private readonly clusterRunner: ClusterJobRunner,
     private readonly schedulers: SchedulerBackendRegistry,
   ) {}
 
@@ -67,8 +69,11 @@ export class JobsService {
       },
       'submitted',
     );
-    this.localRunner.enqueue(job);
-    return { job, duplicate: false };
+    if (job.schedulerType === SchedulerType.NONE) {
+      this.localRunner.enqueue(job);
+      return { job, duplicate: false };
+    }
+    return { job: await this.clusterRunner.submit(job), duplicate: false };
   }
 
   get(jobId: string): JobRecord {
@@ -96,11 +101,14 @@ export class JobsService {
     if (isTerminal(job.status)) {
       throw new JobStateConflictError(`Job ${jobId} already ended as ${job.status}; it cannot be cancelled`);
     }
-    return this.localRunner.cancel(job);
+    return job.schedulerType === SchedulerType.NONE ? this.localRunner.cancel(job) : this.clusterRunner.cancel(job);
   }
 
   changePriority(jobId: string, priority: number): JobRecord {
     const job = this.get(jobId);
+    if (job.schedulerType !== SchedulerType.NONE) {
+      throw new JobStateConflictError(`Job ${jobId} runs on ${job.schedulerType}, whose own queue orders it; only local jobs can change priority`);
+    }
     if (job.status !== JobStatus.QUEUED || !this.localRunner.reprioritise(job, priority)) {
       throw new JobStateConflictError(`Job ${jobId} is ${job.status}; only queued jobs can change priority`);
     }

@@ -43,3 +43,12 @@ export abstract class SchedulerBackend {
   /** Ask the scheduler to end the job; idempotent. */
   abstract cancel(ref: NativeJobRef): Promise<void>;
 }
+
+/** A batch scheduler: jobs are submitted under their jobid as the scheduler job name, so they can be found again. */
+export abstract class ClusterSchedulerBackend extends SchedulerBackend {
+  /**
+   * Finds a job by the unique name it was submitted with. Used when a submission's answer was lost (the CLI
+   * timed out, the service crashed mid-submit): the job is looked up before it is ever submitted again.
+   */
+  abstract findByName(jobName: string, workDir: string): Promise<NativeJobRef | null>;
+}

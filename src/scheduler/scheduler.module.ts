@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LocalProcessBackend } from './backends/local/local-process.backend';
+import { SchedulerCli } from './cli/scheduler-cli';
 import { SchedulerBackendRegistry } from './scheduler-backend.registry';
 import { SCHEDULER_BACKENDS } from './scheduler.constants';
 
@@ -10,7 +11,8 @@ const BACKENDS = [LocalProcessBackend];
     ...BACKENDS,
     { provide: SCHEDULER_BACKENDS, inject: BACKENDS, useFactory: (...backends: LocalProcessBackend[]) => backends },
     SchedulerBackendRegistry,
+    SchedulerCli,
   ],
-  exports: [LocalProcessBackend, SchedulerBackendRegistry],
+  exports: [LocalProcessBackend, SchedulerBackendRegistry, SchedulerCli],
 })
 export class SchedulerModule {}

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { AppModule } from '../../src/app.module';
 import { configureJobManagerApp } from '../../src/app.factory';
@@ -51,6 +51,8 @@ export async function startTestApp(options: {
   env?: Record<string, string>;
   systemInformation?: SystemInformation;
   realTelemetry?: boolean;
+  /** Further provider overrides, e.g. extra scheduler backends. */
+  configure?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? makeTempDir();
   const config = loadAppConfig({
@@ -70,7 +72,7 @@ export async function startTestApp(options: {
   if (!options.realTelemetry) {
     builder = builder.overrideProvider(SYSTEM_INFORMATION).useValue(options.systemInformation ?? fakeSystemInformation());
   }
-  const moduleRef = await builder.compile();
+  const moduleRef = await (options.configure ? options.configure(builder) : builder).compile();
   const app = configureJobManagerApp(moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] }), config);
   await app.listen(0, '127.0.0.1');
   return {

@@ -1,0 +1,22 @@
+import { SchedulerFailureError } from '../../common/errors/job-manager.errors';
+
+/** The scheduler client is not installed or not on PATH (the seed's "sbatch: command not found", exit 127). */
+export class SchedulerCommandNotFoundError extends SchedulerFailureError {
+  constructor(readonly command: string) {
+    super(`${command}: command not found. Install the scheduler client or put it on PATH (e.g. "module load slurm") before starting the job manager`);
+  }
+}
+
+/** The command did not answer in time: its effect (a submission, a cancel) is unknown. */
+export class SchedulerCommandTimeoutError extends SchedulerFailureError {
+  constructor(readonly command: string, readonly timeoutMs: number) {
+    super(`${command} did not answer within ${timeoutMs / 1000} s; the scheduler may be down or overloaded`);
+  }
+}
+
+/** The command ran and failed: a rejection or an error the scheduler reported. */
+export class SchedulerCommandFailedError extends SchedulerFailureError {
+  constructor(readonly command: string, readonly exitCode: number, readonly stderr: string) {
+    super(`${command} failed (exit ${exitCode}): ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no error output'}`);
+  }
+}

@@ -1,0 +1,66 @@
+import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../src/scheduler/scheduler-backend';
+import { SchedulerCommandFailedError, SchedulerCommandTimeoutError } from '../../src/scheduler/cli/scheduler-command.errors';
+import { SchedulerType } from '../../src/simulation/scheduler-type.enum';
+
+/**
+ * An in-memory cluster scheduler for DI-level tests of the cluster runner: the test moves jobs between states,
+ * makes submissions fail or time out, takes the scheduler down, and counts calls.
+ */
+export class FakeClusterBackend extends ClusterSchedulerBackend {
+  readonly kind = SchedulerType.SLURM;
+  readonly jobs = new Map<string, { name: string; state: NativeJobState }>();
+  readonly pollBatches: string[][] = [];
+  submitCalls = 0;
+  findCalls = 0;
+  /** `reject`: the scheduler refuses; `lost-answer`: it accepts but the CLI times out; `lost-request`: it never saw it. */
+  nextSubmit: 'ok' | 'reject' | 'lost-answer' | 'lost-request' = 'ok';
+  down = false;
+  private counter = 100;
+
+  async submit(spec: JobSpec): Promise<NativeJobRef> {
+    this.submitCalls += 1;
+    const mode = this.nextSubmit;
+    this.nextSubmit = 'ok';
+    if (mode === 'reject') {
+      throw new SchedulerCommandFailedError('sbatch', 1, 'sbatch: error: Batch job submission failed: Invalid partition name specified');
+    }
+    if (mode === 'lost-request') {
+      throw new SchedulerCommandTimeoutError('sbatch', 100);
+    }
+    const nativeId = String(++this.counter);
+    this.jobs.set(nativeId, { name: spec.jobId, state: { status: 'pending' } });
+    if (mode === 'lost-answer') {
+      throw new SchedulerCommandTimeoutError('sbatch', 100);
+    }
+    return { nativeId, workDir: spec.workDir };
+  }
+
+  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
+    this.pollBatches.push(refs.map((ref) => ref.nativeId));
+    if (this.down) {
+      throw new SchedulerCommandTimeoutError('squeue', 100);
+    }
+    return new Map(refs.filter((ref) => this.jobs.has(ref.nativeId)).map((ref) => [ref.nativeId, this.jobs.get(ref.nativeId)!.state]));
+  }
+
+  async cancel(ref: NativeJobRef): Promise<void> {
+    const job = this.jobs.get(ref.nativeId);
+    if (job && !TERMINAL_NATIVE_STATUSES.has(job.state.status)) {
+      job.state = { status: 'cancelled', exitCode: 0, reason: 'CANCELLED by 0' };
+    }
+  }
+
+  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
+    this.findCalls += 1;
+    const found = [...this.jobs].find(([, job]) => job.name === jobName);
+    return found ? { nativeId: found[0], workDir } : null;
+  }
+
+  set(jobName: string, state: NativeJobState): void {
+    const job = [...this.jobs.values()].find((candidate) => candidate.name === jobName);
+    if (!job) {
+      throw new Error(`fake scheduler has no job named ${jobName}`);
+    }
+    job.state = state;
+  }
+}
