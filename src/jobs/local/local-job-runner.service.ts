@@ -237,7 +237,14 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
         this.queue.push({ id: job.id, priority: job.priority, seq: job.seq });
         continue;
       }
-      const ref = job.nativeId ? { nativeId: job.nativeId, workDir: job.workDir } : await this.backend.resolveInterruptedLaunch(job.workDir);
+      let ref: NativeJobRef | null;
+      try {
+        ref = job.nativeId ? { nativeId: job.nativeId, workDir: job.workDir } : await this.backend.resolveInterruptedLaunch(job.workDir);
+      } catch (error) {
+        const reason = `could not tell whether the interrupted launch started: ${error instanceof Error ? error.message : String(error)}`;
+        this.lifecycle.transition(job, { status: JobStatus.FAILED, error: reason, finishedAt: Date.now() }, reason);
+        continue;
+      }
       if (!ref) {
         const requeued = this.lifecycle.transition(job, { status: JobStatus.QUEUED, startedAt: null }, 're-queued: the job manager stopped before the solver started');
         this.queue.push({ id: requeued.id, priority: requeued.priority, seq: requeued.seq });
