@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
 import { LocalProcessBackend } from './backends/local/local-process.backend';
+import { SlurmBackend } from './backends/slurm/slurm.backend';
 import { SchedulerCli } from './cli/scheduler-cli';
+import { SchedulerBackend } from './scheduler-backend';
 import { SchedulerBackendRegistry } from './scheduler-backend.registry';
 import { SCHEDULER_BACKENDS } from './scheduler.constants';
 
-const BACKENDS = [LocalProcessBackend];
+const BACKENDS = [LocalProcessBackend, SlurmBackend];
 
 @Module({
   providers: [
     ...BACKENDS,
-    { provide: SCHEDULER_BACKENDS, inject: BACKENDS, useFactory: (...backends: LocalProcessBackend[]) => backends },
+    { provide: SCHEDULER_BACKENDS, inject: BACKENDS, useFactory: (...backends: SchedulerBackend[]) => backends },
     SchedulerBackendRegistry,
     SchedulerCli,
   ],

@@ -1,0 +1,52 @@
+import { hasControlCharacters } from '../../../common/validation/safe-text';
+
+/** A value that would break out of its line or quoting in a batch script. */
+export class UnsafeScriptValueError extends Error {}
+
+/** POSIX single-quoting: the result is one word whose value is exactly `value`, whatever it contains. */
+export function quoteShellArgument(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** An argv as a shell command line in which every element is one literal word. */
+export function renderShellCommand(argv: readonly string[]): string {
+  return argv.map(quoteShellArgument).join(' ');
+}
+
+/** Directive values are read by the scheduler line by line: no control characters, nothing that could end the line. */
+export function assertDirectiveSafe(value: string, field: string): string {
+  if (hasControlCharacters(value)) {
+    throw new UnsafeScriptValueError(`${field} contains control characters and cannot go into a batch script`);
+  }
+  return value;
+}
+
+/** Name of the file in the job's work dir where the batch script records the solver's exit status. */
+export const EXIT_CODE_FILE = 'exit_code';
+
+/** The portable body every POSIX batch script ends with: run the solver, record its exit status atomically, exit with it. */
+export function renderScriptBody(workDir: string, argv: readonly string[]): string[] {
+  const dir = quoteShellArgument(assertDirectiveSafe(workDir, 'work directory'));
+  return [
+    `cd ${dir} || exit 111`,
+    `${renderShellCommand(argv.map((arg) => assertDirectiveSafe(arg, 'solver argument')))} >> solver.log 2>&1`,
+    'rc=$?',
+    `printf '%s\\n' "$rc" > ${EXIT_CODE_FILE}.tmp && mv -f ${EXIT_CODE_FILE}.tmp ${EXIT_CODE_FILE}`,
+    'exit "$rc"',
+  ];
+}
+
+/** The exit status the batch script recorded, or null when it wrote none (still running, or killed). */
+export function parseExitCodeFile(text: string): number | null {
+  const match = /^\s*(\d{1,3})\s*$/.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+/** Converts the accepted wall-time forms (`HH:MM:SS`, `D-HH:MM:SS`, `D.HH:MM:SS`, minutes) to seconds. */
+export function wallTimeSeconds(time: string): number {
+  if (/^\d+$/.test(time)) {
+    return Number(time) * 60;
+  }
+  const [, days, hours, minutes, seconds] = /^(?:(\d+)[-.])?(\d+):(\d+):(\d+)$/.exec(time) ?? [];
+  return Number(days ?? 0) * 86_400 + Number(hours) * 3_600 + Number(minutes) * 60 + Number(seconds);
+}

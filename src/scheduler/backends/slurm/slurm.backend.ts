@@ -1,0 +1,97 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { SchedulerType } from '../../../simulation/scheduler-type.enum';
+import { SchedulerCli } from '../../cli/scheduler-cli';
+import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
+import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
+import { EXIT_CODE_FILE, parseExitCodeFile } from '../shared/batch-script';
+import { parseSacctOutput } from './sacct-output.parser';
+import { parseSbatchOutput } from './sbatch-output.parser';
+import { renderSlurmScript } from './slurm-script.renderer';
+import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
+
+export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
+
+async function recordedExitCode(workDir: string): Promise<number | null> {
+  return parseExitCodeFile(await readFile(join(workDir, EXIT_CODE_FILE), 'utf8').catch(() => ''));
+}
+
+/**
+ * SLURM through its CLI: `sbatch --parsable`, one `squeue -t all -j id,id,…` per poll, then for jobs that left
+ * squeue the exit-code file their batch script wrote, else `sacct` (slurmdbd, or `-c` from the jobcomp file).
+ */
+@Injectable()
+export class SlurmBackend extends ClusterSchedulerBackend {
+  readonly kind = SchedulerType.SLURM;
+
+  constructor(private readonly cli: SchedulerCli) {
+    super();
+  }
+
+  async submit(spec: JobSpec): Promise<NativeJobRef> {
+    await mkdir(spec.workDir, { recursive: true });
+    const script = join(spec.workDir, SLURM_SCRIPT_FILE);
+    await writeFile(script, renderSlurmScript(spec), { mode: 0o700 });
+    const { stdout } = await this.cli.run('sbatch', ['--parsable', script], { cwd: spec.workDir });
+    return { nativeId: parseSbatchOutput(stdout), workDir: spec.workDir };
+  }
+
+  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
+    const ids = refs.map((ref) => ref.nativeId);
+    // rc 1 with "Invalid job id specified" means every listed job was purged: an answer, not a failure.
+    const queue = await this.cli.run('squeue', ['-h', '-t', 'all', '-j', ids.join(','), '-o', SQUEUE_FORMAT], { acceptExitCodes: [1] });
+    if (queue.exitCode === 1 && !/Invalid job id/i.test(queue.stderr)) {
+      throw new SchedulerCommandFailedError('squeue', 1, queue.stderr);
+    }
+    const listed = parseSqueueOutput(queue.stdout);
+    const settled = new Map<string, NativeJobState>();
+    const needAccounting: NativeJobRef[] = [];
+    for (const ref of refs) {
+      const state = listed.get(ref.nativeId);
+      if (state && !TERMINAL_NATIVE_STATUSES.has(state.status)) {
+        settled.set(ref.nativeId, state);
+        continue;
+      }
+      const recorded = await recordedExitCode(ref.workDir);
+      if (state && (state.status === 'cancelled' || state.status === 'timed_out')) {
+        settled.set(ref.nativeId, { ...state, exitCode: recorded });
+      } else if (recorded !== null) {
+        settled.set(ref.nativeId, { status: recorded === 0 ? 'completed' : 'failed', exitCode: recorded, reason: recorded === 0 ? undefined : `exit code ${recorded}` });
+      } else {
+        needAccounting.push(ref);
+      }
+    }
+    // No exit-code file: the script never ran to its end (launch failure, node failure, kill -9). Ask accounting;
+    // a job nobody knows any more stays out of the map, so its state is kept rather than guessed.
+    const accounting = needAccounting.length > 0 ? await this.accounting(needAccounting.map((ref) => ref.nativeId)) : new Map<string, NativeJobState>();
+    for (const ref of needAccounting) {
+      const state = accounting.get(ref.nativeId) ?? listed.get(ref.nativeId);
+      if (state) {
+        settled.set(ref.nativeId, state);
+      }
+    }
+    return settled;
+  }
+
+  async cancel(ref: NativeJobRef): Promise<void> {
+    await this.cli.run('scancel', [ref.nativeId]);
+  }
+
+  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
+    const { stdout } = await this.cli.run('squeue', ['-h', '-t', 'all', '-n', jobName, '-o', '%i']);
+    const id = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+    return id ? { nativeId: id, workDir } : null;
+  }
+
+  /** Final records of jobs squeue no longer lists; empty when no accounting is configured. */
+  private async accounting(ids: string[]): Promise<Map<string, NativeJobState>> {
+    const fields = ['-X', '-n', '-P', '-j', ids.join(','), '-o', 'JobID,State,ExitCode'];
+    const withDbd = await this.cli.run('sacct', fields, { acceptExitCodes: [1] });
+    if (withDbd.exitCode === 0) {
+      return parseSacctOutput(withDbd.stdout);
+    }
+    const fromJobcomp = await this.cli.run('sacct', ['-c', ...fields], { acceptExitCodes: [1] });
+    return fromJobcomp.exitCode === 0 ? parseSacctOutput(fromJobcomp.stdout) : new Map();
+  }
+}
