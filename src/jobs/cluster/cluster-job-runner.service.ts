@@ -8,7 +8,7 @@ import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINA
 import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { JobLifecycleService } from '../job-lifecycle.service';
-import { finalStatusFor } from '../local/final-status';
+import { finalStatusFor } from '../model/final-status';
 import { JobRecord } from '../model/job-record';
 import { isTerminal, JobStatus } from '../model/job-status';
 import { JobRepository } from '../persistence/job.repository';

@@ -15,7 +15,7 @@ import { JobRecord } from '../model/job-record';
 import { JobStatus } from '../model/job-status';
 import { JobRepository } from '../persistence/job.repository';
 import { PriorityQueue, QueueEntry } from '../queue/priority-queue';
-import { finalStatusFor, StopReason } from './final-status';
+import { finalStatusFor, StopReason } from '../model/final-status';
 
 interface RunningJob {
   job: JobRecord;

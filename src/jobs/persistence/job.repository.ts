@@ -33,9 +33,7 @@ export class JobRepository implements OnApplicationShutdown {
       pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       countWithStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
-      countByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
-      events: db.prepare('SELECT seq, status, at, detail FROM job_events WHERE job_id = ? ORDER BY seq'),
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
   }
@@ -79,17 +77,8 @@ export class JobRepository implements OnApplicationShutdown {
     return { items: rows.map(rowToRecord), total };
   }
 
-  countByStatus(): Partial<Record<JobStatus, number>> {
-    const rows = this.statements.countByStatus.all() as Array<{ status: JobStatus; n: number }>;
-    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
-  }
-
   countWithStatus(status: JobStatus): number {
     return (this.statements.countWithStatus.get(status) as { n: number }).n;
-  }
-
-  history(id: string): Array<{ seq: number; status: JobStatus; at: number; detail: string | null }> {
-    return this.statements.events.all(id) as Array<{ seq: number; status: JobStatus; at: number; detail: string | null }>;
   }
 
   onApplicationShutdown(): void {

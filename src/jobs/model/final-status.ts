@@ -1,5 +1,5 @@
 import { NativeJobState } from '../../scheduler/scheduler-backend';
-import { JobStatus } from '../model/job-status';
+import { JobStatus } from './job-status';
 
 /** Why the job manager itself ended a running job. */
 export type StopReason = 'cancel' | 'timeout' | 'shutdown';
