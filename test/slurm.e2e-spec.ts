@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { SlurmBackend } from '../src/scheduler/backends/slurm/slurm.backend';
 import { spyOnCommands } from './support/command-spy';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
@@ -113,6 +114,18 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
     const done = await api.waitForStatus('slurm_survivor', ['completed', 'failed'], 30_000);
     expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
     expect(spy.calls('sbatch')).toHaveLength(1);
+  });
+
+  it('should find a lost submission by name, and by the id its script recorded once SLURM has purged it', async () => {
+    await submit('slurm_found', { duration_ms: 200 });
+    const job = await api.waitForStatus('slurm_found', ['completed'], 30_000);
+    const backend = harness.app.get(SlurmBackend);
+    expect(await backend.findByName('slurm_found', job.log_path.replace(/\/solver\.log$/, ''))).toEqual({ nativeId: job.native_id, workDir: expect.any(String) });
+    // A name squeue no longer knows (purged after MinJobAge): the native_id file written by the script answers.
+    const workDir = job.log_path.replace(/\/solver\.log$/, '');
+    expect(readFileSync(`${workDir}/native_id`, 'utf8').trim()).toBe(job.native_id);
+    expect(await backend.findByName('purged_name_not_in_squeue', workDir)).toEqual({ nativeId: job.native_id, workDir });
+    expect(await backend.findByName('never_submitted', makeTempDir('empty-'))).toBeNull();
   });
 
   it('should say "sbatch: command not found" when the SLURM client is not on PATH', async () => {

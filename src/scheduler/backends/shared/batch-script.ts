@@ -24,11 +24,19 @@ export function assertDirectiveSafe(value: string, field: string): string {
 /** Name of the file in the job's work dir where the batch script records the solver's exit status. */
 export const EXIT_CODE_FILE = 'exit_code';
 
-/** The portable body every POSIX batch script ends with: run the solver, record its exit status atomically, exit with it. */
-export function renderScriptBody(workDir: string, argv: readonly string[]): string[] {
+/** Name of the file where the batch script records the scheduler's id for itself as soon as it starts. */
+export const NATIVE_ID_FILE = 'native_id';
+
+/**
+ * The portable body every POSIX batch script ends with: record the scheduler's job id (so a submission whose
+ * answer was lost can be found even after the scheduler purged the job), run the solver, record its exit
+ * status atomically, exit with it. `jobIdVariable` is the scheduler's environment variable, e.g. SLURM_JOB_ID.
+ */
+export function renderScriptBody(workDir: string, argv: readonly string[], jobIdVariable: string): string[] {
   const dir = quoteShellArgument(assertDirectiveSafe(workDir, 'work directory'));
   return [
     `cd ${dir} || exit 111`,
+    `printf '%s\\n' "$${jobIdVariable}" > ${NATIVE_ID_FILE}`,
     `${renderShellCommand(argv.map((arg) => assertDirectiveSafe(arg, 'solver argument')))} >> solver.log 2>&1`,
     'rc=$?',
     `printf '%s\\n' "$rc" > ${EXIT_CODE_FILE}.tmp && mv -f ${EXIT_CODE_FILE}.tmp ${EXIT_CODE_FILE}`,

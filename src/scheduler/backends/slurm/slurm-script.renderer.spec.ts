@@ -48,6 +48,7 @@ describe('renderSlurmScript', () => {
         '#SBATCH --comment=board7',
         '',
         "cd '/data/jobs/j1' || exit 111",
+        "printf '%s\\n' \"$SLURM_JOB_ID\" > native_id",
         "'/ansys/ansysedt' '-ng' '-batchsolve' '/p/a.aedt' >> solver.log 2>&1",
         'rc=$?',
         "printf '%s\\n' \"$rc\" > exit_code.tmp && mv -f exit_code.tmp exit_code",

@@ -40,5 +40,5 @@ export function renderSlurmScript(spec: JobSpec): string {
   for (const extra of options.extra_directives ?? []) {
     lines.push(`#SBATCH ${assertDirectiveSafe(extra, 'extra_directives')}`);
   }
-  return [...lines, '', ...renderScriptBody(spec.workDir, spec.argv), ''].join('\n');
+  return [...lines, '', ...renderScriptBody(spec.workDir, spec.argv, 'SLURM_JOB_ID'), ''].join('\n');
 }

@@ -5,7 +5,7 @@ import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { EXIT_CODE_FILE, parseExitCodeFile } from '../shared/batch-script';
+import { EXIT_CODE_FILE, NATIVE_ID_FILE, parseExitCodeFile } from '../shared/batch-script';
 import { parseSacctOutput } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { renderSlurmScript } from './slurm-script.renderer';
@@ -78,9 +78,12 @@ export class SlurmBackend extends ClusterSchedulerBackend {
     await this.cli.run('scancel', [ref.nativeId]);
   }
 
+  /** squeue by name while SLURM still lists the job; after that the id its batch script recorded when it started. */
   async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
     const { stdout } = await this.cli.run('squeue', ['-h', '-t', 'all', '-n', jobName, '-o', '%i']);
-    const id = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+    const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+    const recorded = (await readFile(join(workDir, NATIVE_ID_FILE), 'utf8').catch(() => '')).trim();
+    const id = listed ?? (/^\d+$/.test(recorded) ? recorded : undefined);
     return id ? { nativeId: id, workDir } : null;
   }
 
