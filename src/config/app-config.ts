@@ -22,6 +22,7 @@ export interface AppConfig {
   telemetry: { intervalMs: number };
   runner: { killGraceMs: number; drainTimeoutMs: number; localPollIntervalMs: number };
   cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number };
+  gridEngine: { accountingFile: string };
   logLevel: EnvironmentVariables['HFSS_JM_LOG_LEVEL'] & string;
 }
 
@@ -55,6 +56,9 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       pollIntervalMs: env.HFSS_JM_SCHEDULER_POLL_INTERVAL_MS ?? 15_000,
       commandTimeoutMs: env.HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS ?? 30_000,
       maxBackoffMs: env.HFSS_JM_SCHEDULER_MAX_BACKOFF_MS ?? 300_000,
+    },
+    gridEngine: {
+      accountingFile: resolve(env.HFSS_JM_SGE_ACCOUNTING_FILE ?? `${env.SGE_ROOT ?? '/var/lib/gridengine'}/${env.SGE_CELL ?? 'default'}/common/accounting`),
     },
     logLevel: env.HFSS_JM_LOG_LEVEL ?? 'log',
   };

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -60,6 +60,18 @@ export class EnvironmentVariables {
   /** Upper bound of the poll back-off while a scheduler keeps failing. */
   @IsOptional() @IsInt() @Min(100) @Max(3_600_000)
   HFSS_JM_SCHEDULER_MAX_BACKOFF_MS?: number;
+
+  /** Grid Engine's accounting file (final records of finished jobs); default `$SGE_ROOT/$SGE_CELL/common/accounting`. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HFSS_JM_SGE_ACCOUNTING_FILE?: string;
+
+  /** Grid Engine installation root, as set by its settings.sh (Debian: /var/lib/gridengine). */
+  @IsOptional() @IsString() @IsNotEmpty()
+  SGE_ROOT?: string;
+
+  /** Grid Engine cell name (default `default`). */
+  @IsOptional() @IsString() @IsNotEmpty()
+  SGE_CELL?: string;
 
   /** `full` (default) fsyncs every commit; `normal` survives a process crash but not a power loss. */
   @IsOptional() @IsIn(['full', 'normal'])

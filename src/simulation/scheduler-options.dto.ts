@@ -9,7 +9,7 @@ export const WALL_TIME_PATTERN = /^(?:\d{1,3}[-.])?\d{1,4}:[0-5]\d:[0-5]\d$|^\d{
 export const SCHEDULER_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,63}$/;
 export const MEMORY_PATTERN = /^\d{1,9}(?:\.\d{1,3})?\s?(?:[KMGT]B?|[KMGT]iB)?$/i;
 /** Node-feature expressions: SLURM's `a&b|c`, brackets and counts, but no quotes, spaces or `$`. */
-export const CONSTRAINT_PATTERN = /^[A-Za-z0-9_.&|!()[\]*,:-]{1,256}$/;
+export const CONSTRAINT_PATTERN = /^[A-Za-z0-9_.&|!()[\]*,:=-]{1,256}$/;
 /** A scheduler flag with an optional value: `--mail-type=END`, `-l walltime=1:00:00`, `--comment=x`. */
 export const EXTRA_DIRECTIVE_PATTERN = /^--?[A-Za-z][A-Za-z0-9_-]*(?:[= ][A-Za-z0-9_.,:=@%/+-]{1,200})?$/;
 
@@ -51,8 +51,8 @@ export class SchedulerOptions {
   @IsOptional() @IsString() @Matches(SCHEDULER_NAME_PATTERN, { message: 'qos must be a plain scheduler name' })
   qos?: string;
 
-  /** Node features, e.g. `gpu&ib`. */
-  @IsOptional() @IsString() @Matches(CONSTRAINT_PATTERN, { message: 'constraints may only use letters, digits and _ . & | ! ( ) [ ] * , : -' })
+  /** Node features or resource selection, e.g. `gpu&ib` (SLURM) or `arch=lx-amd64` (Grid Engine). */
+  @IsOptional() @IsString() @Matches(CONSTRAINT_PATTERN, { message: 'constraints may only use letters, digits and _ . & | ! ( ) [ ] * , : = -' })
   constraints?: string;
 
   /** Request whole nodes. */

@@ -1,0 +1,27 @@
+import { NativeJobState } from '../../scheduler-backend';
+import { gridEngineFinalState } from './grid-engine-state';
+
+/**
+ * Parses lines of Grid Engine's accounting file (accounting(5): one colon-separated record per finished job or
+ * task; field 6 job_number, 12 failed, 13 exit_status; `#` lines are comments). Only `wanted` ids are kept; a job
+ * that ran more than once (rescheduled) has several records and the last one wins.
+ */
+export function parseAccountingRecords(text: string, wanted: ReadonlySet<string>): Map<string, NativeJobState> {
+  const states = new Map<string, NativeJobState>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) {
+      continue;
+    }
+    const fields = line.split(':');
+    const id = fields[5];
+    if (fields.length < 13 || !id || !wanted.has(id)) {
+      continue;
+    }
+    const failed = Number.parseInt(fields[11]!, 10);
+    const exitStatus = Number.parseInt(fields[12]!, 10);
+    if (Number.isFinite(failed) && Number.isFinite(exitStatus)) {
+      states.set(id, gridEngineFinalState(failed, exitStatus));
+    }
+  }
+  return states;
+}

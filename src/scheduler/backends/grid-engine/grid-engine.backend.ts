@@ -1,0 +1,135 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.constants';
+import { SchedulerType } from '../../../simulation/scheduler-type.enum';
+import { SchedulerCli } from '../../cli/scheduler-cli';
+import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
+import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
+import { EXIT_CODE_FILE, NATIVE_ID_FILE, parseExitCodeFile } from '../shared/batch-script';
+import { readAccountingRecords } from './accounting-file.reader';
+import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
+import { parseQstatXml } from './qstat-output.parser';
+import { parseQsubTerseOutput } from './qsub-output.parser';
+
+export const GRID_ENGINE_SCRIPT_FILE = 'job.sge.sh';
+
+/** Written before `qdel`, so that a job deleted while pending (no accounting record) can be settled after a restart too. */
+export const CANCEL_MARKER_FILE = 'cancel_requested';
+
+/**
+ * A job deleted before it started leaves qstat without an accounting record. When we did not delete it ourselves,
+ * wait this long (longer than Grid Engine's default 15 s accounting flush) before concluding it was deleted.
+ */
+export const VANISHED_BEFORE_START_GRACE_MS = 60_000;
+
+const exists = (path: string): Promise<boolean> => readFile(path).then(() => true, () => false);
+
+async function recordedExitCode(workDir: string): Promise<number | null> {
+  return parseExitCodeFile(await readFile(join(workDir, EXIT_CODE_FILE), 'utf8').catch(() => ''));
+}
+
+/**
+ * Grid Engine (Son of Grid Engine / Univa / Altair) through its CLI: `qsub -terse`, one `qstat -xml` per poll
+ * (the service user's jobs only: Grid Engine's qstat cannot select job ids, and `-u '*'` would list every user),
+ * then for jobs that left qstat the exit-code file their script wrote, else the accounting file's record.
+ */
+@Injectable()
+export class GridEngineBackend extends ClusterSchedulerBackend {
+  readonly kind = SchedulerType.GRID_ENGINE;
+
+  constructor(
+    private readonly cli: SchedulerCli,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  /** When each job that never started was first missing from qstat (in memory: a restart only restarts the grace). */
+  private readonly missingSince = new Map<string, number>();
+
+  async submit(spec: JobSpec): Promise<NativeJobRef> {
+    await mkdir(spec.workDir, { recursive: true });
+    const { script, qsubArgs } = renderGridEngineSubmission(spec);
+    const path = join(spec.workDir, GRID_ENGINE_SCRIPT_FILE);
+    await writeFile(path, script, { mode: 0o700 });
+    const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
+    return { nativeId: parseQsubTerseOutput(stdout), workDir: spec.workDir };
+  }
+
+  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
+    const listed = parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout);
+    const settled = new Map<string, NativeJobState>();
+    const needAccounting: string[] = [];
+    for (const ref of refs) {
+      const state = listed.get(ref.nativeId);
+      if (state) {
+        settled.set(ref.nativeId, { status: state.status, reason: state.reason });
+        continue;
+      }
+      const recorded = await recordedExitCode(ref.workDir);
+      if (recorded !== null) {
+        settled.set(ref.nativeId, { status: recorded === 0 ? 'completed' : 'failed', exitCode: recorded, reason: recorded === 0 ? undefined : `exit code ${recorded}` });
+      } else {
+        needAccounting.push(ref.nativeId);
+      }
+    }
+    // Gone from qstat without an exit-code file: the script never ran to its end (qdel, a limit, a node failure).
+    // The accounting file has the final record; a job it does not know stays out of the map: kept, not guessed.
+    if (needAccounting.length > 0) {
+      for (const [id, state] of await readAccountingRecords(this.config.gridEngine.accountingFile, needAccounting)) {
+        if (TERMINAL_NATIVE_STATUSES.has(state.status)) settled.set(id, state);
+      }
+    }
+    for (const ref of refs) {
+      if (listed.has(ref.nativeId) || settled.has(ref.nativeId)) {
+        this.missingSince.delete(ref.nativeId);
+      } else {
+        const deleted = await this.deletedBeforeStart(ref);
+        if (deleted) settled.set(ref.nativeId, deleted);
+      }
+    }
+    return settled;
+  }
+
+  /** qdel; a job that already finished answers `denied: job "N" does not exist` (rc 1): nothing left to cancel. */
+  async cancel(ref: NativeJobRef): Promise<void> {
+    await writeFile(join(ref.workDir, CANCEL_MARKER_FILE), `${new Date().toISOString()}\n`);
+    const result = await this.cli.run('qdel', [ref.nativeId], { acceptExitCodes: [1] });
+    if (result.exitCode === 1 && !/does not exist/.test(result.stderr + result.stdout)) {
+      throw new SchedulerCommandFailedError('qdel', 1, result.stderr || result.stdout);
+    }
+  }
+
+  /**
+   * Gone from qstat, no accounting record, and the script never started (it records its job number first thing):
+   * Grid Engine removed it while pending, which only a deletion does. Settled at once when we asked for it,
+   * after VANISHED_BEFORE_START_GRACE_MS otherwise (accounting may lag that long behind qstat).
+   */
+  private async deletedBeforeStart(ref: NativeJobRef): Promise<NativeJobState | null> {
+    if (await exists(join(ref.workDir, NATIVE_ID_FILE))) {
+      return null;
+    }
+    if (await exists(join(ref.workDir, CANCEL_MARKER_FILE))) {
+      this.missingSince.delete(ref.nativeId);
+      return { status: 'cancelled', exitCode: null, reason: 'deleted while pending (qdel); it never started' };
+    }
+    const since = this.missingSince.get(ref.nativeId) ?? Date.now();
+    this.missingSince.set(ref.nativeId, since);
+    if (Date.now() - since < VANISHED_BEFORE_START_GRACE_MS) {
+      return null;
+    }
+    this.missingSince.delete(ref.nativeId);
+    return { status: 'cancelled', exitCode: null, reason: 'deleted while pending outside the job manager (it never started and Grid Engine keeps no accounting record)' };
+  }
+
+  /** qstat by name while the job is listed; after that the job number its script recorded when it started. */
+  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
+    const name = gridEngineJobName(jobName);
+    const listed = [...parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout)].find(([, job]) => job.name === name)?.[0];
+    const recorded = (await readFile(join(workDir, NATIVE_ID_FILE), 'utf8').catch(() => '')).trim();
+    const id = listed ?? (/^\d+$/.test(recorded) ? recorded : undefined);
+    return id ? { nativeId: id, workDir } : null;
+  }
+}
