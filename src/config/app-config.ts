@@ -20,6 +20,8 @@ export interface AppConfig {
   solver: { ansysEdtPath: string; tempDir: string };
   limits: ResourceLimits;
   telemetry: { intervalMs: number };
+  progress: { intervalMs: number };
+  events: { bufferSize: number };
   runner: { killGraceMs: number; drainTimeoutMs: number; localPollIntervalMs: number };
   cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number };
   gridEngine: { accountingFile: string };
@@ -47,6 +49,8 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       minFreeDiskMb: env.HFSS_JM_MIN_FREE_DISK_MB ?? 1_024,
     },
     telemetry: { intervalMs: env.HFSS_JM_TELEMETRY_INTERVAL_MS ?? 5_000 },
+    progress: { intervalMs: env.HFSS_JM_PROGRESS_INTERVAL_MS ?? 1_000 },
+    events: { bufferSize: env.HFSS_JM_EVENT_BUFFER_SIZE ?? 10_000 },
     runner: {
       killGraceMs: env.HFSS_JM_KILL_GRACE_MS ?? 5_000,
       drainTimeoutMs: env.HFSS_JM_DRAIN_TIMEOUT_MS ?? 30_000,

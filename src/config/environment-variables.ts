@@ -61,6 +61,14 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(100) @Max(3_600_000)
   HFSS_JM_SCHEDULER_MAX_BACKOFF_MS?: number;
 
+  /** How often running jobs' solver logs are read for progress (job_progress events). */
+  @IsOptional() @IsInt() @Min(100) @Max(60_000)
+  HFSS_JM_PROGRESS_INTERVAL_MS?: number;
+
+  /** Socket.IO events kept for clients that reconnect and ask to catch up. */
+  @IsOptional() @IsInt() @Min(100) @Max(10_000_000)
+  HFSS_JM_EVENT_BUFFER_SIZE?: number;
+
   /** Grid Engine's accounting file (final records of finished jobs); default `$SGE_ROOT/$SGE_CELL/common/accounting`. */
   @IsOptional() @IsString() @IsNotEmpty()
   HFSS_JM_SGE_ACCOUNTING_FILE?: string;

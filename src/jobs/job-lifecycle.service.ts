@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { TimeoutError } from '../common/errors/job-manager.errors';
 import { JobStateChangedEvent } from './events/job-state-changed.event';
 import { JobPatch, JobRecord } from './model/job-record';
-import { isTerminal } from './model/job-status';
+import { isTerminal, JobStatus } from './model/job-status';
 import { JobRepository } from './persistence/job.repository';
 
 /** The one place job state changes: persist first, then tell listeners and waiters. */
@@ -23,7 +23,9 @@ export class JobLifecycleService {
   }
 
   transition(job: JobRecord, patch: JobPatch, detail: string): JobRecord {
-    const updated = this.repository.update(job.id, patch, detail);
+    // A completed solve is 100 % whatever the last progress line said.
+    const stored = patch.status === JobStatus.COMPLETED && patch.progress === undefined ? { ...patch, progress: 100 } : patch;
+    const updated = this.repository.update(job.id, stored, detail);
     this.events.emit(JobStateChangedEvent.name, new JobStateChangedEvent(updated, job.status, detail));
     if (isTerminal(updated.status)) {
       this.waiters.get(updated.id)?.forEach((resolve) => resolve(updated));

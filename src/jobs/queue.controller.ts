@@ -1,7 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.constants';
+import { ResourceLimitsService } from '../resources/resource-limits.service';
 import { QueueViewDto } from './dto/queue-view.dto';
 import { LocalJobRunner } from './local/local-job-runner.service';
 import { JobStatus } from './model/job-status';
@@ -13,7 +12,7 @@ export class QueueController {
   constructor(
     private readonly runner: LocalJobRunner,
     private readonly repository: JobRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limits: ResourceLimitsService,
   ) {}
 
   @Get()
@@ -24,7 +23,7 @@ export class QueueController {
       queued: this.runner.queuedCount,
       running: this.runner.runningCount,
       scheduled: this.repository.countWithStatus(JobStatus.SCHEDULED),
-      max_concurrent_jobs: this.config.limits.maxConcurrentJobs,
+      max_concurrent_jobs: this.limits.current.maxConcurrentJobs,
       admitting: blockers.length === 0,
       blocked_reasons: this.runner.queuedCount > 0 ? blockers : [],
       next: this.runner.head(20).map((entry, index) => ({ job_id: entry.id, priority: entry.priority, position: index + 1 })),

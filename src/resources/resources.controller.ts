@@ -1,9 +1,11 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
-import { ResourcesViewDto } from './dto/resources-view.dto';
+import { ResourceLimitsDto, ResourcesViewDto } from './dto/resources-view.dto';
+import { UpdateResourceLimitsDto } from './dto/update-resource-limits.dto';
 import { HostTelemetryService } from './host-telemetry.service';
+import { ResourceLimitsService } from './resource-limits.service';
 import { toHostSampleDto, toResourceLimitsDto } from './resources-view.mapper';
 
 @ApiTags('resources')
@@ -11,6 +13,7 @@ import { toHostSampleDto, toResourceLimitsDto } from './resources-view.mapper';
 export class ResourcesController {
   constructor(
     private readonly telemetry: HostTelemetryService,
+    private readonly limits: ResourceLimitsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -20,8 +23,21 @@ export class ResourcesController {
     const sample = this.telemetry.latest;
     return {
       host: sample ? toHostSampleDto(sample) : null,
-      limits: toResourceLimitsDto(this.config.limits),
+      limits: toResourceLimitsDto(this.limits.current),
       sample_interval_s: this.config.telemetry.intervalMs / 1000,
     };
+  }
+
+  @Put('limits')
+  @ApiOperation({ summary: 'Change the admission limits for local jobs (until restart); emits limits_updated' })
+  updateLimits(@Body() body: UpdateResourceLimitsDto): ResourceLimitsDto {
+    return toResourceLimitsDto(
+      this.limits.update({
+        maxConcurrentJobs: body.max_concurrent_jobs,
+        maxCpuPercent: body.max_cpu_percent,
+        minFreeMemoryMb: body.min_free_memory_mb,
+        minFreeDiskMb: body.min_free_disk_mb,
+      }),
+    );
   }
 }

@@ -6,6 +6,8 @@ import { APP_CONFIG } from '../../config/config.constants';
 import { admissionBlockers } from '../../resources/host-sample';
 import { HostSampledEvent } from '../../resources/host-sampled.event';
 import { HostTelemetryService } from '../../resources/host-telemetry.service';
+import { LimitsChangedEvent } from '../../resources/limits-changed.event';
+import { ResourceLimitsService } from '../../resources/resource-limits.service';
 import { LocalProcessBackend } from '../../scheduler/backends/local/local-process.backend';
 import { LocalProcessExitedEvent } from '../../scheduler/backends/local/local-process-exited.event';
 import { NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
@@ -47,6 +49,7 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     private readonly lifecycle: JobLifecycleService,
     private readonly repository: JobRepository,
     private readonly telemetry: HostTelemetryService,
+    private readonly limits: ResourceLimitsService,
   ) {}
 
   get isDraining(): boolean {
@@ -63,7 +66,7 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
 
   /** Why the next queued job cannot start now (empty when it can). */
   blockers(): string[] {
-    const reasons = admissionBlockers(this.telemetry.latest, this.config.limits, this.running.size);
+    const reasons = admissionBlockers(this.telemetry.latest, this.limits.current, this.running.size);
     return this.draining ? ['the job manager is shutting down', ...reasons] : reasons;
   }
 
@@ -100,6 +103,11 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
 
   @OnEvent(HostSampledEvent.name)
   onHostSampled(): void {
+    this.dispatch();
+  }
+
+  @OnEvent(LimitsChangedEvent.name)
+  onLimitsChanged(): void {
     this.dispatch();
   }
 

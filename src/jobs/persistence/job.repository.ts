@@ -34,6 +34,7 @@ export class JobRepository implements OnApplicationShutdown {
       count: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       countWithStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
+      progress: db.prepare('UPDATE jobs SET progress = ? WHERE id = ?'),
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
   }
@@ -58,6 +59,11 @@ export class JobRepository implements OnApplicationShutdown {
       this.statements.event.run(id, row.status, at, detail);
       return rowToRecord(row);
     });
+  }
+
+  /** Progress is not a state change: it is stored without a job event and without touching updated_at. */
+  updateProgress(id: string, percent: number): void {
+    this.write(() => this.statements.progress.run(percent, id));
   }
 
   findById(id: string): JobRecord | undefined {
