@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
+import { DASHBOARD_ASSET_PREFIX, DASHBOARD_PUBLIC_DIR } from './dashboard/dashboard.constants';
 import { createOpenApiDocument } from './openapi/create-openapi-document';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -18,6 +19,7 @@ export function logLevelsUpTo(level: AppConfig['logLevel']): LogLevel[] {
 /** What every instance gets, whoever built it (main, the embedded façade, the e2e tests): body limit and docs. */
 export function configureJobManagerApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
+  app.useStaticAssets(DASHBOARD_PUBLIC_DIR, { prefix: DASHBOARD_ASSET_PREFIX, index: false });
   if (config.server.swagger) {
     SwaggerModule.setup('docs', app, () => createOpenApiDocument(app));
   }

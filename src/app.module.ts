@@ -6,6 +6,7 @@ import { DomainErrorFilter } from './common/filters/domain-error.filter';
 import { UnhandledErrorFilter } from './common/filters/unhandled-error.filter';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -30,6 +31,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         EventEmitterModule.forRoot(),
+        DashboardModule,
         GatewayModule,
         HealthModule,
         JobsModule,

@@ -1,0 +1,281 @@
+// Live dashboard for the HFSS job manager: REST for the initial state and actions, Socket.IO for updates.
+// Every value from the server is written with textContent, never as HTML.
+(() => {
+  'use strict';
+  const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'timed_out']);
+  const MAX_ROWS = 200;
+  const jobs = new Map();
+  let lastSeq = 0;
+  let bootId = null;
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props = {}, children = []) => {
+    const node = Object.assign(document.createElement(tag), props);
+    for (const child of children) node.append(child);
+    return node;
+  };
+
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(payload.error || `${method} ${path} answered ${response.status}`);
+    return payload;
+  }
+
+  const formatTime = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '–');
+  function formatDuration(job) {
+    if (!job.started_at) return '–';
+    const end = job.finished_at ? Date.parse(job.finished_at) : Date.now();
+    const seconds = Math.max(0, Math.round((end - Date.parse(job.started_at)) / 1000));
+    return seconds < 60 ? `${seconds} s` : seconds < 3600 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${(seconds / 3600).toFixed(1)} h`;
+  }
+  const mb = (value) => (value >= 10240 ? `${(value / 1024).toFixed(1)} GiB` : `${Math.round(value)} MiB`);
+
+  // ---- jobs table
+  function upsertJob(job) {
+    const known = jobs.get(job.job_id);
+    jobs.set(job.job_id, { ...known, ...job });
+    renderJobs();
+  }
+
+  function visible(job) {
+    const filter = $('status-filter').value;
+    if (!filter) return true;
+    if (filter === 'active') return !TERMINAL.has(job.status);
+    return job.status === filter;
+  }
+
+  function renderJobs() {
+    const rows = [...jobs.values()]
+      .sort((a, b) => (TERMINAL.has(a.status) - TERMINAL.has(b.status)) || b.created_at.localeCompare(a.created_at))
+      .filter(visible)
+      .slice(0, MAX_ROWS);
+    const body = $('jobs').tBodies[0];
+    body.replaceChildren(...rows.map(renderRow));
+    $('jobs-empty').hidden = jobs.size > 0;
+    const count = (status) => [...jobs.values()].filter((job) => job.status === status).length;
+    $('count-finished').textContent = String([...jobs.values()].filter((job) => TERMINAL.has(job.status)).length);
+    if (!queueFromServer) {
+      $('count-queued').textContent = String(count('queued'));
+      $('count-running').textContent = String(count('running'));
+      $('count-scheduled').textContent = String(count('scheduled'));
+    }
+  }
+
+  function renderRow(job) {
+    const progress = job.progress ?? (job.status === 'completed' ? 100 : null);
+    const idCell = el('td', {}, [el('span', { className: 'job-id', textContent: job.job_id, title: job.project_path || '' })]);
+    if (job.error) idCell.append(el('span', { className: 'job-error', textContent: job.error }));
+    const badge = el('span', { className: 'badge', textContent: job.status.replace('_', ' ') });
+    badge.dataset.status = job.status;
+    const bar = el('progress', { max: 100 });
+    // No value = an indeterminate (moving) bar: only for a running solve whose log shows no progress yet.
+    if (progress !== null) bar.value = progress;
+    else if (job.status !== 'running') bar.value = 0;
+    const queued = job.status === 'queued';
+    const actions = el('td', { className: 'actions' }, [
+      el('button', { className: 'secondary', textContent: '▲', title: 'Raise priority', disabled: !queued, onclick: () => changePriority(job, 10) }),
+      el('button', { className: 'secondary', textContent: '▼', title: 'Lower priority', disabled: !queued, onclick: () => changePriority(job, -10) }),
+      el('button', { className: 'danger', textContent: 'Cancel', disabled: TERMINAL.has(job.status), onclick: () => cancel(job) }),
+    ]);
+    const row = el('tr', {}, [
+      idCell,
+      el('td', {}, [badge]),
+      el('td', { textContent: job.scheduler_type === 'none' ? 'local' : `${job.scheduler_type}${job.native_id && job.scheduler_type !== 'none' ? ` #${job.native_id}` : ''}` }),
+      el('td', { className: 'num', textContent: String(job.priority) + (job.queue_position ? ` (#${job.queue_position})` : '') }),
+      el('td', {}, [el('div', { className: 'progress-cell' }, [bar, el('span', { textContent: progress === null ? '' : `${Math.round(progress)}%` })])]),
+      el('td', { className: 'num', textContent: formatTime(job.started_at) }),
+      el('td', { className: 'num', textContent: formatDuration(job) }),
+      el('td', { className: 'num', textContent: job.exit_code === null || job.exit_code === undefined ? '' : String(job.exit_code) }),
+      actions,
+    ]);
+    row.dataset.jobId = job.job_id;
+    row.dataset.status = job.status;
+    return row;
+  }
+
+  async function changePriority(job, delta) {
+    try {
+      const { job: updated } = await api('POST', `/jobs/${encodeURIComponent(job.job_id)}/priority`, { priority: Math.max(-1000, Math.min(1000, job.priority + delta)) });
+      upsertJob(updated);
+    } catch (error) {
+      note(`priority of ${job.job_id}: ${error.message}`);
+    }
+  }
+
+  async function cancel(job) {
+    try {
+      const { job: updated } = await api('POST', `/jobs/${encodeURIComponent(job.job_id)}/cancel`);
+      upsertJob(updated);
+    } catch (error) {
+      note(`cancel ${job.job_id}: ${error.message}`);
+    }
+  }
+
+  // ---- host, queue, limits
+  let queueFromServer = false;
+  function renderHost(host) {
+    if (!host) return;
+    const memoryUsed = 100 * (1 - host.memory_free_mb / host.memory_total_mb);
+    const diskUsed = 100 * (1 - host.disk_free_mb / host.disk_total_mb);
+    $('cpu-meter').value = host.cpu_percent;
+    $('cpu-value').textContent = `${host.cpu_percent.toFixed(0)}% of ${host.cpu_cores}`;
+    $('memory-meter').value = memoryUsed;
+    $('memory-value').textContent = `${mb(host.memory_free_mb)} free`;
+    $('disk-meter').value = diskUsed;
+    $('disk-value').textContent = `${mb(host.disk_free_mb)} free`;
+    $('host-sampled').textContent = `sampled ${formatTime(host.sampled_at)} · disk ${host.disk_path}`;
+  }
+
+  function renderAdmission({ admitting, blocked_reasons: reasons, queued, running }) {
+    const admission = $('admission');
+    admission.dataset.admitting = String(admitting);
+    admission.textContent = admitting ? 'admitting new jobs' : `waiting: ${reasons.join('; ') || 'limits reached'}`;
+    if (queued !== undefined) {
+      queueFromServer = true;
+      $('count-queued').textContent = String(queued);
+      $('count-running').textContent = String(running);
+    }
+  }
+
+  function renderLimits(limits) {
+    const form = $('limits-form');
+    for (const [name, value] of Object.entries(limits)) {
+      if (form.elements[name] && document.activeElement !== form.elements[name]) form.elements[name].value = value;
+    }
+  }
+
+  async function refreshQueue() {
+    const queue = await api('GET', '/queue');
+    renderAdmission({ admitting: queue.admitting, blocked_reasons: queue.blocked_reasons, queued: queue.queued, running: queue.running });
+    $('count-scheduled').textContent = String(queue.scheduled);
+    // Positions of every queued job shift when one starts or is re-prioritised.
+    const positions = new Map(queue.next.map((entry) => [entry.job_id, entry.position]));
+    for (const job of jobs.values()) {
+      job.queue_position = job.status === 'queued' ? positions.get(job.job_id) ?? null : null;
+    }
+    renderJobs();
+  }
+
+  let queueRefresh = null;
+  function refreshQueueSoon() {
+    queueRefresh ??= setTimeout(() => {
+      queueRefresh = null;
+      void refreshQueue().catch(() => undefined);
+    }, 250);
+  }
+
+  // ---- event log
+  function note(text) {
+    const list = $('events');
+    list.prepend(el('li', { textContent: `${new Date().toLocaleTimeString()} ${text}` }));
+    while (list.children.length > 100) list.lastChild.remove();
+  }
+  function logEvent(event) {
+    if (event.event === 'resources_updated') return;
+    const line = el('li');
+    line.append(`${formatTime(event.emitted_at)} #${event.seq} `, el('b', { textContent: event.event }), ` ${event.job_id ?? ''} `,
+      event.event === 'job_progress' ? `${event.progress}%` : event.status ?? '');
+    $('events').prepend(line);
+    while ($('events').children.length > 100) $('events').lastChild.remove();
+  }
+
+  // ---- live updates
+  function apply(event) {
+    if (event.seq <= lastSeq && event.boot_id === bootId) return; // already applied (catch-up overlap)
+    lastSeq = event.seq;
+    bootId = event.boot_id;
+    logEvent(event);
+    switch (event.event) {
+      case 'job_progress': {
+        const job = jobs.get(event.job_id);
+        if (job) upsertJob({ ...job, progress: event.progress, status: event.status });
+        break;
+      }
+      case 'limits_updated':
+        renderLimits(event.limits);
+        renderAdmission(event);
+        break;
+      case 'resources_updated':
+        renderHost(event.host);
+        renderAdmission(event);
+        break;
+      default:
+        if (event.job) upsertJob(event.job);
+        refreshQueueSoon();
+    }
+  }
+
+  async function loadAll() {
+    const [list, resources] = await Promise.all([api('GET', `/jobs?limit=${MAX_ROWS}`), api('GET', '/resources')]);
+    // Merge rather than replace: events that arrived while loading may be newer than the list.
+    for (const job of list.items) {
+      const known = jobs.get(job.job_id);
+      if (!known || known.updated_at <= job.updated_at) jobs.set(job.job_id, job);
+    }
+    renderJobs();
+    renderHost(resources.host);
+    renderLimits(resources.limits);
+    await refreshQueue();
+  }
+
+  const socket = io({ transports: ['websocket', 'polling'] });
+  const names = ['job_queued', 'job_scheduled', 'job_started', 'job_completed', 'job_cancelled', 'job_updated', 'job_progress', 'limits_updated', 'resources_updated'];
+  for (const name of names) socket.on(name, apply);
+  socket.on('connect', async () => {
+    $('connection').dataset.state = 'live';
+    $('connection').textContent = 'live';
+    if (bootId === null) return;
+    // Reconnected: fetch what we missed, or everything when the service restarted or the buffer moved on.
+    const answer = await socket.emitWithAck('catch_up', { since_seq: lastSeq, boot_id: bootId });
+    if (answer.ok && answer.complete) {
+      answer.events.forEach(apply);
+    } else {
+      lastSeq = answer.seq;
+      bootId = answer.boot_id;
+      await loadAll();
+    }
+  });
+  socket.on('disconnect', () => {
+    $('connection').dataset.state = 'offline';
+    $('connection').textContent = 'reconnecting…';
+  });
+
+  // ---- forms
+  $('status-filter').addEventListener('change', renderJobs);
+  $('limits-form').addEventListener('submit', async (submitEvent) => {
+    submitEvent.preventDefault();
+    const form = submitEvent.target;
+    const body = Object.fromEntries(['max_concurrent_jobs', 'max_cpu_percent', 'min_free_memory_mb', 'min_free_disk_mb'].map((name) => [name, Number(form.elements[name].value)]));
+    try {
+      renderLimits(await api('PUT', '/resources/limits', body));
+      $('limits-status').textContent = 'applied';
+    } catch (error) {
+      $('limits-status').textContent = error.message;
+    }
+  });
+  $('submit-form').addEventListener('submit', async (submitEvent) => {
+    submitEvent.preventDefault();
+    const form = submitEvent.target;
+    const body = { project_path: form.elements.project_path.value.trim(), scheduler_type: form.elements.scheduler_type.value, priority: Number(form.elements.priority.value) };
+    if (form.elements.design_name.value.trim()) body.design_name = form.elements.design_name.value.trim();
+    if (form.elements.jobid.value.trim()) body.jobid = form.elements.jobid.value.trim();
+    try {
+      const answer = await api('POST', '/jobs/submit', body);
+      upsertJob(answer.job);
+      $('submit-status').textContent = answer.duplicate ? `${answer.job_id} already exists` : `submitted ${answer.job_id}`;
+    } catch (error) {
+      $('submit-status').textContent = error.message;
+    }
+  });
+
+  setInterval(() => {
+    renderJobs();
+    void refreshQueue().catch(() => undefined);
+  }, 5000);
+  loadAll().catch((error) => note(`loading failed: ${error.message}`));
+})();

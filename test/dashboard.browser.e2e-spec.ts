@@ -1,0 +1,146 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { apiClient, waitFor } from './support/http';
+import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve(__dirname, '../test-artifacts');
+
+// .ci/run installs Debian's chromium; there these tests must run.
+if (!existsSync(CHROMIUM) && process.env.CI) {
+  throw new Error(`Chromium not found at ${CHROMIUM}: .ci/run must install the chromium package`);
+}
+const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
+if (!existsSync(CHROMIUM)) {
+  // eslint-disable-next-line no-console
+  console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
+describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () => {
+  let browser: Browser;
+  let harness: TestApp;
+  let api: ReturnType<typeof apiClient>;
+  let projects: string;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    harness = await startTestApp({ env: { HFSS_JM_PROGRESS_INTERVAL_MS: '100', HFSS_JM_MAX_CONCURRENT_JOBS: '1' } });
+    api = apiClient(harness.url);
+    projects = makeTempDir('hfss-dashboard-projects-');
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // A 4xx answer the test provokes on purpose is logged by Chromium as a failed resource; script errors are not.
+      if (message.type() === 'error' && !/status of 400/.test(message.text())) pageErrors.push(message.text());
+    });
+  });
+
+  afterEach(async () => {
+    await page.close();
+    await harness.close();
+    removeDir(harness.dataDir);
+    removeDir(projects);
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  const row = (jobId: string) => page.locator(`#jobs tbody tr[data-job-id="${jobId}"]`);
+  const submit = (jobid: string, behaviour: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    api.submit({ jobid, project_path: writeProject(projects, `${jobid}.aedt`, behaviour), ...extra });
+
+  it('should show jobs live over Socket.IO: new rows, progress, completion, cancel and priority actions', async () => {
+    await submit('done_before', { duration_ms: 100 });
+    await api.waitForStatus('done_before', ['completed']);
+    await page.goto(harness.url);
+    await page.locator('#connection[data-state="live"]').waitFor();
+    await row('done_before').locator('.badge[data-status="completed"]').waitFor();
+
+    // A job submitted after the page loaded appears and moves without a reload.
+    await submit('live_solve', { duration_ms: 2500, progress_steps: 10 });
+    await row('live_solve').locator('.badge[data-status="running"]').waitFor({ timeout: 15_000 });
+    await waitFor(async () => ((await row('live_solve').locator('progress').evaluate((bar: HTMLProgressElement) => bar.value)) > 0 ? true : undefined), 10_000, 'the progress bar to move');
+
+    // Two more wait behind it (max 1 concurrent); raising the later one's priority reorders the queue.
+    await submit('queued_a', { duration_ms: 100 });
+    await submit('queued_b', { duration_ms: 100 });
+    await row('queued_b').locator('.badge[data-status="queued"]').waitFor();
+    await row('queued_b').getByTitle('Raise priority').click();
+    await waitFor(async () => ((await api.job('queued_b')).body.priority === 10 ? true : undefined), 5_000, 'the priority change');
+    expect((await api.get('/queue')).body.next.map((entry: { job_id: string }) => entry.job_id)).toEqual(['queued_b', 'queued_a']);
+    await waitFor(async () => ((await row('queued_b').locator('td').nth(3).textContent())?.startsWith('10') ? true : undefined), 5_000, 'the new priority on the page');
+
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+    await row('live_solve').locator('.badge[data-status="completed"]').waitFor({ timeout: 20_000 });
+    expect(await row('live_solve').locator('progress').evaluate((bar: HTMLProgressElement) => bar.value)).toBe(100);
+
+    // Cancel from the page.
+    await submit('to_cancel', { duration_ms: 60_000 });
+    await row('to_cancel').locator('.badge[data-status="running"]').waitFor({ timeout: 20_000 });
+    await row('to_cancel').getByRole('button', { name: 'Cancel' }).click();
+    await row('to_cancel').locator('.badge[data-status="cancelled"]').waitFor({ timeout: 10_000 });
+    expect((await api.job('to_cancel')).body.status).toBe('cancelled');
+    await expect(row('to_cancel').getByRole('button', { name: 'Cancel' }).isDisabled()).resolves.toBe(true);
+    expect(await page.locator('#events li').count()).toBeGreaterThan(5);
+  });
+
+  it('should submit a job and change limits from the forms, with errors shown on the page', async () => {
+    await page.goto(harness.url);
+    await page.locator('#connection[data-state="live"]').waitFor();
+    await page.waitForFunction(() => (document.querySelector('#cpu-value')?.textContent ?? '–') !== '–');
+    expect(await page.locator('#limits-form input[name="max_concurrent_jobs"]').inputValue()).toBe('1');
+
+    await page.fill('#limits-form input[name="max_concurrent_jobs"]', '3');
+    await page.click('#limits-form button[type="submit"]');
+    await page.locator('#limits-status', { hasText: 'applied' }).waitFor();
+    expect((await api.get('/resources')).body.limits.max_concurrent_jobs).toBe(3);
+
+    const project = writeProject(projects, 'from_form.aedt', { duration_ms: 200 });
+    await page.fill('#submit-form input[name="project_path"]', project);
+    await page.fill('#submit-form input[name="jobid"]', 'from_form');
+    await page.click('#submit-form button[type="submit"]');
+    await page.locator('#submit-status', { hasText: 'submitted from_form' }).waitFor();
+    await row('from_form').locator('.badge[data-status="completed"]').waitFor({ timeout: 15_000 });
+
+    await page.fill('#submit-form input[name="project_path"]', '/nowhere/missing.aedt');
+    await page.fill('#submit-form input[name="jobid"]', 'missing_project');
+    await page.click('#submit-form button[type="submit"]');
+    await page.locator('#submit-status', { hasText: 'not found: /nowhere/missing.aedt' }).waitFor();
+    expect((await api.job('missing_project')).status).toBe(404);
+  });
+
+  it('should keep hostile job data as text, never as markup', async () => {
+    await page.goto(harness.url);
+    await page.locator('#connection[data-state="live"]').waitFor();
+    await submit('xss_probe', { duration_ms: 100, exit_code: 4 });
+    await row('xss_probe').locator('.badge[data-status="failed"]').waitFor({ timeout: 15_000 });
+    // The error text comes from the server; a design name with markup travels in the job's config.
+    await submit('xss_design', { duration_ms: 100 }, { design_name: '<img src=x onerror="window.pwned=1">' });
+    await row('xss_design').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('#jobs img').count()).toBe(0);
+  });
+
+  it('should serve Swagger UI that lists the API and runs a request', async () => {
+    await page.goto(`${harness.url}/docs`);
+    await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
+    const paths = await page.locator('.opblock-summary-path').allTextContents();
+    expect(paths.map((path) => path.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/jobs/submit', '/jobs/{id}/cancel', '/queue', '/resources/limits', '/health']));
+    const health = page.locator('.opblock-get', { has: page.locator('.opblock-summary-path', { hasText: /^\/health$/ }) });
+    await health.locator('.opblock-summary').click();
+    await health.getByRole('button', { name: 'Try it out' }).click();
+    await health.getByRole('button', { name: 'Execute' }).click();
+    await health.locator('.live-responses-table .response-col_status', { hasText: '200' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui.png') });
+  });
+});
