@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { io, Socket } from 'socket.io-client';
 import type { CatchUpAck, JobEventPayload, JobManagerEvent, LimitsUpdatedPayload } from '../src/gateway/job-events.contract';
 import { apiClient, waitFor } from './support/http';
@@ -131,5 +133,23 @@ describe('Socket.IO events (real socket.io-client against the real gateway)', ()
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ success: false, error: expect.stringMatching(/max_concurrent_jobs/) });
     await waitFor(() => watcher.events.find((e) => e.event === 'resources_updated'), 5_000, 'a telemetry event');
+  });
+
+  it('should send only events the committed AsyncAPI document describes, each with every required field', async () => {
+    const asyncapi = JSON.parse(readFileSync(resolve(__dirname, '../openapi/asyncapi.json'), 'utf8'));
+    const watcher = await client();
+    await submit('sock_contract', { duration_ms: 600 });
+    await api.put('/resources/limits', { max_cpu_percent: 95 });
+    await api.waitForStatus('sock_contract', ['completed']);
+    await waitFor(() => watcher.events.find((event) => event.event === 'resources_updated'), 5_000, 'telemetry');
+    const seen = new Set(watcher.events.map((event) => event.event));
+    expect([...seen]).toEqual(expect.arrayContaining(['job_queued', 'job_started', 'job_completed', 'job_progress', 'limits_updated', 'resources_updated']));
+    for (const event of watcher.events) {
+      const message = asyncapi.components.messages[event.event];
+      expect(message).toBeDefined();
+      const schema = asyncapi.components.schemas[message.payload.$ref.split('/').pop()];
+      expect(Object.keys(event)).toEqual(expect.arrayContaining(schema.required));
+      expect(Object.keys(event).filter((key) => !(key in schema.properties))).toEqual([]);
+    }
   });
 });

@@ -12,6 +12,31 @@ function sortKeysDeep(value: unknown): unknown {
   return value;
 }
 
+interface SchemaLike {
+  required?: string[];
+  properties?: Record<string, { default?: unknown }>;
+}
+
+/**
+ * A field with a default may be omitted by clients (the server fills it in), so it is not `required`, although
+ * the DTO property is declared without `?`. Without this, generated SDKs would force callers to send every default.
+ */
+function relaxDefaultedFields(document: OpenAPIObject): void {
+  for (const schema of Object.values(document.components?.schemas ?? {}) as SchemaLike[]) {
+    if (schema.required && schema.properties) {
+      schema.required = schema.required.filter((name) => schema.properties?.[name]?.default === undefined);
+      if (schema.required.length === 0) delete schema.required;
+    }
+  }
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as Array<{ parameters?: Array<{ in: string; required?: boolean; schema?: { default?: unknown } }> }>) {
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in === 'query' && parameter.schema?.default !== undefined) parameter.required = false;
+      }
+    }
+  }
+}
+
 /** The OpenAPI document of the REST API, with keys sorted so the committed file diffs cleanly. */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -20,5 +45,6 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(PACKAGE_VERSION)
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
+  relaxDefaultedFields(document);
   return sortKeysDeep(document) as OpenAPIObject;
 }
