@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
+import { SecurityModule } from './security/security.module';
 import { formatValidationErrors } from './simulation/simulation-config.validation';
 
 /** Unknown fields are rejected, payloads are transformed into their DTO classes, messages name the field path. */
@@ -37,6 +38,7 @@ export class AppModule {
         JobsModule,
         ResourcesModule,
         SchedulerModule,
+        SecurityModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: strictValidationPipe },

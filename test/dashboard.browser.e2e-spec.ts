@@ -131,6 +131,29 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     expect(await page.locator('#jobs img').count()).toBe(0);
   });
 
+  it('should ask for the access token when the service has one, then work with it', async () => {
+    await harness.close();
+    removeDir(harness.dataDir);
+    harness = await startTestApp({ env: { HFSS_JM_API_TOKEN: 'dashboard-token-123456', HFSS_JM_PROGRESS_INTERVAL_MS: '100' } });
+    api = apiClient(harness.url);
+    await fetch(`${harness.url}/jobs/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dashboard-token-123456' },
+      body: JSON.stringify({ jobid: 'secret_job', project_path: writeProject(projects, 'secret_job.aedt', { duration_ms: 100 }) }),
+    });
+    // Chromium logs the 401 answers as failed resources; expected here.
+    page.removeAllListeners('console');
+    await page.goto(harness.url);
+    await page.locator('#token-dialog').waitFor();
+    await expect(page.locator('#connection').textContent()).resolves.toBe('token required');
+    expect(await row('secret_job').count()).toBe(0);
+    await page.fill('#token-form input[name="token"]', 'dashboard-token-123456');
+    await page.click('#token-form button[type="submit"]');
+    await page.locator('#connection[data-state="live"]').waitFor();
+    await row('secret_job').waitFor();
+    expect(await page.locator('#token-dialog').isHidden()).toBe(true);
+  });
+
   it('should serve Swagger UI that lists the API and runs a request', async () => {
     await page.goto(`${harness.url}/docs`);
     await page.locator('.opblock').first().waitFor({ timeout: 15_000 });

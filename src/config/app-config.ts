@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvironmentVariables } from './environment-variables';
@@ -25,10 +26,37 @@ export interface AppConfig {
   runner: { killGraceMs: number; drainTimeoutMs: number; localPollIntervalMs: number };
   cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number };
   gridEngine: { accountingFile: string };
+  security: SecurityConfig;
   logLevel: EnvironmentVariables['HFSS_JM_LOG_LEVEL'] & string;
 }
 
+export interface SecurityConfig {
+  /** Required as `Authorization: Bearer <token>` (REST) or `auth: { token }` (Socket.IO) when set. Never logged. */
+  apiToken?: string;
+  /** Absolute, symlink-free directories projects must lie in; empty = anywhere. */
+  projectRoots: string[];
+  /** Directories a client-given ansys_edt_path must lie in; empty = anywhere. */
+  executableRoots: string[];
+}
+
 export class InvalidConfigurationError extends Error {}
+
+const LOOPBACK_HOSTS = /^(127(?:\.\d{1,3}){3}|::1|localhost)$/i;
+
+function directoryList(value: string | undefined, variable: string): string[] {
+  const dirs = (value ?? '').split(':').map((dir) => dir.trim()).filter(Boolean);
+  const relative = dirs.filter((dir) => !isAbsolute(dir));
+  if (relative.length > 0) {
+    throw new InvalidConfigurationError(`Invalid configuration: ${variable} must list absolute directories (got ${relative.join(', ')})`);
+  }
+  return dirs.map((dir) => {
+    try {
+      return realpathSync(dir);
+    } catch {
+      throw new InvalidConfigurationError(`Invalid configuration: ${variable} names ${dir}, which does not exist`);
+    }
+  });
+}
 
 /** Validates the raw environment once and returns the typed configuration every provider reads. */
 export function loadAppConfig(raw: Record<string, string | undefined>): AppConfig {
@@ -38,8 +66,15 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
     const messages = errors.flatMap((error) => Object.values(error.constraints ?? {}));
     throw new InvalidConfigurationError(`Invalid configuration: ${messages.join('; ')}`);
   }
+  const host = env.HFSS_JM_HOST ?? '127.0.0.1';
+  if (!LOOPBACK_HOSTS.test(host) && !env.HFSS_JM_API_TOKEN && !env.HFSS_JM_ALLOW_UNAUTHENTICATED) {
+    throw new InvalidConfigurationError(
+      `Invalid configuration: refusing to listen on ${host} without HFSS_JM_API_TOKEN: anyone who can reach the port could run solves. ` +
+        'Set HFSS_JM_API_TOKEN, bind 127.0.0.1, or set HFSS_JM_ALLOW_UNAUTHENTICATED=true behind a proxy that authenticates.',
+    );
+  }
   return {
-    server: { host: env.HFSS_JM_HOST ?? '127.0.0.1', port: env.HFSS_JM_PORT ?? 8080, swagger: env.HFSS_JM_SWAGGER ?? true },
+    server: { host, port: env.HFSS_JM_PORT ?? 8080, swagger: env.HFSS_JM_SWAGGER ?? true },
     storage: { dataDir: resolve(env.HFSS_JM_DATA_DIR ?? 'data'), synchronous: env.HFSS_JM_SQLITE_SYNCHRONOUS ?? 'full' },
     solver: { ansysEdtPath: env.HFSS_JM_ANSYSEDT_PATH ?? 'ansysedt', tempDir: resolve(env.HFSS_JM_TEMP_DIR ?? tmpdir()) },
     limits: {
@@ -63,6 +98,11 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
     },
     gridEngine: {
       accountingFile: resolve(env.HFSS_JM_SGE_ACCOUNTING_FILE ?? `${env.SGE_ROOT ?? '/var/lib/gridengine'}/${env.SGE_CELL ?? 'default'}/common/accounting`),
+    },
+    security: {
+      apiToken: env.HFSS_JM_API_TOKEN,
+      projectRoots: directoryList(env.HFSS_JM_PROJECT_ROOTS, 'HFSS_JM_PROJECT_ROOTS'),
+      executableRoots: directoryList(env.HFSS_JM_EXECUTABLE_ROOTS, 'HFSS_JM_EXECUTABLE_ROOTS'),
     },
     logLevel: env.HFSS_JM_LOG_LEVEL ?? 'log',
   };

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -90,4 +90,20 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   HFSS_JM_SWAGGER?: boolean;
+
+  /** Bearer token required on REST and Socket.IO when set; mandatory when binding beyond loopback. */
+  @IsOptional() @IsString() @Matches(/^[\x21-\x7e]{16,512}$/, { message: 'HFSS_JM_API_TOKEN must be 16-512 printable characters without spaces' })
+  HFSS_JM_API_TOKEN?: string;
+
+  /** Explicitly allow listening beyond loopback without a token (behind a trusted proxy that authenticates). */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  HFSS_JM_ALLOW_UNAUTHENTICATED?: boolean;
+
+  /** Directories (separated by ':') that projects must lie in, after resolving symlinks; unset = anywhere. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HFSS_JM_PROJECT_ROOTS?: string;
+
+  /** Directories (separated by ':') that a client-given ansys_edt_path must lie in; unset = anywhere. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HFSS_JM_EXECUTABLE_ROOTS?: string;
 }

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { DASHBOARD_PUBLIC_DIR } from './dashboard.constants';
+import { PublicRoute } from '../security/public-route.decorator';
 
 @ApiTags('dashboard')
 @Controller()
+@PublicRoute()
 export class DashboardController {
   private readonly page = readFileSync(join(DASHBOARD_PUBLIC_DIR, 'index.html'), 'utf8');
 

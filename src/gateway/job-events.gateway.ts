@@ -1,5 +1,6 @@
 import { OnEvent } from '@nestjs/event-emitter';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { Inject } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { JobProgressEvent } from '../jobs/events/job-progress.event';
 import { JobStateChangedEvent } from '../jobs/events/job-state-changed.event';
@@ -10,6 +11,9 @@ import { HostSampledEvent } from '../resources/host-sampled.event';
 import { LimitsChangedEvent } from '../resources/limits-changed.event';
 import { ResourceLimitsService } from '../resources/resource-limits.service';
 import { toHostSampleDto, toResourceLimitsDto } from '../resources/resources-view.mapper';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { bearerTokenOf, tokenMatches } from '../security/bearer-token';
 import { EventJournal } from './event-journal';
 import { parseCatchUpRequest, parseHandshakeJobs, parseSubscribeRequest, parseWatchAllRequest } from './gateway-requests.validation';
 import {
@@ -35,14 +39,26 @@ const EVENT_BY_STATUS: Record<JobStatus, JobManagerEventName> = {
  * Clients watch everything by default, or only the jobs they subscribe to (rooms), and catch up after a reconnect.
  */
 @WebSocketGateway({ cors: false })
-export class JobEventsGateway implements OnGatewayConnection {
+export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
   @WebSocketServer() private readonly server?: Server<ClientToServerEvents, ServerToClientEvents>;
 
   constructor(
     private readonly journal: EventJournal,
     private readonly runner: LocalJobRunner,
     private readonly limits: ResourceLimitsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** With HFSS_JM_API_TOKEN set, the handshake must carry it: `io(url, { auth: { token } })` or an Authorization header. */
+  afterInit(server: Server<ClientToServerEvents, ServerToClientEvents>): void {
+    const expected = this.config.security.apiToken;
+    if (!expected) return;
+    server.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const given = auth?.token ?? bearerTokenOf(socket.handshake.headers.authorization);
+      next(tokenMatches(given, expected) ? undefined : new Error('unauthorized: missing or invalid token (io(url, { auth: { token } }))'));
+    });
+  }
 
   handleConnection(client: JobManagerSocket): void {
     const jobs = parseHandshakeJobs(client.handshake.query.jobs);

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LocalJobRunner } from '../jobs/local/local-job-runner.service';
 import { PACKAGE_VERSION } from '../package-version';
+import { PublicRoute } from '../security/public-route.decorator';
 
 export class HealthDto {
   status!: 'ok' | 'draining';
@@ -12,6 +13,7 @@ export class HealthDto {
 
 @ApiTags('health')
 @Controller('health')
+@PublicRoute()
 export class HealthController {
   constructor(private readonly runner: LocalJobRunner) {}
 

@@ -20,6 +20,7 @@ import { JobListQuery, JobRepository } from './persistence/job.repository';
 import { configFingerprint } from './submission/config-fingerprint';
 import { resolveExecutable } from './submission/executable-resolver';
 import { generateJobId } from './submission/job-id.generator';
+import { resolveInsideRoots } from './submission/path-policy';
 
 export interface SubmitResult {
   job: JobRecord;
@@ -51,7 +52,7 @@ export class JobsService {
     if (existing) {
       return this.duplicateOf(existing, fingerprint);
     }
-    await this.checkResources(config);
+    const projectRealPath = await this.checkResources(config);
     // No await between this check and the insert: concurrent submissions of one jobid cannot both insert.
     const raced = this.repository.findById(jobId);
     if (raced) {
@@ -63,7 +64,11 @@ export class JobsService {
       {
         id: jobId, seq: this.repository.allocateSeq(), status: JobStatus.QUEUED, priority: config.priority,
         schedulerType: config.scheduler_type, config: canonical, configHash: fingerprint,
-        argv: buildAnsysEdtArgv(config, { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir }),
+        // With allowed roots the solver gets the checked real path, so a symlink swapped later cannot redirect it.
+        argv: buildAnsysEdtArgv(
+          this.config.security.projectRoots.length > 0 ? Object.assign(new HFSSSimulationConfig(), config, { project_path: projectRealPath }) : config,
+          { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir },
+        ),
         workDir, logPath: join(workDir, 'solver.log'), nativeId: null, exitCode: null, error: null, progress: null,
         createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, cancelRequestedAt: null,
       },
@@ -126,8 +131,11 @@ export class JobsService {
     return { job: existing, duplicate: true };
   }
 
-  /** The seed's FileNotFoundError cases: the project, and for local runs the solver executable. */
-  private async checkResources(config: HFSSSimulationConfig): Promise<void> {
+  /**
+   * The seed's FileNotFoundError cases (the project, and for local runs the solver executable), and the allowed
+   * directories for both. Returns the project's real path.
+   */
+  private async checkResources(config: HFSSSimulationConfig): Promise<string> {
     if (!isAbsolute(config.project_path)) {
       throw new ValidationFailedError(`project_path must be an absolute path: ${config.project_path}`);
     }
@@ -135,13 +143,22 @@ export class JobsService {
     if (!project) {
       throw new FileNotFoundError(config.project_path, 'Project file');
     }
+    const projectRealPath = await resolveInsideRoots(config.project_path, this.config.security.projectRoots, 'project_path');
+    if (config.ansys_edt_path !== undefined && this.config.security.executableRoots.length > 0) {
+      const given = await resolveExecutable(config.ansys_edt_path);
+      if (!given) {
+        throw new FileNotFoundError(config.ansys_edt_path, 'ansysedt executable');
+      }
+      await resolveInsideRoots(given, this.config.security.executableRoots, 'ansys_edt_path');
+    }
     if (config.scheduler_type !== SchedulerType.NONE) {
       this.schedulers.get(config.scheduler_type);
-      return;
+      return projectRealPath;
     }
     const executable = config.ansys_edt_path ?? this.config.solver.ansysEdtPath;
     if (!(await resolveExecutable(executable))) {
       throw new FileNotFoundError(executable, 'ansysedt executable');
     }
+    return projectRealPath;
   }
 }

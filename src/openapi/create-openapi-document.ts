@@ -43,8 +43,15 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('HFSS Job Manager API')
     .setDescription('Queue, run and track Ansys HFSS / HFSS 3D Layout batch solves locally or on cluster schedulers.')
     .setVersion(PACKAGE_VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'HFSS_JM_API_TOKEN; required when the service is configured with one' }, 'bearer')
+    .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
   relaxDefaultedFields(document);
+  // Served without a token (see @PublicRoute): liveness probes and the dashboard page.
+  for (const path of ['/', '/health']) {
+    const get = document.paths[path]?.get;
+    if (get) get.security = [];
+  }
   return sortKeysDeep(document) as OpenAPIObject;
 }

@@ -8,6 +8,7 @@ export enum DomainErrorCode {
   Timeout = 'TIMEOUT',
   ShuttingDown = 'SHUTTING_DOWN',
   StorageFailure = 'STORAGE_FAILURE',
+  Unauthorized = 'UNAUTHORIZED',
 }
 
 /** Errors the services throw; `DomainErrorFilter` maps each code to one HTTP status. */

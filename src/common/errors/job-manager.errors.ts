@@ -59,3 +59,12 @@ export class ShuttingDownError extends DomainError {
 export class StorageFailureError extends DomainError {
   readonly code = DomainErrorCode.StorageFailure;
 }
+
+/** A request without the configured bearer token (HTTP 401). The token itself is never echoed or logged. */
+export class UnauthorizedError extends DomainError {
+  readonly code = DomainErrorCode.Unauthorized;
+
+  constructor() {
+    super('Missing or invalid bearer token: send "Authorization: Bearer <HFSS_JM_API_TOKEN>"');
+  }
+}

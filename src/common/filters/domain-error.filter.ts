@@ -13,6 +13,7 @@ export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.Timeout]: HttpStatus.GATEWAY_TIMEOUT,
   [DomainErrorCode.ShuttingDown]: HttpStatus.SERVICE_UNAVAILABLE,
   [DomainErrorCode.StorageFailure]: HttpStatus.INSUFFICIENT_STORAGE,
+  [DomainErrorCode.Unauthorized]: HttpStatus.UNAUTHORIZED,
 };
 
 /** Maps every domain error to its HTTP status and the seed's error envelope. */

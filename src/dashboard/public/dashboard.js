@@ -15,13 +15,21 @@
     return node;
   };
 
+  // When the service has HFSS_JM_API_TOKEN, the page asks for it once per browser session.
+  const TOKEN_KEY = 'hfss-jm-token';
+  let token = sessionStorage.getItem(TOKEN_KEY);
+  function askForToken(message) {
+    $('token-dialog').hidden = false;
+    $('token-message').textContent = message;
+    $('token-form').elements.token.focus();
+  }
+
   async function api(method, path, body) {
-    const response = await fetch(path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const payload = await response.json().catch(() => ({}));
+    if (response.status === 401) askForToken(token ? 'That token was not accepted.' : 'This job manager requires an access token.');
     if (!response.ok) throw new Error(payload.error || `${method} ${path} answered ${response.status}`);
     return payload;
   }
@@ -223,7 +231,11 @@
     await refreshQueue();
   }
 
-  const socket = io({ transports: ['websocket', 'polling'] });
+  const socket = io({ transports: ['websocket', 'polling'], auth: (send) => send(token ? { token } : {}) });
+  socket.on('connect_error', (error) => {
+    $('connection').dataset.state = 'offline';
+    $('connection').textContent = /unauthorized/.test(error.message) ? 'token required' : 'offline';
+  });
   const names = ['job_queued', 'job_scheduled', 'job_started', 'job_completed', 'job_cancelled', 'job_updated', 'job_progress', 'limits_updated', 'resources_updated'];
   for (const name of names) socket.on(name, apply);
   socket.on('connect', async () => {
@@ -246,6 +258,14 @@
   });
 
   // ---- forms
+  $('token-form').addEventListener('submit', (submitEvent) => {
+    submitEvent.preventDefault();
+    token = submitEvent.target.elements.token.value.trim();
+    sessionStorage.setItem(TOKEN_KEY, token);
+    $('token-dialog').hidden = true;
+    socket.disconnect().connect();
+    loadAll().catch((error) => note(`loading failed: ${error.message}`));
+  });
   $('status-filter').addEventListener('change', renderJobs);
   $('limits-form').addEventListener('submit', async (submitEvent) => {
     submitEvent.preventDefault();
