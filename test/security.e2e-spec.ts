@@ -34,7 +34,7 @@ describe('security', () => {
     const call = (path: string, init: RequestInit = {}) => fetch(`${harness.url}${path}`, init).then(async (response) => ({ status: response.status, body: await response.json().catch(() => null) }));
 
     it('should refuse REST calls without the right token with 401 and the error envelope', async () => {
-      for (const headers of [{}, { authorization: 'Bearer wrong-token-xxxxxxxxxx' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }]) {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-xxxxxxxxxx' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }]) {
         const answer = await call('/jobs', { headers });
         expect(answer).toEqual({ status: 401, body: { success: false, error: expect.stringMatching(/Missing or invalid bearer token/), code: 'UNAUTHORIZED' } });
         expect(JSON.stringify(answer.body)).not.toContain(TOKEN);
