@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
@@ -7,7 +7,7 @@ import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { EXIT_CODE_FILE, NATIVE_ID_FILE, parseExitCodeFile } from '../shared/batch-script';
+import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested } from '../shared/job-files';
 import { readAccountingRecords } from './accounting-file.reader';
 import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
 import { parseQstatXml } from './qstat-output.parser';
@@ -15,20 +15,12 @@ import { parseQsubTerseOutput } from './qsub-output.parser';
 
 export const GRID_ENGINE_SCRIPT_FILE = 'job.sge.sh';
 
-/** Written before `qdel`, so that a job deleted while pending (no accounting record) can be settled after a restart too. */
-export const CANCEL_MARKER_FILE = 'cancel_requested';
-
 /**
  * A job deleted before it started leaves qstat without an accounting record. When we did not delete it ourselves,
  * wait this long (longer than Grid Engine's default 15 s accounting flush) before concluding it was deleted.
  */
 export const VANISHED_BEFORE_START_GRACE_MS = 60_000;
 
-const exists = (path: string): Promise<boolean> => readFile(path).then(() => true, () => false);
-
-async function recordedExitCode(workDir: string): Promise<number | null> {
-  return parseExitCodeFile(await readFile(join(workDir, EXIT_CODE_FILE), 'utf8').catch(() => ''));
-}
 
 /**
  * Grid Engine (Son of Grid Engine / Univa / Altair) through its CLI: `qsub -terse`, one `qstat -xml` per poll
@@ -70,7 +62,7 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
       }
       const recorded = await recordedExitCode(ref.workDir);
       if (recorded !== null) {
-        settled.set(ref.nativeId, { status: recorded === 0 ? 'completed' : 'failed', exitCode: recorded, reason: recorded === 0 ? undefined : `exit code ${recorded}` });
+        settled.set(ref.nativeId, stateFromExitCode(recorded));
       } else {
         needAccounting.push(ref.nativeId);
       }
@@ -95,7 +87,7 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
 
   /** qdel; a job that already finished answers `denied: job "N" does not exist` (rc 1): nothing left to cancel. */
   async cancel(ref: NativeJobRef): Promise<void> {
-    await writeFile(join(ref.workDir, CANCEL_MARKER_FILE), `${new Date().toISOString()}\n`);
+    await markCancelRequested(ref.workDir);
     const result = await this.cli.run('qdel', [ref.nativeId], { acceptExitCodes: [1] });
     if (result.exitCode === 1 && !/does not exist/.test(result.stderr + result.stdout)) {
       throw new SchedulerCommandFailedError('qdel', 1, result.stderr || result.stdout);
@@ -108,10 +100,10 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
    * after VANISHED_BEFORE_START_GRACE_MS otherwise (accounting may lag that long behind qstat).
    */
   private async deletedBeforeStart(ref: NativeJobRef): Promise<NativeJobState | null> {
-    if (await exists(join(ref.workDir, NATIVE_ID_FILE))) {
+    if ((await recordedNativeId(ref.workDir, /./)) !== undefined) {
       return null;
     }
-    if (await exists(join(ref.workDir, CANCEL_MARKER_FILE))) {
+    if (await wasCancelRequested(ref.workDir)) {
       this.missingSince.delete(ref.nativeId);
       return { status: 'cancelled', exitCode: null, reason: 'deleted while pending (qdel); it never started' };
     }
@@ -128,8 +120,7 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
   async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
     const name = gridEngineJobName(jobName);
     const listed = [...parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout)].find(([, job]) => job.name === name)?.[0];
-    const recorded = (await readFile(join(workDir, NATIVE_ID_FILE), 'utf8').catch(() => '')).trim();
-    const id = listed ?? (/^\d+$/.test(recorded) ? recorded : undefined);
+    const id = listed ?? (await recordedNativeId(workDir, /^\d+$/));
     return id ? { nativeId: id, workDir } : null;
   }
 }

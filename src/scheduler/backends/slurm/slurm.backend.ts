@@ -1,21 +1,17 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { EXIT_CODE_FILE, NATIVE_ID_FILE, parseExitCodeFile } from '../shared/batch-script';
+import { recordedExitCode, recordedNativeId, stateFromExitCode } from '../shared/job-files';
 import { parseSacctOutput } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { renderSlurmScript } from './slurm-script.renderer';
 import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
 
 export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
-
-async function recordedExitCode(workDir: string): Promise<number | null> {
-  return parseExitCodeFile(await readFile(join(workDir, EXIT_CODE_FILE), 'utf8').catch(() => ''));
-}
 
 /**
  * SLURM through its CLI: `sbatch --parsable`, one `squeue -t all -j id,id,…` per poll, then for jobs that left
@@ -57,7 +53,7 @@ export class SlurmBackend extends ClusterSchedulerBackend {
       if (state && (state.status === 'cancelled' || state.status === 'timed_out')) {
         settled.set(ref.nativeId, { ...state, exitCode: recorded });
       } else if (recorded !== null) {
-        settled.set(ref.nativeId, { status: recorded === 0 ? 'completed' : 'failed', exitCode: recorded, reason: recorded === 0 ? undefined : `exit code ${recorded}` });
+        settled.set(ref.nativeId, stateFromExitCode(recorded));
       } else {
         needAccounting.push(ref);
       }
@@ -82,8 +78,7 @@ export class SlurmBackend extends ClusterSchedulerBackend {
   async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
     const { stdout } = await this.cli.run('squeue', ['-h', '-t', 'all', '-n', jobName, '-o', '%i']);
     const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
-    const recorded = (await readFile(join(workDir, NATIVE_ID_FILE), 'utf8').catch(() => '')).trim();
-    const id = listed ?? (/^\d+$/.test(recorded) ? recorded : undefined);
+    const id = listed ?? (await recordedNativeId(workDir, /^\d+$/));
     return id ? { nativeId: id, workDir } : null;
   }
 
