@@ -5,6 +5,8 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
 import { DASHBOARD_ASSET_PREFIX, DASHBOARD_PUBLIC_DIR } from './dashboard/dashboard.constants';
+import { PinoLoggerService } from './logging/pino-logger.service';
+import { requestLogging } from './logging/request-logging.middleware';
 import { createOpenApiDocument } from './openapi/create-openapi-document';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -28,9 +30,10 @@ export function configureJobManagerApp(app: NestExpressApplication, config: AppC
 
 /** Builds the Nest application (not yet listening). */
 export async function createJobManagerApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bodyParser: false,
-    logger: options.logger ?? logLevelsUpTo(config.logLevel),
-  });
+  const logger = options.logger ?? (config.logFormat === 'json' ? new PinoLoggerService(config.logLevel) : logLevelsUpTo(config.logLevel));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger });
+  if (logger instanceof PinoLoggerService && logLevelsUpTo(config.logLevel).includes('debug')) {
+    app.use(requestLogging(logger));
+  }
   return configureJobManagerApp(app, config);
 }

@@ -10,6 +10,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SecurityModule } from './security/security.module';
@@ -36,6 +37,7 @@ export class AppModule {
         GatewayModule,
         HealthModule,
         JobsModule,
+        MetricsModule,
         ResourcesModule,
         SchedulerModule,
         SecurityModule,

@@ -28,6 +28,7 @@ export interface AppConfig {
   gridEngine: { accountingFile: string };
   security: SecurityConfig;
   logLevel: EnvironmentVariables['HFSS_JM_LOG_LEVEL'] & string;
+  logFormat: 'json' | 'text';
 }
 
 export interface SecurityConfig {
@@ -105,5 +106,6 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       executableRoots: directoryList(env.HFSS_JM_EXECUTABLE_ROOTS, 'HFSS_JM_EXECUTABLE_ROOTS'),
     },
     logLevel: env.HFSS_JM_LOG_LEVEL ?? 'log',
+    logFormat: env.HFSS_JM_LOG_FORMAT ?? 'json',
   };
 }

@@ -91,6 +91,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   HFSS_JM_SWAGGER?: boolean;
 
+  /** `json` (pino, one object per line) or `text` (Nest's console format, for people at a terminal). */
+  @IsOptional() @IsIn(['json', 'text'])
+  HFSS_JM_LOG_FORMAT?: 'json' | 'text';
+
   /** Bearer token required on REST and Socket.IO when set; mandatory when binding beyond loopback. */
   @IsOptional() @IsString() @Matches(/^[\x21-\x7e]{16,512}$/, { message: 'HFSS_JM_API_TOKEN must be 16-512 printable characters without spaces' })
   HFSS_JM_API_TOKEN?: string;

@@ -15,6 +15,6 @@ import { QueueController } from './queue.controller';
   imports: [ResourcesModule, SchedulerModule],
   controllers: [JobsController, QueueController],
   providers: [ClusterJobRunner, JobLifecycleService, JobRepository, JobsService, LocalJobRunner, SolverProgressTracker, sqliteDatabaseProvider],
-  exports: [JobRepository, JobsService, LocalJobRunner],
+  exports: [ClusterJobRunner, JobRepository, JobsService, LocalJobRunner],
 })
 export class JobsModule {}

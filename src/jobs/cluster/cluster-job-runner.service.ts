@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SchedulerFailureError, TimeoutError } from '../../common/errors/job-manager.errors';
 import { AppConfig } from '../../config/app-config';
@@ -7,6 +9,7 @@ import { SchedulerCommandTimeoutError } from '../../scheduler/cli/scheduler-comm
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
 import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { SchedulerPolledEvent } from '../events/scheduler-polled.event';
 import { JobLifecycleService } from '../job-lifecycle.service';
 import { finalStatusFor } from '../model/final-status';
 import { JobRecord } from '../model/job-record';
@@ -45,6 +48,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     private readonly registry: SchedulerBackendRegistry,
     private readonly lifecycle: JobLifecycleService,
     private readonly repository: JobRepository,
+    private readonly events: EventEmitter2,
   ) {}
 
   get trackedCount(): number {
@@ -186,6 +190,8 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   /** One poll of one scheduler: resolve lost submissions, then one batched status query for every tracked job. */
   private async pollOnce(kind: SchedulerType, poller: Poller): Promise<void> {
     const backend = this.backendFor(kind);
+    const started = performance.now();
+    let polled = 0;
     try {
       for (const [id, entry] of [...this.unresolved].filter(([, candidate]) => candidate.job.schedulerType === kind)) {
         const found = await backend.findByName(id, entry.job.workDir);
@@ -198,6 +204,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       }
       const jobs = [...this.tracked.values()].filter((job) => job.schedulerType === kind);
       if (jobs.length > 0) {
+        polled = jobs.length;
         const states = await backend.poll(jobs.map(refOf));
         for (const job of jobs) {
           const state = states.get(job.nativeId!);
@@ -207,8 +214,10 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
         }
       }
       poller.consecutiveFailures = 0;
+      if (polled > 0) this.events.emit(SchedulerPolledEvent.name, new SchedulerPolledEvent(kind, performance.now() - started, true, polled));
     } catch (error) {
       poller.consecutiveFailures += 1;
+      this.events.emit(SchedulerPolledEvent.name, new SchedulerPolledEvent(kind, performance.now() - started, false, polled));
       this.logger.warn(`Polling ${kind} failed (${poller.consecutiveFailures} in a row); job states are kept as they were: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
@@ -12,6 +13,7 @@ import { LocalProcessBackend } from '../../scheduler/backends/local/local-proces
 import { LocalProcessExitedEvent } from '../../scheduler/backends/local/local-process-exited.event';
 import { NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { JobLaunchedEvent } from '../events/job-launched.event';
 import { JobLifecycleService } from '../job-lifecycle.service';
 import { JobRecord } from '../model/job-record';
 import { JobStatus } from '../model/job-status';
@@ -50,6 +52,7 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     private readonly repository: JobRepository,
     private readonly telemetry: HostTelemetryService,
     private readonly limits: ResourceLimitsService,
+    private readonly events: EventEmitter2,
   ) {}
 
   get isDraining(): boolean {
@@ -168,6 +171,7 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
   }
 
   private async launch(queued: JobRecord): Promise<void> {
+    const dispatchedAt = performance.now();
     const entry = this.track(queued);
     entry.job = this.lifecycle.transition(queued, { status: JobStatus.RUNNING, startedAt: Date.now() }, 'starting the solver');
     try {
@@ -180,6 +184,7 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       return;
     }
     entry.job = this.lifecycle.transition(entry.job, { nativeId: entry.ref.nativeId }, `solver supervisor started (${entry.ref.nativeId})`);
+    this.events.emit(JobLaunchedEvent.name, new JobLaunchedEvent(queued.id, performance.now() - dispatchedAt));
     this.armTimeout(entry);
     if (entry.stopReason) {
       await this.backend.cancel(entry.ref);

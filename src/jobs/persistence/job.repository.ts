@@ -35,6 +35,7 @@ export class JobRepository implements OnApplicationShutdown {
       countWithStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
       progress: db.prepare('UPDATE jobs SET progress = ? WHERE id = ?'),
+      countsByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
   }
@@ -81,6 +82,15 @@ export class JobRepository implements OnApplicationShutdown {
       : this.statements.page.all(query.limit, query.offset)) as JobRow[];
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
     return { items: rows.map(rowToRecord), total };
+  }
+
+  /** Jobs per state, every state present (0 when none). */
+  countsByStatus(): Record<JobStatus, number> {
+    const counts = Object.fromEntries(Object.values(JobStatus).map((status) => [status, 0])) as Record<JobStatus, number>;
+    for (const row of this.statements.countsByStatus.all() as Array<{ status: JobStatus; n: number }>) {
+      counts[row.status] = row.n;
+    }
+    return counts;
   }
 
   countWithStatus(status: JobStatus): number {
