@@ -37,7 +37,7 @@ describe('hfss-job-manager CLI (built) against a running service', () => {
     writeFileSync(join(projects, 'jobs.json'), JSON.stringify([{ jobid: 'cli_ok', project_path: 'ok.aedt' }, { jobid: 'cli_bad', project_path: 'bad.aedt' }]));
     const submitted = await cli('submit', 'jobs.json', '--wait');
     expect(submitted.out).toMatch(/submitted cli_ok/);
-    expect(submitted.out).toMatch(/cli_ok\s+completed\s+exit=0/);
+    expect(submitted.out).toMatch(/cli_ok\s+completed\s+100% exit=0/);
     expect(submitted.out).toMatch(/cli_bad\s+failed\s+exit=7/);
     expect(submitted.code).toBe(1);
 
