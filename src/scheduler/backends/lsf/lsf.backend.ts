@@ -1,0 +1,118 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { SchedulerType } from '../../../simulation/scheduler-type.enum';
+import { SchedulerCli } from '../../cli/scheduler-cli';
+import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
+import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
+import { recordedExitCode, recordedNativeId, stateFromExitCode } from '../shared/job-files';
+import { parseBhistLongOutput } from './bhist-output.parser';
+import { bjobsErrorsAreOnlyUnknownJobs, BJOBS_FORMAT, parseBjobsOutput } from './bjobs-output.parser';
+import { bkillFoundNothingToKill } from './bkill-output.parser';
+import { parseBsubOutput } from './bsub-output.parser';
+import { renderLsfSubmission } from './lsf-script.renderer';
+
+export const LSF_SCRIPT_FILE = 'job.lsf.sh';
+
+/**
+ * How many lsb.events files bhist searches (`-n`): the current one and the most recently switched ones. A job
+ * cleaned out of mbatchd's memory (CLEAN_PERIOD, default one hour) is normally still in the newest of them;
+ * `-n 0` (all files) could scan the cluster's whole history on every poll.
+ */
+export const BHIST_EVENT_LOG_FILES = 5;
+
+/** bjobs, bkill and bhist exit 255 for ids they do not know, while still answering for the others. */
+const LSF_PARTIAL_ANSWER = 255;
+
+/**
+ * IBM Spectrum LSF through its CLI: `bsub < script` (so bsub reads the `#BSUB` directives), one
+ * `bjobs -a -noheader -o "jobid stat exit_code exit_reason delimiter='|'" id …` per poll, then for jobs bjobs no
+ * longer knows the exit-code file their batch script wrote, else one `bhist -l` for all of them; `bkill`.
+ */
+@Injectable()
+export class LsfBackend extends ClusterSchedulerBackend {
+  readonly kind = SchedulerType.LSF;
+
+  constructor(private readonly cli: SchedulerCli) {
+    super();
+  }
+
+  async submit(spec: JobSpec): Promise<NativeJobRef> {
+    await mkdir(spec.workDir, { recursive: true });
+    const { script, bsubArgs } = renderLsfSubmission(spec);
+    await writeFile(join(spec.workDir, LSF_SCRIPT_FILE), script, { mode: 0o700 });
+    const { stdout } = await this.cli.run('bsub', bsubArgs, { input: script, cwd: spec.workDir });
+    return { nativeId: parseBsubOutput(stdout), workDir: spec.workDir };
+  }
+
+  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
+    if (refs.length === 0) {
+      return new Map(); // bjobs without ids would list every job of the user
+    }
+    const listed = await this.bjobs(['-a', '-noheader', '-o', BJOBS_FORMAT, ...refs.map((ref) => ref.nativeId)]);
+    const settled = new Map<string, NativeJobState>();
+    const needHistory: NativeJobRef[] = [];
+    for (const ref of refs) {
+      const state = listed.get(ref.nativeId);
+      if (state && !TERMINAL_NATIVE_STATUSES.has(state.status)) {
+        settled.set(ref.nativeId, state);
+        continue;
+      }
+      const recorded = await recordedExitCode(ref.workDir);
+      if (state && (state.status === 'cancelled' || state.status === 'timed_out')) {
+        settled.set(ref.nativeId, { ...state, exitCode: recorded ?? state.exitCode });
+      } else if (recorded !== null) {
+        settled.set(ref.nativeId, stateFromExitCode(recorded));
+      } else if (state) {
+        // DONE or EXIT without an exit-code file: the script never reached its end (killed by a limit, a failed
+        // launch, a node failure); LSF's own exit code is the best there is.
+        settled.set(ref.nativeId, state);
+      } else {
+        needHistory.push(ref);
+      }
+    }
+    // Cleaned out of mbatchd (CLEAN_PERIOD) and no exit-code file: the event log has the final record. A job
+    // bhist does not know either stays out of the map, so its state is kept rather than guessed.
+    if (needHistory.length > 0) {
+      for (const [id, state] of await this.history(needHistory.map((ref) => ref.nativeId))) {
+        if (TERMINAL_NATIVE_STATUSES.has(state.status)) settled.set(id, state);
+      }
+    }
+    return settled;
+  }
+
+  /** bkill; `Job has already finished` / `No matching job found` (rc 255) mean there is nothing left to kill. */
+  async cancel(ref: NativeJobRef): Promise<void> {
+    const result = await this.cli.run('bkill', [ref.nativeId], { acceptExitCodes: [LSF_PARTIAL_ANSWER] });
+    if (result.exitCode !== 0 && !bkillFoundNothingToKill(result.stderr + result.stdout, ref.nativeId)) {
+      throw new SchedulerCommandFailedError('bkill', result.exitCode, result.stderr || result.stdout);
+    }
+  }
+
+  /** bjobs by name (-J) while mbatchd still knows the job; after that the id its batch script recorded when it started. */
+  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
+    const listed = [...(await this.bjobs(['-a', '-noheader', '-J', jobName, '-o', BJOBS_FORMAT])).keys()];
+    // The newest submission under that name if there were several.
+    const id = listed.sort((a, b) => Number(b) - Number(a))[0] ?? (await recordedNativeId(workDir, /^\d+$/));
+    return id ? { nativeId: id, workDir } : null;
+  }
+
+  /** One bjobs call; rc 255 with only `Job <N> is not found` lines is an answer, anything else a failure. */
+  private async bjobs(args: string[]): Promise<Map<string, NativeJobState>> {
+    const result = await this.cli.run('bjobs', args, { acceptExitCodes: [LSF_PARTIAL_ANSWER] });
+    if (result.exitCode !== 0 && !bjobsErrorsAreOnlyUnknownJobs(result.stderr)) {
+      throw new SchedulerCommandFailedError('bjobs', result.exitCode, result.stderr || result.stdout);
+    }
+    return parseBjobsOutput(result.stdout);
+  }
+
+  /** Final records from the event log; empty when bhist is unavailable or knows none of the jobs. */
+  private async history(ids: string[]): Promise<Map<string, NativeJobState>> {
+    try {
+      const result = await this.cli.run('bhist', ['-a', '-l', '-n', String(BHIST_EVENT_LOG_FILES), ...ids], { acceptExitCodes: [LSF_PARTIAL_ANSWER] });
+      return parseBhistLongOutput(result.stdout);
+    } catch {
+      return new Map();
+    }
+  }
+}

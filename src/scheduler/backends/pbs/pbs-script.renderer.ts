@@ -1,0 +1,72 @@
+import { JobSpec } from '../../scheduler-backend';
+import { assertDirectiveSafe, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds } from '../shared/batch-script';
+
+/** qsub -p: -1024 (lowest) .. 1023. */
+const PRIORITY = { Low: -500, BelowNormal: -250, Normal: 0, AboveNormal: 250, High: 500 } as const;
+
+/** PBS job names must start with a letter (qsub: "illegal -N value"); others get a `j` prefix, lookups too. */
+export function pbsJobName(jobId: string): string {
+  return /^[A-Za-z]/.test(jobId) ? jobId : `j${jobId}`;
+}
+
+export function pbsWalltime(time: string): string {
+  const total = wallTimeSeconds(time);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+}
+
+/** `64GB` → `64gb`, `512M` → `512mb`, `1.5G` → `1536mb`: PBS sizes are integers with b/kb/mb/gb/tb. */
+export function pbsSize(memory: string): string {
+  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s?([KMGT]?)/i.exec(memory) ?? [];
+  const units = ['b', 'kb', 'mb', 'gb', 'tb'];
+  let index = units.indexOf(unit ? `${unit.toLowerCase()}b` : 'mb');
+  let value = Number(amount);
+  while (!Number.isInteger(value) && index > 0) {
+    value *= 1024;
+    index -= 1;
+  }
+  return `${Math.ceil(value)}${units[index]}`;
+}
+
+/** `#PBS` lines are parsed like command-line words: each value must be one word without quotes. */
+function word(value: string | number, field: string): string {
+  const text = assertDirectiveSafe(String(value), field);
+  if (text === '' || /[\s"'\\]/.test(text)) {
+    throw new UnsafeScriptValueError(`${field} must be a single word without quotes to go into a PBS directive (got ${JSON.stringify(text)})`);
+  }
+  return text;
+}
+
+export interface PbsSubmission {
+  script: string;
+  /** Name and output path travel as qsub arguments (paths may contain spaces). */
+  qsubArgs: string[];
+}
+
+/** The qsub argv and `#PBS` script (PBS Professional / OpenPBS `select` syntax) for a job. */
+export function renderPbsSubmission(spec: JobSpec): PbsSubmission {
+  const options = spec.config.scheduler_options;
+  const ncpus = options.cores_per_node > 0 ? options.cores_per_node : options.tasks_per_node;
+  const chunk = [`select=${options.nodes}`, `ncpus=${ncpus}`, `mpiprocs=${options.tasks_per_node}`];
+  if (options.memory) chunk.push(`mem=${word(pbsSize(options.memory), 'memory')}`);
+  if (options.gpus > 0) chunk.push(`ngpus=${options.gpus}`);
+  const lines = ['#!/bin/bash', `#PBS -l walltime=${pbsWalltime(options.time)}`, `#PBS -l ${chunk.join(':')}`, '#PBS -r n'];
+  if (options.nodes > 1 || options.exclusive) lines.push(`#PBS -l place=${options.nodes > 1 ? 'scatter' : 'pack'}${options.exclusive ? ':excl' : ''}`);
+  // An advance reservation is a queue in PBS (R123); a named queue wins.
+  const queue = options.queue ?? options.reservation;
+  if (queue) lines.push(`#PBS -q ${word(queue, 'queue')}`);
+  if (options.account) lines.push(`#PBS -A ${word(options.account, 'account')}`);
+  if (options.constraints) lines.push(`#PBS -l ${word(options.constraints, 'constraints')}`);
+  if (options.email_notification) lines.push(`#PBS -M ${word(options.email_notification, 'email_notification')}`, '#PBS -m ae');
+  if (PRIORITY[options.priority] !== 0) lines.push(`#PBS -p ${PRIORITY[options.priority]}`);
+  if (options.qos) lines.push(`# qos ${word(options.qos, 'qos')} ignored: PBS has no QoS (use queue or extra_directives)`);
+  if (options.gpu_type) lines.push(`# gpu_type ${word(options.gpu_type, 'gpu_type')} ignored: PBS selects GPU models through site resources (extra_directives)`);
+  for (const extra of options.extra_directives ?? []) {
+    lines.push(`#PBS ${assertDirectiveSafe(extra, 'extra_directives')}`);
+  }
+  const workDir = assertDirectiveSafe(spec.workDir, 'work directory');
+  return {
+    script: [...lines, '', ...renderScriptBody(spec.workDir, spec.argv, 'PBS_JOBID'), ''].join('\n'),
+    qsubArgs: ['-N', pbsJobName(spec.jobId), '-j', 'oe', '-o', `${workDir}/pbs.out`],
+  };
+}

@@ -1,0 +1,76 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { SchedulerType } from '../../../simulation/scheduler-type.enum';
+import { SchedulerCli } from '../../cli/scheduler-cli';
+import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
+import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState } from '../../scheduler-backend';
+import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested } from '../shared/job-files';
+import { pbsJobName, renderPbsSubmission } from './pbs-script.renderer';
+import { onlyUnknownPbsJobs, parseQstatJson } from './qstat-output.parser';
+import { parsePbsQsubOutput } from './qsub-output.parser';
+
+export const PBS_SCRIPT_FILE = 'job.pbs.sh';
+
+/**
+ * PBS Professional / OpenPBS through its CLI: `qsub`, one `qstat -x -f -F json id…` per poll (finished jobs stay
+ * visible with their Exit_status while job history lasts), `qdel`, `qselect -x -N` for lookups by name. Jobs the
+ * history no longer has are settled from the exit-code file, or as cancelled when we deleted them; otherwise kept.
+ */
+@Injectable()
+export class PbsBackend extends ClusterSchedulerBackend {
+  readonly kind = SchedulerType.PBS;
+
+  constructor(private readonly cli: SchedulerCli) {
+    super();
+  }
+
+  async submit(spec: JobSpec): Promise<NativeJobRef> {
+    await mkdir(spec.workDir, { recursive: true });
+    const { script, qsubArgs } = renderPbsSubmission(spec);
+    const path = join(spec.workDir, PBS_SCRIPT_FILE);
+    await writeFile(path, script, { mode: 0o700 });
+    const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
+    return { nativeId: parsePbsQsubOutput(stdout), workDir: spec.workDir };
+  }
+
+  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
+    const result = await this.cli.run('qstat', ['-x', '-f', '-F', 'json', ...refs.map((ref) => ref.nativeId)], { acceptExitCodes: [153] });
+    if (result.exitCode === 153 && !onlyUnknownPbsJobs(result.stderr)) {
+      throw new SchedulerCommandFailedError('qstat', 153, result.stderr);
+    }
+    const listed = result.stdout.trim() ? parseQstatJson(result.stdout) : new Map<string, NativeJobState>();
+    const settled = new Map<string, NativeJobState>();
+    for (const ref of refs) {
+      const state = listed.get(ref.nativeId);
+      if (state) {
+        settled.set(ref.nativeId, state);
+        continue;
+      }
+      const recorded = await recordedExitCode(ref.workDir);
+      if (recorded !== null) {
+        settled.set(ref.nativeId, stateFromExitCode(recorded));
+      } else if (await wasCancelRequested(ref.workDir)) {
+        settled.set(ref.nativeId, { status: 'cancelled', exitCode: null, reason: 'deleted on request; PBS no longer has the job' });
+      }
+    }
+    return settled;
+  }
+
+  /** qdel; `Job has finished` (35) and `Unknown Job Id` (153) leave nothing to cancel. */
+  async cancel(ref: NativeJobRef): Promise<void> {
+    await markCancelRequested(ref.workDir);
+    const result = await this.cli.run('qdel', [ref.nativeId], { acceptExitCodes: [35, 153] });
+    if (result.exitCode !== 0 && !/Job has finished|Unknown Job Id/.test(result.stderr)) {
+      throw new SchedulerCommandFailedError('qdel', result.exitCode, result.stderr);
+    }
+  }
+
+  /** qselect by name (history included); after that the id the script recorded when it started. */
+  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
+    const { stdout } = await this.cli.run('qselect', ['-x', '-N', pbsJobName(jobName)]);
+    const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+    const id = listed ?? (await recordedNativeId(workDir, /^\d+(?:\[\d*\])?\.\S+$/));
+    return id ? { nativeId: id, workDir } : null;
+  }
+}
