@@ -4,12 +4,13 @@ import { GridEngineBackend } from './backends/grid-engine/grid-engine.backend';
 import { LsfBackend } from './backends/lsf/lsf.backend';
 import { PbsBackend } from './backends/pbs/pbs.backend';
 import { SlurmBackend } from './backends/slurm/slurm.backend';
+import { WindowsHpcBackend } from './backends/windows-hpc/windows-hpc.backend';
 import { SchedulerCli } from './cli/scheduler-cli';
 import { SchedulerBackend } from './scheduler-backend';
 import { SchedulerBackendRegistry } from './scheduler-backend.registry';
 import { SCHEDULER_BACKENDS } from './scheduler.constants';
 
-const BACKENDS = [LocalProcessBackend, SlurmBackend, LsfBackend, PbsBackend, GridEngineBackend];
+const BACKENDS = [LocalProcessBackend, SlurmBackend, LsfBackend, PbsBackend, WindowsHpcBackend, GridEngineBackend];
 
 @Module({
   providers: [

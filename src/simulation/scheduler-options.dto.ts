@@ -11,7 +11,8 @@ export const MEMORY_PATTERN = /^\d{1,9}(?:\.\d{1,3})?\s?(?:[KMGT]B?|[KMGT]iB)?$/
 /** Node-feature expressions: SLURM's `a&b|c`, brackets and counts, but no quotes, spaces or `$`. */
 export const CONSTRAINT_PATTERN = /^[A-Za-z0-9_.&|!()[\]*,:=-]{1,256}$/;
 /** A scheduler flag with an optional value: `--mail-type=END`, `-l walltime=1:00:00`, `--comment=x`. */
-export const EXTRA_DIRECTIVE_PATTERN = /^--?[A-Za-z][A-Za-z0-9_-]*(?:[= ][A-Za-z0-9_.,:=@%/+-]{1,200})?$/;
+/** `--name=value`, `-x value` (SLURM, LSF, PBS, Grid Engine) or `/name:value` (Windows HPC `job submit`). */
+export const EXTRA_DIRECTIVE_PATTERN = /^(?:--?[A-Za-z][A-Za-z0-9_-]*(?:[= ][A-Za-z0-9_.,:=@%/+-]{1,200})?|\/[A-Za-z]+(?::[A-Za-z0-9_.,:=@/+-]{1,200})?)$/;
 
 /** Resource requirements and scheduler directives, mirroring pyedb's `SchedulerOptions`. */
 export class SchedulerOptions {
@@ -81,6 +82,6 @@ export class SchedulerOptions {
 
   /** Additional scheduler flags, one per entry, e.g. `--comment=board7`; each is validated, never interpolated. */
   @IsOptional() @ArrayMaxSize(32) @IsString({ each: true })
-  @Matches(EXTRA_DIRECTIVE_PATTERN, { each: true, message: 'each extra_directives entry must be a single flag like --name=value (no spaces, quotes or $)' })
+  @Matches(EXTRA_DIRECTIVE_PATTERN, { each: true, message: 'each extra_directives entry must be a single flag like --name=value, -x value or /name:value (no quotes or $)' })
   extra_directives?: string[];
 }

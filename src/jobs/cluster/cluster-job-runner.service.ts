@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SchedulerFailureError, TimeoutError } from '../../common/errors/job-manager.errors';
+import { SchedulerFailureError, TimeoutError, ValidationFailedError } from '../../common/errors/job-manager.errors';
+import { UnsafeScriptValueError } from '../../scheduler/backends/shared/batch-script';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
 import { SchedulerCommandTimeoutError } from '../../scheduler/cli/scheduler-command.errors';
@@ -71,6 +72,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
         this.unresolved.set(job.id, { job, lookups: 0 });
         this.ensurePolling(job.schedulerType);
         throw new TimeoutError(`${message}. Job ${job.id} stays queued: it will be found by name if the scheduler accepted it, or submitted again`);
+      }
+      if (error instanceof UnsafeScriptValueError) {
+        // Bad input found while rendering the batch script: nothing reached the scheduler.
+        this.lifecycle.transition(job, { status: JobStatus.FAILED, error: message, finishedAt: Date.now() }, 'batch script refused');
+        throw new ValidationFailedError(message);
       }
       this.lifecycle.transition(job, { status: JobStatus.FAILED, error: `${job.schedulerType} rejected the job: ${message}`, finishedAt: Date.now() }, 'submission rejected');
       throw error instanceof SchedulerFailureError ? error : new SchedulerFailureError(message);
