@@ -1,0 +1,44 @@
+import { readRunRecords } from '../test/support/http';
+import { makeTempDir, removeDir, startTestApp, writeProject } from '../test/support/test-app';
+import { eventLoopDelayDuring, report, summary } from './bench-support';
+
+// Targets: from a free slot to the next solver's start <= 250 ms; event-loop block per launch <= 2 ms.
+// With max_concurrent_jobs 1, job n+1 can start only when job n ended: start(n+1) - end(n), both taken from the
+// fake solver's own records, is the dispatch latency including exit detection. The service runs in this process
+// so that its event loop can be observed; the baseline is the same loop idle for as long.
+it('dispatch latency and event-loop block per launch', async () => {
+  const harness = await startTestApp({ env: { HFSS_JM_MAX_CONCURRENT_JOBS: '1', HFSS_JM_LOG_LEVEL: 'error', HFSS_JM_LOCAL_POLL_INTERVAL_MS: '1000' } });
+  const projects = makeTempDir('bench-dispatch-');
+  const jobs = 40;
+  try {
+    const idle = await eventLoopDelayDuring(() => new Promise((resolve) => setTimeout(resolve, 3000)));
+    const during = await eventLoopDelayDuring(async () => {
+      for (let i = 0; i < jobs; i++) {
+        await fetch(`${harness.url}/jobs/submit`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ jobid: `d_${i}`, project_path: writeProject(projects, `d_${i}.aedt`, { duration_ms: 50, spawn_child: false, progress_steps: 1 }) }),
+        });
+      }
+      for (;;) {
+        const body = (await (await fetch(`${harness.url}/queue`)).json()) as { queued: number; running: number };
+        if (body.queued === 0 && body.running === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    const records = Array.from({ length: jobs }, (_, i) => readRunRecords(`${projects}/d_${i}.aedt.runs`));
+    const starts = records.map((r) => r.find((e) => e.event === 'start')!.at as number);
+    const ends = records.map((r) => r.find((e) => e.event === 'end')!.at as number);
+    const order = starts.map((at, i) => ({ at, i })).sort((a, b) => a.at - b.at);
+    const latencies = order.slice(1).map(({ at }, k) => at - ends[order[k]!.i]!);
+    report('dispatch-latency', {
+      jobs,
+      slot_free_to_solver_start_ms: summary(latencies),
+      event_loop_delay_ms_during_launches: { p99: Math.round(during.p99 * 100) / 100, max: Math.round(during.max * 100) / 100 },
+      event_loop_delay_ms_idle_baseline: { p99: Math.round(idle.p99 * 100) / 100, max: Math.round(idle.max * 100) / 100 },
+    });
+  } finally {
+    await harness.close();
+    removeDir(harness.dataDir);
+    removeDir(projects);
+  }
+});
