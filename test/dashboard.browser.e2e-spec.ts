@@ -2,20 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { apiClient, waitFor } from './support/http';
+import { describeWhen } from './support/required-in-ci';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '../test-artifacts');
 
 // .ci/run installs Debian's chromium; there these tests must run.
-if (!existsSync(CHROMIUM) && process.env.CI) {
-  throw new Error(`Chromium not found at ${CHROMIUM}: .ci/run must install the chromium package`);
-}
-const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) {
-  // eslint-disable-next-line no-console
-  console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-}
+const describeWithChromium = describeWhen(existsSync(CHROMIUM), `Chromium at ${CHROMIUM}`, '.ci/run installs the chromium package; or set CHROMIUM_PATH');
 
 describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () => {
   let browser: Browser;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { GridEngineBackend } from '../src/scheduler/backends/grid-engine/grid-engine.backend';
 import { spyOnCommands } from './support/command-spy';
+import { describeWhen } from './support/required-in-ci';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
@@ -15,15 +16,7 @@ function gridEngineIsUp(): boolean {
 }
 
 // CI provisions Grid Engine with scripts/ci/sge-up.sh before the suite; there these tests must run.
-const available = gridEngineIsUp();
-if (!available && process.env.CI) {
-  throw new Error('Grid Engine is not running: .ci/run must call scripts/ci/sge-up.sh before the tests');
-}
-const describeWithGridEngine = available ? describe : describe.skip;
-if (!available) {
-  // eslint-disable-next-line no-console
-  console.warn('Skipping the real-Grid-Engine tests: no running qmaster here (run scripts/ci/sge-up.sh as root)');
-}
+const describeWithGridEngine = describeWhen(gridEngineIsUp(), 'a running Grid Engine', '.ci/run calls scripts/ci/sge-up.sh (as root)');
 
 describeWithGridEngine('Grid Engine backend against a real single-host install (sge_qmaster + sge_execd)', () => {
   let harness: TestApp;

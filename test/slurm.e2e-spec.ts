@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { SlurmBackend } from '../src/scheduler/backends/slurm/slurm.backend';
 import { spyOnCommands } from './support/command-spy';
+import { describeWhen } from './support/required-in-ci';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
@@ -14,15 +15,7 @@ function slurmIsUp(): boolean {
 }
 
 // CI provisions the cluster with scripts/ci/slurm-up.sh before the suite; there these tests must run.
-const available = slurmIsUp();
-if (!available && process.env.CI) {
-  throw new Error('SLURM is not running: .ci/run must call scripts/ci/slurm-up.sh before the tests');
-}
-const describeWithSlurm = available ? describe : describe.skip;
-if (!available) {
-  // eslint-disable-next-line no-console
-  console.warn('Skipping the real-SLURM tests: no running cluster here (run scripts/ci/slurm-up.sh as root)');
-}
+const describeWithSlurm = describeWhen(slurmIsUp(), 'a running SLURM cluster', '.ci/run calls scripts/ci/slurm-up.sh (as root)');
 
 describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld + slurmd + munge)', () => {
   let harness: TestApp;
