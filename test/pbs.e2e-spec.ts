@@ -1,43 +1,28 @@
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { PbsBackend } from '../src/scheduler/backends/pbs/pbs.backend';
-import { spyOnCommands } from './support/command-spy';
+import { useFakeScheduler } from './support/fake-scheduler';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
-
-const FAKE_PBS = resolve(__dirname, 'fakes/pbs/bin');
 
 /** PBS cannot run here: test/fakes/pbs/bin holds qsub/qstat/qdel/qselect that reproduce PBS Pro's CLI and run jobs for real. */
 describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
   let harness: TestApp;
   let api: ReturnType<typeof apiClient>;
   let projects: string;
-  let state: string;
-  let spy: ReturnType<typeof spyOnCommands>;
-  let savedPath: string | undefined;
-
-  const control = (settings: Record<string, unknown>): void => writeFileSync(join(state, 'control.json'), JSON.stringify(settings));
+  const fake = useFakeScheduler('pbs', ['qsub', 'qstat', 'qdel', 'qselect']);
+  const control = fake.control;
   const boot = async (dataDir?: string): Promise<void> => {
     harness = await startTestApp({ dataDir, env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '300', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '600', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '2000' } });
     api = apiClient(harness.url);
   };
 
   beforeEach(async () => {
-    savedPath = process.env.PATH;
-    process.env.PATH = `${FAKE_PBS}:${savedPath}`;
-    state = makeTempDir('fake-pbs-state-');
-    process.env.FAKE_SCHEDULER_STATE_DIR = state;
-    spy = spyOnCommands(['qsub', 'qstat', 'qdel', 'qselect']);
     projects = makeTempDir('hfss-pbs-projects-');
     await boot();
   });
 
   afterEach(async () => {
     await harness.close();
-    spy.restore();
-    process.env.PATH = savedPath;
-    delete process.env.FAKE_SCHEDULER_STATE_DIR;
-    [harness.dataDir, projects, state].forEach(removeDir);
+    [harness.dataDir, projects].forEach(removeDir);
   });
 
   const submit = (jobid: string, behaviour: Record<string, unknown>, options: Record<string, unknown> = {}) =>
@@ -51,7 +36,7 @@ describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
     await api.waitForStatus('pbs_ok', ['running'], 10_000);
     expect(await api.waitForStatus('pbs_ok', ['completed', 'failed'], 15_000)).toMatchObject({ status: 'completed', exit_code: 0 });
     await submit('7pbs_bad', { duration_ms: 100, exit_code: 3 });
-    expect(spy.calls('qsub').at(-1)).toEqual(expect.arrayContaining(['-N', 'j7pbs_bad']));
+    expect(fake.spy().calls('qsub').at(-1)).toEqual(expect.arrayContaining(['-N', 'j7pbs_bad']));
     expect(await api.waitForStatus('7pbs_bad', ['completed', 'failed'], 15_000)).toMatchObject({ status: 'failed', exit_code: 3 });
   });
 
@@ -59,9 +44,9 @@ describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
     for (let i = 0; i < 3; i++) await submit(`pbs_batch_${i}`, { duration_ms: 5000 });
     await api.waitForStatus('pbs_batch_2', ['running'], 10_000);
     const ids = await Promise.all([0, 1, 2].map(async (i) => (await api.job(`pbs_batch_${i}`)).body.native_id as string));
-    const before = spy.calls('qstat').length;
+    const before = fake.spy().calls('qstat').length;
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const polls = spy.calls('qstat').slice(before);
+    const polls = fake.spy().calls('qstat').slice(before);
     expect(polls.length).toBeGreaterThanOrEqual(3);
     expect(polls.length).toBeLessThanOrEqual(7);
     for (const argv of polls) expect(argv).toEqual(['-x', '-f', '-F', 'json', ...ids]);
@@ -74,7 +59,7 @@ describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
     await waitFor(() => readRunRecords(`${projects}/pbs_cancel.aedt.runs`).some((r) => r.event === 'child') || undefined, 10_000, 'the solver');
     const cancelled = await api.post('/jobs/pbs_cancel/cancel');
     expect(cancelled.body.job.status).toBe('cancelled');
-    expect(spy.calls('qdel')).toEqual([[cancelled.body.job.native_id]]);
+    expect(fake.spy().calls('qdel')).toEqual([[cancelled.body.job.native_id]]);
     const pids = readRunRecords(`${projects}/pbs_cancel.aedt.runs`).map((r) => r.pid as number);
     await waitFor(() => pids.every((pid) => !isAlive(pid)) || undefined, 10_000, 'the solver to die');
     expect((await api.post('/jobs/pbs_cancel/cancel')).body.job.status).toBe('cancelled');
@@ -119,7 +104,7 @@ describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
     await boot(harness.dataDir);
     const done = await api.waitForStatus('pbs_survivor', ['completed', 'failed'], 15_000);
     expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
-    expect(spy.calls('qsub')).toHaveLength(1);
+    expect(fake.spy().calls('qsub')).toHaveLength(1);
     const backend = harness.app.get(PbsBackend);
     expect(await backend.findByName('pbs_survivor', makeTempDir('empty-'))).toEqual({ nativeId: done.native_id, workDir: expect.any(String) });
     expect(await backend.findByName('never_submitted', makeTempDir('empty-'))).toBeNull();

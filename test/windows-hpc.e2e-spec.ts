@@ -1,44 +1,29 @@
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { WindowsHpcBackend } from '../src/scheduler/backends/windows-hpc/windows-hpc.backend';
-import { spyOnCommands } from './support/command-spy';
+import { useFakeScheduler } from './support/fake-scheduler';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
-
-const FAKE_HPC = resolve(__dirname, 'fakes/windows-hpc/bin');
 
 /** HPC Pack cannot run here: test/fakes/windows-hpc/bin/job reproduces its `job` command and runs jobs for real. */
 describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', () => {
   let harness: TestApp;
   let api: ReturnType<typeof apiClient>;
   let projects: string;
-  let state: string;
-  let spy: ReturnType<typeof spyOnCommands>;
-  let savedPath: string | undefined;
-
-  const control = (settings: Record<string, unknown>): void => writeFileSync(join(state, 'control.json'), JSON.stringify(settings));
+  const fake = useFakeScheduler('windows-hpc', ['job']);
+  const control = fake.control;
   const boot = async (dataDir?: string): Promise<void> => {
     harness = await startTestApp({ dataDir, env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '300', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '600', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '2000' } });
     api = apiClient(harness.url);
   };
-  const listCalls = () => spy.calls('job').filter((argv) => argv[0] === 'list');
+  const listCalls = () => fake.spy().calls('job').filter((argv) => argv[0] === 'list');
 
   beforeEach(async () => {
-    savedPath = process.env.PATH;
-    process.env.PATH = `${FAKE_HPC}:${savedPath}`;
-    state = makeTempDir('fake-hpc-state-');
-    process.env.FAKE_SCHEDULER_STATE_DIR = state;
-    spy = spyOnCommands(['job']);
     projects = makeTempDir('hfss hpc projects ');
     await boot();
   });
 
   afterEach(async () => {
     await harness.close();
-    spy.restore();
-    process.env.PATH = savedPath;
-    delete process.env.FAKE_SCHEDULER_STATE_DIR;
-    [harness.dataDir, projects, state].forEach(removeDir);
+    [harness.dataDir, projects].forEach(removeDir);
   });
 
   const submit = (jobid: string, behaviour: Record<string, unknown>, options: Record<string, unknown> = {}) =>
@@ -75,7 +60,7 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
     await waitFor(() => readRunRecords(runs('hpc_cancel')).some((r) => r.event === 'child') || undefined, 10_000, 'the solver');
     const cancelled = await api.post('/jobs/hpc_cancel/cancel');
     expect(cancelled.body.job.status).toBe('cancelled');
-    expect(spy.calls('job').filter((argv) => argv[0] === 'cancel')).toEqual([['cancel', cancelled.body.job.native_id]]);
+    expect(fake.spy().calls('job').filter((argv) => argv[0] === 'cancel')).toEqual([['cancel', cancelled.body.job.native_id]]);
     const pids = readRunRecords(runs('hpc_cancel')).map((r) => r.pid as number);
     await waitFor(() => pids.every((pid) => !isAlive(pid)) || undefined, 10_000, 'the solver to die');
     expect((await api.post('/jobs/hpc_cancel/cancel')).body.job.status).toBe('cancelled');
@@ -98,7 +83,7 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
     const response = await api.submit({ jobid: 'hpc_percent', project_path: writeProject(projects, 'p.aedt'), design_name: '%USERPROFILE%', scheduler_type: 'windows_hpc' });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatch(/cmd\.exe/);
-    expect(spy.calls('job').filter((argv) => argv[0] === 'submit')).toEqual([]);
+    expect(fake.spy().calls('job').filter((argv) => argv[0] === 'submit')).toEqual([]);
   });
 
   it('should re-attach after a restart without a second submit, find jobs by name, and say when job is missing', async () => {
@@ -107,7 +92,7 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
     await boot(harness.dataDir);
     const done = await api.waitForStatus('hpc_survivor', ['completed', 'failed'], 15_000);
     expect(done).toMatchObject({ status: 'completed' });
-    expect(spy.calls('job').filter((argv) => argv[0] === 'submit')).toHaveLength(1);
+    expect(fake.spy().calls('job').filter((argv) => argv[0] === 'submit')).toHaveLength(1);
     expect(await harness.app.get(WindowsHpcBackend).findByName('hpc_survivor', '/tmp')).toEqual({ nativeId: done.native_id, workDir: '/tmp' });
     process.env.PATH = '/nonexistent';
     const missing = await submit('hpc_nopath', {});

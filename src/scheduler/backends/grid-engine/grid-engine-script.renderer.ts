@@ -1,5 +1,5 @@
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds } from '../shared/batch-script';
+import { assertDirectiveSafe, assertSingleWord, hoursMinutesSeconds, memoryMebibytes, renderScriptBody, WordRule } from '../shared/batch-script';
 
 /** Grid Engine's parallel environment for multi-slot jobs when the site does not name one. */
 export const DEFAULT_PARALLEL_ENVIRONMENT = 'smp';
@@ -16,27 +16,16 @@ export function gridEngineJobName(jobId: string): string {
   return /^[0-9]/.test(jobId) ? `j${jobId}` : jobId;
 }
 
-/** `#$` lines are split into words like a command line: a value must be one word with no control characters. */
-function word(value: string | number, field: string): string {
-  const text = assertDirectiveSafe(String(value), field);
-  if (/\s/.test(text) || text === '') {
-    throw new UnsafeScriptValueError(`${field} must be a single word to go into a Grid Engine directive (got ${JSON.stringify(text)})`);
-  }
-  return text;
-}
+/** `#$` lines are split into words like a command line. */
+const GRID_ENGINE_WORD: WordRule = { directive: 'Grid Engine', forbidden: /\s/, description: 'spaces' };
+const word = (value: string | number, field: string): string => assertSingleWord(value, field, GRID_ENGINE_WORD);
 
 /** Grid Engine's `h_rt`: hours may exceed 24. */
-export function gridEngineTime(time: string): string {
-  const total = wallTimeSeconds(time);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
-}
+export const gridEngineTime = hoursMinutesSeconds;
 
 /** `h_vmem` is per slot: the node's memory request divided by the slots the job asks for, in MiB. */
 export function memoryPerSlot(memory: string, slots: number): string {
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s?([KMGT]?)/i.exec(memory) ?? [];
-  const mib = Number(amount) * ({ K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024, '': 1 / (1024 * 1024) } as Record<string, number>)[(unit ?? '').toUpperCase()]!;
-  return `${Math.max(1, Math.ceil(mib / slots))}M`;
+  return `${Math.max(1, Math.ceil(memoryMebibytes(memory) / slots))}M`;
 }
 
 export interface GridEngineSubmission {

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.constants';
@@ -7,7 +5,7 @@ import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested } from '../shared/job-files';
+import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
 import { readAccountingRecords } from './accounting-file.reader';
 import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
 import { parseQstatXml } from './qstat-output.parser';
@@ -42,10 +40,8 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
   private readonly missingSince = new Map<string, number>();
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    await mkdir(spec.workDir, { recursive: true });
     const { script, qsubArgs } = renderGridEngineSubmission(spec);
-    const path = join(spec.workDir, GRID_ENGINE_SCRIPT_FILE);
-    await writeFile(path, script, { mode: 0o700 });
+    const path = await writeBatchScript(spec.workDir, GRID_ENGINE_SCRIPT_FILE, script);
     const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
     return { nativeId: parseQsubTerseOutput(stdout), workDir: spec.workDir };
   }

@@ -1,5 +1,5 @@
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds } from '../shared/batch-script';
+import { assertDirectiveSafe, assertSingleWord, memoryMebibytes, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds, WordRule } from '../shared/batch-script';
 
 /** The job's LSF output file in its work dir; bsub replaces `%J` with the job id. */
 export const LSF_OUTPUT_FILE = 'lsf.%J.out';
@@ -18,22 +18,15 @@ export function lsfRunLimit(time: string): string {
 
 /** Memory per node in whole megabytes, for `rusage[mem=<n>MB]` (per host for parallel jobs by LSF's default). */
 export function memoryMegabytes(memory: string): number {
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s?([KMGT]?)/i.exec(memory) ?? [];
-  const factor = ({ K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024, '': 1 / (1024 * 1024) } as Record<string, number>)[(unit ?? '').toUpperCase()]!;
-  return Math.max(1, Math.ceil(Number(amount) * factor));
+  return Math.max(1, Math.ceil(memoryMebibytes(memory)));
 }
 
 /**
  * `#BSUB` lines are split into words by bsub itself, honouring quotes: a value must be one word without quotes,
  * backslashes, `$` or control characters, so it can neither end its line nor smuggle in another option.
  */
-function word(value: string | number, field: string): string {
-  const text = assertDirectiveSafe(String(value), field);
-  if (text === '' || /[\s"'`\\$]/.test(text)) {
-    throw new UnsafeScriptValueError(`${field} must be a single plain word to go into an LSF directive (got ${JSON.stringify(text)})`);
-  }
-  return text;
-}
+const LSF_WORD: WordRule = { directive: 'LSF', forbidden: /[\s"'`\\$]/, description: 'spaces, quotes, backslashes, backticks or $' };
+const word = (value: string | number, field: string): string => assertSingleWord(value, field, LSF_WORD);
 
 /** bsub expands `%J` and `%I` in -cwd and -o: a path with `%` would be rewritten, so it is refused. */
 function plainPath(path: string, field: string): string {

@@ -1,11 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { recordedExitCode, recordedNativeId, stateFromExitCode } from '../shared/job-files';
+import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
 import { parseBhistLongOutput } from './bhist-output.parser';
 import { bjobsErrorsAreOnlyUnknownJobs, BJOBS_FORMAT, parseBjobsOutput } from './bjobs-output.parser';
 import { bkillFoundNothingToKill } from './bkill-output.parser';
@@ -38,9 +36,8 @@ export class LsfBackend extends ClusterSchedulerBackend {
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    await mkdir(spec.workDir, { recursive: true });
     const { script, bsubArgs } = renderLsfSubmission(spec);
-    await writeFile(join(spec.workDir, LSF_SCRIPT_FILE), script, { mode: 0o700 });
+    await writeBatchScript(spec.workDir, LSF_SCRIPT_FILE, script);
     const { stdout } = await this.cli.run('bsub', bsubArgs, { input: script, cwd: spec.workDir });
     return { nativeId: parseBsubOutput(stdout), workDir: spec.workDir };
   }

@@ -1,5 +1,5 @@
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds } from '../shared/batch-script';
+import { assertDirectiveSafe, assertSingleWord, hoursMinutesSeconds, renderScriptBody, WordRule } from '../shared/batch-script';
 
 /** qsub -p: -1024 (lowest) .. 1023. */
 const PRIORITY = { Low: -500, BelowNormal: -250, Normal: 0, AboveNormal: 250, High: 500 } as const;
@@ -9,11 +9,7 @@ export function pbsJobName(jobId: string): string {
   return /^[A-Za-z]/.test(jobId) ? jobId : `j${jobId}`;
 }
 
-export function pbsWalltime(time: string): string {
-  const total = wallTimeSeconds(time);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
-}
+export const pbsWalltime = hoursMinutesSeconds;
 
 /** `64GB` → `64gb`, `512M` → `512mb`, `1.5G` → `1536mb`: PBS sizes are integers with b/kb/mb/gb/tb. */
 export function pbsSize(memory: string): string {
@@ -29,13 +25,8 @@ export function pbsSize(memory: string): string {
 }
 
 /** `#PBS` lines are parsed like command-line words: each value must be one word without quotes. */
-function word(value: string | number, field: string): string {
-  const text = assertDirectiveSafe(String(value), field);
-  if (text === '' || /[\s"'\\]/.test(text)) {
-    throw new UnsafeScriptValueError(`${field} must be a single word without quotes to go into a PBS directive (got ${JSON.stringify(text)})`);
-  }
-  return text;
-}
+const PBS_WORD: WordRule = { directive: 'PBS', forbidden: /[\s"'\\]/, description: 'spaces, quotes or backslashes' };
+const word = (value: string | number, field: string): string => assertSingleWord(value, field, PBS_WORD);
 
 export interface PbsSubmission {
   script: string;

@@ -1,11 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState } from '../../scheduler-backend';
-import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested } from '../shared/job-files';
+import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
 import { pbsJobName, renderPbsSubmission } from './pbs-script.renderer';
 import { onlyUnknownPbsJobs, parseQstatJson } from './qstat-output.parser';
 import { parsePbsQsubOutput } from './qsub-output.parser';
@@ -26,10 +24,8 @@ export class PbsBackend extends ClusterSchedulerBackend {
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    await mkdir(spec.workDir, { recursive: true });
     const { script, qsubArgs } = renderPbsSubmission(spec);
-    const path = join(spec.workDir, PBS_SCRIPT_FILE);
-    await writeFile(path, script, { mode: 0o700 });
+    const path = await writeBatchScript(spec.workDir, PBS_SCRIPT_FILE, script);
     const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
     return { nativeId: parsePbsQsubOutput(stdout), workDir: spec.workDir };
   }

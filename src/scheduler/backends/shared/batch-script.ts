@@ -21,6 +21,28 @@ export function assertDirectiveSafe(value: string, field: string): string {
   return value;
 }
 
+/** What a scheduler's directive parser cannot take inside one word, and how to say so. */
+export interface WordRule {
+  directive: string;
+  /** Must match whitespace at least. */
+  forbidden: RegExp;
+  /** For the error message, e.g. "spaces or quotes". */
+  description: string;
+}
+
+/**
+ * Directive lines that the scheduler splits into words (`#$`, `#PBS`, `#BSUB`): the value must be one non-empty word
+ * without control characters and without anything `rule.forbidden` matches, so it can neither end its line nor add
+ * an option.
+ */
+export function assertSingleWord(value: string | number, field: string, rule: WordRule): string {
+  const text = assertDirectiveSafe(String(value), field);
+  if (text === '' || rule.forbidden.test(text)) {
+    throw new UnsafeScriptValueError(`${field} must be a single word without ${rule.description} to go into a ${rule.directive} directive (got ${JSON.stringify(text)})`);
+  }
+  return text;
+}
+
 /** Name of the file in the job's work dir where the batch script records the solver's exit status. */
 export const EXIT_CODE_FILE = 'exit_code';
 
@@ -48,6 +70,20 @@ export function renderScriptBody(workDir: string, argv: readonly string[], jobId
 export function parseExitCodeFile(text: string): number | null {
   const match = /^\s*(\d{1,3})\s*$/.exec(text);
   return match ? Number(match[1]) : null;
+}
+
+/** `HH:MM:SS` with hours beyond 24 (Grid Engine `h_rt`, PBS `walltime`). */
+export function hoursMinutesSeconds(time: string): string {
+  const total = wallTimeSeconds(time);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+}
+
+/** A validated memory request (`64GB`, `512M`, `1.5 GiB`, bare numbers are bytes) in MiB, unrounded. */
+export function memoryMebibytes(memory: string): number {
+  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s?([KMGT]?)/i.exec(memory) ?? [];
+  const factor = ({ K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024, '': 1 / (1024 * 1024) } as Record<string, number>)[(unit ?? '').toUpperCase()]!;
+  return Number(amount) * factor;
 }
 
 /** Converts the accepted wall-time forms (`HH:MM:SS`, `D-HH:MM:SS`, `D.HH:MM:SS`, minutes) to seconds. */

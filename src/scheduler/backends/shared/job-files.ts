@@ -1,9 +1,17 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT_CODE_FILE, NATIVE_ID_FILE, parseExitCodeFile } from './batch-script';
 
 /** Written before asking the scheduler to cancel, so a job that vanishes without a record can be settled (also after a restart). */
 export const CANCEL_MARKER_FILE = 'cancel_requested';
+
+/** Writes a job's batch script into its work dir (created if needed), executable by the owner only; returns its path. */
+export async function writeBatchScript(workDir: string, fileName: string, script: string): Promise<string> {
+  await mkdir(workDir, { recursive: true });
+  const path = join(workDir, fileName);
+  await writeFile(path, script, { mode: 0o700 });
+  return path;
+}
 
 /** The exit status the batch script recorded in the job's work dir, or null (still running, or killed). */
 export async function recordedExitCode(workDir: string): Promise<number | null> {

@@ -1,11 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { recordedExitCode, recordedNativeId, stateFromExitCode } from '../shared/job-files';
+import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
 import { parseSacctOutput } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { renderSlurmScript } from './slurm-script.renderer';
@@ -26,9 +24,7 @@ export class SlurmBackend extends ClusterSchedulerBackend {
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    await mkdir(spec.workDir, { recursive: true });
-    const script = join(spec.workDir, SLURM_SCRIPT_FILE);
-    await writeFile(script, renderSlurmScript(spec), { mode: 0o700 });
+    const script = await writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec));
     const { stdout } = await this.cli.run('sbatch', ['--parsable', script], { cwd: spec.workDir });
     return { nativeId: parseSbatchOutput(stdout), workDir: spec.workDir };
   }
