@@ -5,41 +5,10 @@ import Database from 'better-sqlite3';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
 import { SQLITE_DATABASE } from '../jobs.constants';
+import { MIGRATIONS } from './migrations';
+import { runMigrations } from './migrations/run-migrations';
 
 export const DATABASE_FILE_NAME = 'jobs.sqlite';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS jobs (
-  id TEXT PRIMARY KEY,
-  seq INTEGER NOT NULL UNIQUE,
-  status TEXT NOT NULL,
-  priority INTEGER NOT NULL,
-  scheduler_type TEXT NOT NULL,
-  config TEXT NOT NULL,
-  config_hash TEXT NOT NULL,
-  argv TEXT NOT NULL,
-  work_dir TEXT NOT NULL,
-  log_path TEXT NOT NULL,
-  native_id TEXT,
-  exit_code INTEGER,
-  error TEXT,
-  progress REAL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  started_at INTEGER,
-  finished_at INTEGER,
-  cancel_requested_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, seq);
-CREATE TABLE IF NOT EXISTS job_events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  job_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  detail TEXT
-);
-CREATE INDEX IF NOT EXISTS job_events_by_job ON job_events (job_id, seq);
-`;
 
 /** Opens (creating if needed) the SQLite file under the data dir: WAL journal, fsync per commit unless configured otherwise. */
 export function openJobDatabase(dataDir: string, synchronous: 'full' | 'normal'): Database.Database {
@@ -54,7 +23,7 @@ export function openJobDatabase(dataDir: string, synchronous: 'full' | 'normal')
     db.close();
     throw new Error(`${join(dataDir, DATABASE_FILE_NAME)} is not an hfss-job-manager database`);
   }
-  db.exec(SCHEMA);
+  runMigrations(db, MIGRATIONS, join(dataDir, DATABASE_FILE_NAME));
   db.pragma(`application_id = ${HFSS_JOB_MANAGER_APPLICATION_ID}`);
   return db;
 }
