@@ -31,6 +31,16 @@ export interface NativeJobState {
   exitCode?: number | null;
   /** Human-readable detail: scheduler reason, signal, why the state is unknown. */
   reason?: string;
+  /** The scheduler's own state word as it printed it (`PENDING`, `SUSPENDED`, `Eqw`, `PSUSP`, `H`…). */
+  nativeState?: string;
+  /** The scheduler's own reason for that state (`JobHeldAdmin`, `BeginTime`, an Eqw error message…). */
+  nativeReason?: string;
+  /** When the current run started, as the scheduler (or the batch script's own record) says: epoch ms. */
+  startedAt?: number;
+  /** When the job ended, as the scheduler says: epoch ms. */
+  finishedAt?: number;
+  /** Which run this is: 1 for the first, incremented by every requeue (SLURM's restart count + 1, …). */
+  run?: number;
 }
 
 /** The contract every scheduler implements; the abstract class is also the DI token. */
