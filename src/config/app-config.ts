@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { realpathSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvironmentVariables } from './environment-variables';
@@ -19,6 +19,8 @@ export interface AppConfig {
   server: { host: string; port: number; swagger: boolean };
   storage: { dataDir: string; synchronous: 'full' | 'normal' };
   solver: { ansysEdtPath: string; tempDir: string };
+  /** Uploaded projects and the per-job copies of them. */
+  staging: { dir: string; maxUploadBytes: number };
   limits: ResourceLimits;
   telemetry: { intervalMs: number };
   progress: { intervalMs: number };
@@ -78,6 +80,10 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
     server: { host, port: env.HFSS_JM_PORT ?? 8080, swagger: env.HFSS_JM_SWAGGER ?? true },
     storage: { dataDir: resolve(env.HFSS_JM_DATA_DIR ?? 'data'), synchronous: env.HFSS_JM_SQLITE_SYNCHRONOUS ?? 'full' },
     solver: { ansysEdtPath: env.HFSS_JM_ANSYSEDT_PATH ?? 'ansysedt', tempDir: resolve(env.HFSS_JM_TEMP_DIR ?? tmpdir()) },
+    staging: {
+      dir: resolve(env.HFSS_JM_STAGING_DIR ?? join(resolve(env.HFSS_JM_DATA_DIR ?? 'data'), 'staging')),
+      maxUploadBytes: (env.HFSS_JM_MAX_UPLOAD_MB ?? 4096) * 1024 * 1024,
+    },
     limits: {
       maxConcurrentJobs: env.HFSS_JM_MAX_CONCURRENT_JOBS ?? 2,
       maxCpuPercent: env.HFSS_JM_MAX_CPU_PERCENT ?? 90,

@@ -69,6 +69,17 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(100) @Max(10_000_000)
   HFSS_JM_EVENT_BUFFER_SIZE?: number;
 
+  /** Largest project upload accepted by POST /projects, in MiB (default 4096). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_048_576)
+  HFSS_JM_MAX_UPLOAD_MB?: number;
+
+  /**
+   * Where uploaded projects are kept and where each job that uses one gets its own copy (default
+   * `<data dir>/staging`). For cluster jobs it must be on a filesystem the compute nodes see.
+   */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HFSS_JM_STAGING_DIR?: string;
+
   /** Grid Engine's accounting file (final records of finished jobs); default `$SGE_ROOT/$SGE_CELL/common/accounting`. */
   @IsOptional() @IsString() @IsNotEmpty()
   HFSS_JM_SGE_ACCOUNTING_FILE?: string;

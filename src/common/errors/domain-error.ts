@@ -9,6 +9,9 @@ export enum DomainErrorCode {
   ShuttingDown = 'SHUTTING_DOWN',
   StorageFailure = 'STORAGE_FAILURE',
   Unauthorized = 'UNAUTHORIZED',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  ProjectNotFound = 'PROJECT_NOT_FOUND',
 }
 
 /** Errors the services throw; `DomainErrorFilter` maps each code to one HTTP status. */

@@ -14,6 +14,9 @@ export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.ShuttingDown]: HttpStatus.SERVICE_UNAVAILABLE,
   [DomainErrorCode.StorageFailure]: HttpStatus.INSUFFICIENT_STORAGE,
   [DomainErrorCode.Unauthorized]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [DomainErrorCode.ProjectNotFound]: HttpStatus.NOT_FOUND,
 };
 
 /** Maps every domain error to its HTTP status and the seed's error envelope. */
