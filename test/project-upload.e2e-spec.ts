@@ -27,7 +27,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
 
 async function upload(url: string, fileName: string, content: Buffer | string, field = 'file'): Promise<{ status: number; body: any }> {
   const form = new FormData();
-  form.append(field, new Blob([content]), fileName);
+  form.append(field, new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), fileName);
   const response = await fetch(`${url}/projects`, { method: 'POST', body: form });
   return { status: response.status, body: await response.json() };
 }
