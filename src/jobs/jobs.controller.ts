@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiConflictResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorResponseDto } from '../common/filters/error-response';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
+import { parseSimulationConfig } from '../simulation/simulation-config.validation';
+import { PyedbSubmissionNormalizer } from './compat/pyedb-submission.normalizer';
 import { ChangePriorityDto } from './dto/change-priority.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
@@ -13,7 +15,7 @@ import { JobsService } from './jobs.service';
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Validation failed or a file is missing' })
 @Controller('jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(private readonly jobs: JobsService, private readonly normalizer: PyedbSubmissionNormalizer) {}
 
   @Get()
   @ApiOperation({ summary: 'Paginated list of all jobs, newest first, optionally filtered by status' })
@@ -28,10 +30,12 @@ export class JobsController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The jobid exists with a different configuration' })
   @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The scheduler rejected the job or is unreachable' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The service is shutting down' })
-  async submit(@Body() config: HFSSSimulationConfig, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
-    const { job, duplicate } = await this.jobs.submit(config);
+  @ApiBody({ type: HFSSSimulationConfig, description: 'A config; PyEDB\'s `{"config": …, "priority": n}` wrapper and `to_dict()` / `model_dump()` bodies are accepted too' })
+  async submit(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
+    const { job, duplicate } = await this.jobs.submit(parseSimulationConfig(this.normalizer.normalize(body)));
     response.status(duplicate ? HttpStatus.OK : HttpStatus.CREATED);
-    return { success: true, job_id: job.id, duplicate, job: toJobView(job, this.jobs.queuePosition(job)) };
+    const message = duplicate ? `Job ${job.id} already exists with this configuration; nothing new was queued` : `Job ${job.id} submitted successfully`;
+    return { success: true, job_id: job.id, message, duplicate, job: toJobView(job, this.jobs.queuePosition(job)) };
   }
 
   @Get(':id')
