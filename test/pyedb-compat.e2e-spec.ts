@@ -1,9 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { useFakeScheduler } from './support/fake-scheduler';
 import { apiClient } from './support/http';
 import { pyedbBody } from './support/pyedb-fixtures';
 import { describeWhen } from './support/required-in-ci';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
+
+const CLI = resolve(__dirname, '../dist/cli/main.js');
 
 /** Python's datetime.isoformat() with microseconds and an explicit UTC offset. */
 const PYTHON_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
@@ -143,6 +147,43 @@ describeWhen(slurmIsUp(), 'a running SLURM cluster', '.ci/run calls scripts/ci/s
       expect(submitted.body.job.command.join(' ')).toContain("'HFSS 3D Layout Design/MPIVendor'='Open MPI'");
       const done = await api.waitForStatus(config.jobid, ['completed', 'failed'], 45_000);
       expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
+    } finally {
+      await harness.close();
+      [harness.dataDir, projects].forEach(removeDir);
+    }
+  });
+});
+
+/** Asynchronously: the service under test lives in this process and must keep answering. */
+function runCli(cwd: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('close', (code) => resolveRun({ code, out, err }));
+  });
+}
+
+describe('hfss-job-manager submit with configs saved from PyEDB', () => {
+  it('should submit model_dump(), to_dict() and wrapped files and wait for them', async () => {
+    const harness = await startTestApp();
+    const projects = makeTempDir('hfss-pyedb-cli-');
+    try {
+      const files = ['saved_model_dump_user.json', 'submit_job_to_manager.json', 'submit_local_job.json'].map((name) => {
+        const { body, config } = pyedbBody(name, projects);
+        config.project_path = basename(config.project_path); // relative: the CLI resolves it against its cwd
+        writeFileSync(join(projects, `cli-${name}`), JSON.stringify(body));
+        return `cli-${name}`;
+      });
+      for (const file of files) {
+        const run = await runCli(projects, 'submit', file, '--wait', '--timeout', '60', '--url', harness.url);
+        expect(run.err).toBe('');
+        expect(run.out).toMatch(/^submitted /);
+        expect(run.out).toMatch(/completed\s+100% exit=0/);
+        expect(run.code).toBe(0);
+      }
     } finally {
       await harness.close();
       [harness.dataDir, projects].forEach(removeDir);
