@@ -1,24 +1,7 @@
 import { JobRecord } from '../model/job-record';
+import { PyedbJobDto } from './dto/pyedb-job.dto';
 import { JobStatus } from '../model/job-status';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
-
-/** PyEDB's `JobStatus` values; PyEDB ends a timed-out job as `failed`, so its wait loops end on it too. */
-export type PyedbJobStatus = 'queued' | 'scheduled' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-/** One element of PyEDB's `GET /api/jobs` array. */
-export interface PyedbJob {
-  id: string;
-  user: string | null;
-  status: PyedbJobStatus;
-  /** Python `datetime.isoformat()`: microseconds, here in UTC with an explicit `+00:00`. */
-  start_time: string | null;
-  end_time: string | null;
-  return_code: number | null;
-  scheduler_job_id: string | null;
-  priority: number;
-  /** The stored config in PyEDB's `to_dict()` shape (`platform`, `timestamp` = submission time, `version`). */
-  config: Record<string, unknown>;
-}
 
 const PYTHON_PLATFORM: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', win32: 'Windows', darwin: 'Darwin' };
 
@@ -27,7 +10,7 @@ export function pythonIsoFormat(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
 }
 
-export function toPyedbJob(job: JobRecord): PyedbJob {
+export function toPyedbJob(job: JobRecord): PyedbJobDto {
   return {
     id: job.id,
     user: job.config.user ?? null,

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JobsService } from '../jobs.service';
-import { PyedbJob, toPyedbJob } from './pyedb-job.mapper';
+import { PyedbJobDto } from './dto/pyedb-job.dto';
+import { toPyedbJob } from './pyedb-job.mapper';
 
 const PAGE = 500;
 
@@ -13,9 +14,9 @@ export class PyedbJobsController {
 
   @Get()
   @ApiOperation({ summary: 'Every job as PyEDB\'s job manager listed it: an array of {id, status, start_time, end_time, return_code, scheduler_job_id, config}, oldest first' })
-  @ApiOkResponse({ description: 'All jobs, oldest first' })
-  list(): PyedbJob[] {
-    const jobs: PyedbJob[] = [];
+  @ApiOkResponse({ type: [PyedbJobDto], description: 'All jobs, oldest first' })
+  listJobsPyedb(): PyedbJobDto[] {
+    const jobs: PyedbJobDto[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = this.jobs.list({ limit: PAGE, offset });
       jobs.push(...page.items.map(toPyedbJob));
