@@ -42,6 +42,15 @@ def free_port(host: str) -> int:
         return int(probe.getsockname()[1])
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already accepts connections on ``host:port`` (its /health would be mistaken for ours)."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 class ServiceProcess:
     """The service as a child process; its output goes to a log file (``log_path``)."""
 
@@ -60,7 +69,7 @@ class ServiceProcess:
 
     def wait_until_healthy(self, is_healthy: Callable[[], bool], timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while not is_healthy():
+        while not (is_healthy() and self.process.poll() is None):
             code = self.process.poll()
             if code is not None:
                 raise RuntimeError(f"Job-Manager service exited with code {code} during start:\n{self.output()}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from ._http import ServiceClient
-from ._service import ServiceProcess, free_port, service_command, wait_for_attached
+from ._service import ServiceProcess, free_port, port_in_use, service_command, wait_for_attached
 from .config import HFSSSimulationConfig, MachineNode, SchedulerType
 from .errors import JobManagerTimeoutError
 
@@ -96,6 +96,12 @@ class JobManagerHandler:
             if self._attach_url:
                 wait_for_attached(self._client().is_healthy, self.url, self.start_timeout)
             else:
+                connect_host = "127.0.0.1" if self.host in _ANY_ADDRESS else self.host
+                if port_in_use(connect_host, self.port):
+                    raise RuntimeError(
+                        f"Job-Manager service failed to start: port {self.port} on {self.host} is already in use "
+                        "(listen EADDRINUSE); choose another port, stop the process using it, or pass url= to attach to it"
+                    )
                 if not self.token and self.host not in _LOOPBACK:
                     self.token = secrets.token_urlsafe(32)
                 self._process = ServiceProcess(service_command(self._service_command), self._service_env())
