@@ -21,13 +21,14 @@ def service_command(explicit: Optional[Sequence[str]] = None, environ: Mapping[s
     ``dist/main.js``, or the npm package's ``hfss-job-manager serve`` on PATH."""
     if explicit:
         return list(explicit)
-    node = environ.get("HFSS_JM_NODE") or shutil.which("node") or "node"
+    search_path = environ.get("PATH")
+    node = environ.get("HFSS_JM_NODE") or shutil.which("node", path=search_path) or "node"
     main = environ.get("HFSS_JM_SERVICE_MAIN")
     if main:
         return [node, main]
     if _REPO_MAIN.is_file():
         return [node, str(_REPO_MAIN)]
-    installed = shutil.which("hfss-job-manager")
+    installed = shutil.which("hfss-job-manager", path=search_path)
     if installed:
         return [installed, "serve"]
     raise FileNotFoundError(
