@@ -52,6 +52,15 @@ describe('unwrapPyedbSubmission', () => {
     expect((unwrapPyedbSubmission(body) as any).user).toBe('bob');
   });
 
+  it("should take the handler's machine_nodes and batch_options beside config, and a null ansys_edt_path as the service's", () => {
+    const body = { ...fixture('submit_local_job.json'), machine_nodes: [{ hostname: 'node7', cores: 4, max_cores: 8, utilization: 80 }], batch_options: { mpi_vendor: 'Open MPI' } };
+    body.config.ansys_edt_path = null;
+    const config = parseSimulationConfig(unwrapPyedbSubmission(body));
+    expect(config.machine_nodes).toEqual([{ hostname: 'node7', cores: 4, max_cores: 8, utilization: 80 }]);
+    expect(config.layout_options.mpi_vendor).toBe('Open MPI');
+    expect(config.ansys_edt_path).toBeUndefined();
+  });
+
   it('should still reject unknown keys beside config, and unknown fields inside it', () => {
     expect(() => unwrapPyedbSubmission({ ...fixture('submit_local_job.json'), shell: 'rm -rf /' })).toThrow(new ValidationFailedError('property shell should not exist'));
     const body = fixture('submit_local_job.json');
