@@ -1,7 +1,7 @@
-import { JobRecord } from '../model/job-record';
-import { PyedbJobDto } from './dto/pyedb-job.dto';
-import { JobStatus } from '../model/job-status';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { JobRecord } from '../model/job-record';
+import { JobStatus } from '../model/job-status';
+import { PyedbJobDto } from './dto/pyedb-job.dto';
 
 const PYTHON_PLATFORM: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', win32: 'Windows', darwin: 'Darwin' };
 
