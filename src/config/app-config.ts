@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { SchedulerType } from '../simulation/scheduler-type.enum';
 import { EnvironmentVariables } from './environment-variables';
 
 export interface ResourceLimits {
@@ -29,6 +30,8 @@ export interface AppConfig {
   cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number };
   gridEngine: { accountingFile: string };
   security: SecurityConfig;
+  /** Which scheduler a submission goes to when it names none (HFSS_JM_DEFAULT_SCHEDULER, HFSS_JM_OVERRIDE_SCHEDULER_NONE). */
+  submissions: { defaultScheduler: SchedulerType; overrideNone: boolean };
   logLevel: EnvironmentVariables['HFSS_JM_LOG_LEVEL'] & string;
   logFormat: 'json' | 'text';
 }
@@ -76,6 +79,10 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
         'Set HFSS_JM_API_TOKEN, bind 127.0.0.1, or set HFSS_JM_ALLOW_UNAUTHENTICATED=true behind a proxy that authenticates.',
     );
   }
+  const defaultScheduler = env.HFSS_JM_DEFAULT_SCHEDULER ?? SchedulerType.NONE;
+  if (env.HFSS_JM_OVERRIDE_SCHEDULER_NONE && defaultScheduler === SchedulerType.NONE) {
+    throw new InvalidConfigurationError('Invalid configuration: HFSS_JM_OVERRIDE_SCHEDULER_NONE needs HFSS_JM_DEFAULT_SCHEDULER set to a cluster scheduler');
+  }
   return {
     server: { host, port: env.HFSS_JM_PORT ?? 8080, swagger: env.HFSS_JM_SWAGGER ?? true },
     storage: { dataDir: resolve(env.HFSS_JM_DATA_DIR ?? 'data'), synchronous: env.HFSS_JM_SQLITE_SYNCHRONOUS ?? 'full' },
@@ -111,6 +118,7 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       projectRoots: directoryList(env.HFSS_JM_PROJECT_ROOTS, 'HFSS_JM_PROJECT_ROOTS'),
       executableRoots: directoryList(env.HFSS_JM_EXECUTABLE_ROOTS, 'HFSS_JM_EXECUTABLE_ROOTS'),
     },
+    submissions: { defaultScheduler, overrideNone: env.HFSS_JM_OVERRIDE_SCHEDULER_NONE ?? false },
     logLevel: env.HFSS_JM_LOG_LEVEL ?? 'log',
     logFormat: env.HFSS_JM_LOG_FORMAT ?? 'json',
   };

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { SchedulerType } from '../simulation/scheduler-type.enum';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -121,4 +122,12 @@ export class EnvironmentVariables {
   /** Directories (separated by ':') that a client-given ansys_edt_path must lie in; unset = anywhere. */
   @IsOptional() @IsString() @IsNotEmpty()
   HFSS_JM_EXECUTABLE_ROOTS?: string;
+
+  /** Scheduler for submissions without `scheduler_type`; `none` (local) by default. */
+  @IsOptional() @IsEnum(SchedulerType)
+  HFSS_JM_DEFAULT_SCHEDULER?: SchedulerType;
+
+  /** Migration aid for PyEDB clients, which send `scheduler_type: "none"` on clusters: send those to the default scheduler. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  HFSS_JM_OVERRIDE_SCHEDULER_NONE?: boolean;
 }

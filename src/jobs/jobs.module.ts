@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ResourcesModule } from '../resources/resources.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { ClusterJobRunner } from './cluster/cluster-job-runner.service';
+import { PyedbJobsController } from './compat/pyedb-jobs.controller';
+import { PyedbSubmissionNormalizer } from './compat/pyedb-submission.normalizer';
 import { JobLifecycleService } from './job-lifecycle.service';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
@@ -17,8 +19,11 @@ import { QueueController } from './queue.controller';
 
 @Module({
   imports: [ResourcesModule, SchedulerModule],
-  controllers: [JobOutputController, JobsController, QueueController],
-  providers: [ClusterJobRunner, JobEventsRepository, JobFilesService, JobLifecycleService, JobLogService, JobRepository, JobsService, LocalJobRunner, SolverProgressTracker, sqliteDatabaseProvider],
+  controllers: [JobOutputController, JobsController, PyedbJobsController, QueueController],
+  providers: [
+    ClusterJobRunner, JobEventsRepository, JobFilesService, JobLifecycleService, JobLogService, JobRepository, JobsService, LocalJobRunner,
+    PyedbSubmissionNormalizer, SolverProgressTracker, sqliteDatabaseProvider,
+  ],
   exports: [ClusterJobRunner, JobRepository, JobsService, LocalJobRunner],
 })
 export class JobsModule {}
