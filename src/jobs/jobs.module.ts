@@ -9,12 +9,13 @@ import { LocalJobRunner } from './local/local-job-runner.service';
 import { JobRepository } from './persistence/job.repository';
 import { sqliteDatabaseProvider } from './persistence/sqlite-database.provider';
 import { SolverProgressTracker } from './progress/solver-progress.tracker';
+import { LaunchGuard } from './submission/launch-guard.service';
 import { QueueController } from './queue.controller';
 
 @Module({
   imports: [ResourcesModule, SchedulerModule],
   controllers: [JobsController, QueueController],
-  providers: [ClusterJobRunner, JobLifecycleService, JobRepository, JobsService, LocalJobRunner, SolverProgressTracker, sqliteDatabaseProvider],
+  providers: [ClusterJobRunner, JobLifecycleService, JobRepository, JobsService, LaunchGuard, LocalJobRunner, SolverProgressTracker, sqliteDatabaseProvider],
   exports: [ClusterJobRunner, JobRepository, JobsService, LocalJobRunner],
 })
 export class JobsModule {}
