@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
 
@@ -33,11 +34,13 @@ function RejectNull(hint: string, options?: ValidationOptions): PropertyDecorato
 
 /**
  * Optional field whose `null` means "not set", exactly as if it were left out (PyEDB sends `None` this way).
- * The null is dropped before validation, so it never reaches the stored configuration.
+ * The null is dropped before validation, so it never reaches the stored configuration. The spec says
+ * `nullable` (everything else about the field still comes from the Swagger plugin).
  */
 export function OptionalNullAsAbsent(): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     recordPolicy(target, propertyName, 'absent');
+    ApiProperty({ required: false, nullable: true })(target, propertyName);
     Transform(({ value }: { value: unknown }) => (value === null ? undefined : value))(target, propertyName);
     IsOptional()(target, propertyName);
   };
