@@ -187,7 +187,8 @@ describe('HTTP fuzz (fast-check, seeded): every endpoint, structure-aware and ra
     const response = await fetch(`${harness.url}${request.path}`, {
       method: request.method,
       headers: request.contentType ? { 'content-type': request.contentType } : {},
-      body: request.body,
+      // A copy backed by a plain ArrayBuffer, as fetch's BodyInit wants.
+      body: typeof request.body === 'string' || request.body === undefined ? request.body : new Uint8Array(request.body),
     });
     return { status: response.status, text: await response.text() };
   };
