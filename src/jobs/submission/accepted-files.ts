@@ -36,7 +36,9 @@ export async function stageAcceptedFiles(workDir: string, files: readonly Accept
   const staged = join(workDir, `.${RECORD_NAME}.${randomBytes(6).toString('hex')}`);
   try {
     await mkdir(workDir, { recursive: true });
-    await writeFile(staged, JSON.stringify({ version: 1, files }), { flush: true });
+    // Not fsynced: the job store's commit is the durable acknowledgement, and a record lost or torn by a power cut
+    // only falls back to the path checks (readAcceptedFiles), it never lets a swapped file through unchecked.
+    await writeFile(staged, JSON.stringify({ version: 1, files }));
   } catch (error) {
     rmSync(staged, { force: true });
     storageFailure(error);
@@ -54,7 +56,7 @@ export async function stageAcceptedFiles(workDir: string, files: readonly Accept
   };
 }
 
-/** The files recorded when the job was accepted; undefined for jobs accepted before records existed. */
+/** The files recorded when the job was accepted; undefined for jobs accepted before records existed (or a torn record). */
 export async function readAcceptedFiles(workDir: string): Promise<AcceptedFile[] | undefined> {
   const text = await readFile(join(workDir, RECORD_NAME), 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') {
@@ -62,5 +64,9 @@ export async function readAcceptedFiles(workDir: string): Promise<AcceptedFile[]
     }
     throw error;
   });
-  return text === undefined ? undefined : (JSON.parse(text) as { files: AcceptedFile[] }).files;
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as { files: AcceptedFile[] }).files;
+  } catch {
+    return undefined; // torn by a crash: the launch re-check falls back to the path checks
+  }
 }
