@@ -4,6 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ValidationFailedError } from './common/errors/job-manager.errors';
 import { DomainErrorFilter } from './common/filters/domain-error.filter';
 import { UnhandledErrorFilter } from './common/filters/unhandled-error.filter';
+import { RequestShapePipe } from './common/validation/request-shape';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -45,6 +46,8 @@ export class AppModule {
         SecurityModule,
       ],
       providers: [
+        // Global pipes run in registration order: the shape check must come before class-transformer.
+        { provide: APP_PIPE, useClass: RequestShapePipe },
         { provide: APP_PIPE, useValue: strictValidationPipe },
         { provide: APP_FILTER, useClass: UnhandledErrorFilter },
         { provide: APP_FILTER, useClass: DomainErrorFilter },

@@ -15,14 +15,15 @@ import { JobOutputController } from './output/job-output.controller';
 import { JobRepository } from './persistence/job.repository';
 import { sqliteDatabaseProvider } from './persistence/sqlite-database.provider';
 import { SolverProgressTracker } from './progress/solver-progress.tracker';
+import { LaunchGuard } from './submission/launch-guard.service';
 import { QueueController } from './queue.controller';
 
 @Module({
   imports: [ResourcesModule, SchedulerModule],
   controllers: [JobOutputController, JobsController, PyedbJobsController, QueueController],
   providers: [
-    ClusterJobRunner, JobEventsRepository, JobFilesService, JobLifecycleService, JobLogService, JobRepository, JobsService, LocalJobRunner,
-    PyedbSubmissionNormalizer, SolverProgressTracker, sqliteDatabaseProvider,
+    ClusterJobRunner, JobEventsRepository, JobFilesService, JobLifecycleService, JobLogService, JobRepository, JobsService, LaunchGuard,
+    LocalJobRunner, PyedbSubmissionNormalizer, SolverProgressTracker, sqliteDatabaseProvider,
   ],
   exports: [ClusterJobRunner, JobRepository, JobsService, LocalJobRunner],
 })

@@ -17,10 +17,20 @@ import { LocalJobRunner } from './local/local-job-runner.service';
 import { JobRecord } from './model/job-record';
 import { isTerminal, JobStatus } from './model/job-status';
 import { JobListQuery, JobRepository } from './persistence/job.repository';
+import { AcceptedFile, identify, stageAcceptedFiles } from './submission/accepted-files';
 import { configFingerprint } from './submission/config-fingerprint';
+import { checkClientExecutable } from './submission/executable-policy';
 import { resolveExecutable } from './submission/executable-resolver';
 import { generateJobId } from './submission/job-id.generator';
 import { resolveInsideRoots } from './submission/path-policy';
+
+/** What the submission checks found: the paths the solver is handed and the files behind them. */
+interface CheckedResources {
+  projectRealPath: string;
+  /** The absolute path of a client-given executable (a bare name resolved through PATH). */
+  executableRunPath?: string;
+  files: AcceptedFile[];
+}
 
 export interface SubmitResult {
   job: JobRecord;
@@ -52,23 +62,27 @@ export class JobsService {
     if (existing) {
       return this.duplicateOf(existing, fingerprint);
     }
-    const projectRealPath = await this.checkResources(config);
+    const checked = await this.checkResources(config);
+    const now = Date.now();
+    const workDir = join(this.config.storage.dataDir, 'jobs', jobId);
+    const acceptedFiles = await stageAcceptedFiles(workDir, checked.files);
     // No await between this check and the insert: concurrent submissions of one jobid cannot both insert.
     const raced = this.repository.findById(jobId);
     if (raced) {
+      acceptedFiles.discard();
       return this.duplicateOf(raced, fingerprint);
     }
-    const now = Date.now();
-    const workDir = join(this.config.storage.dataDir, 'jobs', jobId);
+    // With allowed roots the solver gets the checked real path, so a symlink swapped later cannot redirect it.
+    const runConfig = Object.assign(new HFSSSimulationConfig(), config, {
+      project_path: this.config.security.projectRoots.length > 0 ? checked.projectRealPath : config.project_path,
+      ansys_edt_path: checked.executableRunPath,
+    });
+    acceptedFiles.commit();
     const job = this.lifecycle.create(
       {
         id: jobId, seq: this.repository.allocateSeq(), status: JobStatus.QUEUED, priority: config.priority,
         schedulerType: config.scheduler_type, config: canonical, configHash: fingerprint,
-        // With allowed roots the solver gets the checked real path, so a symlink swapped later cannot redirect it.
-        argv: buildAnsysEdtArgv(
-          this.config.security.projectRoots.length > 0 ? Object.assign(new HFSSSimulationConfig(), config, { project_path: projectRealPath }) : config,
-          { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir },
-        ),
+        argv: buildAnsysEdtArgv(runConfig, { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir }),
         workDir, logPath: join(workDir, 'solver.log'), nativeId: null, exitCode: null, error: null, progress: null,
         createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, cancelRequestedAt: null,
       },
@@ -132,10 +146,10 @@ export class JobsService {
   }
 
   /**
-   * The seed's FileNotFoundError cases (the project, and for local runs the solver executable), and the allowed
-   * directories for both. Returns the project's real path.
+   * The seed's FileNotFoundError cases (the project, and for local runs the solver executable), the allowed
+   * directories and the executable policy (README "Executables"). Returns what the launch re-check compares.
    */
-  private async checkResources(config: HFSSSimulationConfig): Promise<string> {
+  private async checkResources(config: HFSSSimulationConfig): Promise<CheckedResources> {
     if (!isAbsolute(config.project_path)) {
       throw new ValidationFailedError(`project_path must be an absolute path: ${config.project_path}`);
     }
@@ -144,21 +158,19 @@ export class JobsService {
       throw new FileNotFoundError(config.project_path, 'Project file');
     }
     const projectRealPath = await resolveInsideRoots(config.project_path, this.config.security.projectRoots, 'project_path');
-    if (config.ansys_edt_path !== undefined && this.config.security.executableRoots.length > 0) {
-      const given = await resolveExecutable(config.ansys_edt_path);
-      if (!given) {
-        throw new FileNotFoundError(config.ansys_edt_path, 'ansysedt executable');
-      }
-      await resolveInsideRoots(given, this.config.security.executableRoots, 'ansys_edt_path');
+    const projectRunPath = this.config.security.projectRoots.length > 0 ? projectRealPath : config.project_path;
+    const files = [await identify('project_path', projectRunPath, projectRealPath)];
+    let executableRunPath: string | undefined;
+    if (config.ansys_edt_path !== undefined) {
+      const executable = await checkClientExecutable(config.ansys_edt_path, this.config.security.executableRoots);
+      executableRunPath = executable.runPath;
+      files.push(await identify('ansys_edt_path', executable.runPath, executable.realPath));
     }
     if (config.scheduler_type !== SchedulerType.NONE) {
       this.schedulers.get(config.scheduler_type);
-      return projectRealPath;
+    } else if (executableRunPath === undefined && !(await resolveExecutable(this.config.solver.ansysEdtPath))) {
+      throw new FileNotFoundError(this.config.solver.ansysEdtPath, 'ansysedt executable');
     }
-    const executable = config.ansys_edt_path ?? this.config.solver.ansysEdtPath;
-    if (!(await resolveExecutable(executable))) {
-      throw new FileNotFoundError(executable, 'ansysedt executable');
-    }
-    return projectRealPath;
+    return { projectRealPath, executableRunPath, files };
   }
 }

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { ValidationFailedError } from '../common/errors/job-manager.errors';
+import { requestShapeProblem } from '../common/validation/request-shape';
 import { HFSSSimulationConfig } from './hfss-simulation-config.dto';
 
 /** "layout_options.mpi_vendor must be one of …; priority must not be greater than 1000". */
@@ -21,6 +22,10 @@ export function formatValidationErrors(errors: ValidationError[], parent = ''): 
 export function parseSimulationConfig(plain: unknown): HFSSSimulationConfig {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new ValidationFailedError('A simulation config must be a JSON object');
+  }
+  const problem = requestShapeProblem(plain);
+  if (problem) {
+    throw new ValidationFailedError(problem);
   }
   const config = plainToInstance(HFSSSimulationConfig, plain);
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });

@@ -16,6 +16,7 @@ import { finalStatusFor } from '../model/final-status';
 import { JobRecord } from '../model/job-record';
 import { isTerminal, JobStatus } from '../model/job-status';
 import { JobRepository } from '../persistence/job.repository';
+import { LaunchGuard } from '../submission/launch-guard.service';
 import { pollDelay } from './poll-backoff';
 
 interface Poller {
@@ -50,6 +51,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     private readonly lifecycle: JobLifecycleService,
     private readonly repository: JobRepository,
     private readonly events: EventEmitter2,
+    private readonly launchGuard: LaunchGuard,
   ) {}
 
   get trackedCount(): number {
@@ -64,6 +66,12 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   /** Submits a stored `queued` job; resolves once the scheduler accepted it (502 on rejection, 504 when unanswered). */
   async submit(job: JobRecord): Promise<JobRecord> {
     const backend = this.backendFor(job.schedulerType);
+    const refusal = await this.launchGuard.refusal(job);
+    if (refusal) {
+      // Checked like a local launch: a project or executable swapped since submission is never submitted.
+      this.lifecycle.transition(job, { status: JobStatus.FAILED, error: refusal, finishedAt: Date.now() }, 'refused before submission');
+      throw new ValidationFailedError(refusal);
+    }
     try {
       return this.accept(job, await backend.submit(specOf(job)));
     } catch (error) {

@@ -2,6 +2,9 @@ import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { JobStatus } from '../model/job-status';
 
+/** Far above any real store, and inside SQLite's 64-bit integers (1e30 is not). */
+export const MAX_LIST_OFFSET = 1_000_000_000;
+
 export class ListJobsQueryDto {
   /** Only jobs in this state. */
   @IsOptional() @IsEnum(JobStatus)
@@ -11,8 +14,8 @@ export class ListJobsQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit: number = 50;
 
-  /** Jobs to skip, newest first. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  /** Jobs to skip, newest first (0 to 1,000,000,000). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_LIST_OFFSET)
   offset: number = 0;
 }
 

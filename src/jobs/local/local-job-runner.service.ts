@@ -20,6 +20,7 @@ import { JobStatus } from '../model/job-status';
 import { JobRepository } from '../persistence/job.repository';
 import { PriorityQueue, QueueEntry } from '../queue/priority-queue';
 import { finalStatusFor, StopReason } from '../model/final-status';
+import { LaunchGuard } from '../submission/launch-guard.service';
 
 interface RunningJob {
   job: JobRecord;
@@ -53,6 +54,7 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     private readonly telemetry: HostTelemetryService,
     private readonly limits: ResourceLimitsService,
     private readonly events: EventEmitter2,
+    private readonly launchGuard: LaunchGuard,
   ) {}
 
   get isDraining(): boolean {
@@ -173,7 +175,13 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
   private async launch(queued: JobRecord): Promise<void> {
     const dispatchedAt = performance.now();
     const entry = this.track(queued);
-    entry.job = this.lifecycle.transition(queued, { status: JobStatus.RUNNING, startedAt: Date.now() }, 'starting the solver');
+    const refusal = await this.launchGuard.refusal(queued);
+    if (refusal || entry.stopReason) {
+      // Refused by the re-check, or cancelled while it ran: the solver never starts.
+      this.finish(entry, { status: 'failed', exitCode: null, reason: refusal ?? 'stopped before the solver started' });
+      return;
+    }
+    entry.job = this.lifecycle.transition(entry.job, { status: JobStatus.RUNNING, startedAt: Date.now() }, 'starting the solver');
     try {
       entry.ref = await this.backend.submit({
         jobId: queued.id, config: queued.config, argv: queued.argv, workDir: queued.workDir, logPath: queued.logPath,

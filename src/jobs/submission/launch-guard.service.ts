@@ -1,0 +1,71 @@
+import { realpath, stat } from 'node:fs/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.constants';
+import { JobRecord } from '../model/job-record';
+import { AcceptedFile, readAcceptedFiles } from './accepted-files';
+import { executableProblem } from './executable-policy';
+import { isInsideRoots } from './path-policy';
+
+/**
+ * The re-check right before a job's solver is started (local launch) or its batch script is submitted: the
+ * project and a client-given executable must still pass the policy they passed at submission, and still be
+ * the very files (device + inode) that were accepted, so a symlink or file swapped in meanwhile never runs.
+ */
+@Injectable()
+export class LaunchGuard {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** Why the job must not start, or undefined when it may. Never throws: a check that cannot run refuses. */
+  async refusal(job: JobRecord): Promise<string | undefined> {
+    try {
+      return await this.check(job);
+    } catch (error) {
+      return `the files of the job could not be re-checked (${error instanceof Error ? error.message : String(error)}); the job was not started`;
+    }
+  }
+
+  private async check(job: JobRecord): Promise<string | undefined> {
+    const recorded = await readAcceptedFiles(job.workDir).catch((error: unknown) => `its accepted-files record cannot be read (${String(error)})`);
+    if (typeof recorded === 'string') {
+      return recorded;
+    }
+    for (const file of recorded ?? this.filesOfOlderJob(job)) {
+      const problem = await this.fileProblem(file);
+      if (problem) {
+        return `${problem}; the job was not started`;
+      }
+    }
+    return undefined;
+  }
+
+  /** Jobs accepted before records existed: the policy is re-checked, without an identity to compare. */
+  private filesOfOlderJob(job: JobRecord): Array<Partial<AcceptedFile> & Pick<AcceptedFile, 'field' | 'runPath'>> {
+    const project = { field: 'project_path' as const, runPath: job.argv[job.argv.length - 1] };
+    return job.config.ansys_edt_path === undefined ? [project] : [project, { field: 'ansys_edt_path', runPath: job.argv[0] }];
+  }
+
+  private async fileProblem(file: Partial<AcceptedFile> & Pick<AcceptedFile, 'field' | 'runPath'>): Promise<string | undefined> {
+    const realPath = await realpath(file.runPath).catch(() => undefined);
+    const stats = realPath === undefined ? undefined : await stat(realPath, { bigint: true }).catch(() => undefined);
+    if (realPath === undefined || stats === undefined) {
+      return `${file.field} ${file.runPath} no longer exists`;
+    }
+    const shown = realPath === file.runPath ? file.runPath : `${file.runPath} (now resolves to ${realPath})`;
+    if (file.field === 'project_path') {
+      const roots = this.config.security.projectRoots;
+      if (roots.length > 0 && !isInsideRoots(realPath, roots)) {
+        return `project_path ${shown} is now outside the allowed directories: ${roots.join(', ')}`;
+      }
+    } else {
+      const problem = await executableProblem(file.runPath, realPath, stats, this.config.security.executableRoots);
+      if (problem) {
+        return `${problem} (re-checked at start)`;
+      }
+    }
+    if (file.dev !== undefined && (file.dev !== stats.dev.toString() || file.ino !== stats.ino.toString())) {
+      return `${file.field} ${shown} is no longer the file accepted at submission (it was replaced, or a symlink now points elsewhere)`;
+    }
+    return undefined;
+  }
+}
