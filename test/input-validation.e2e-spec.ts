@@ -15,7 +15,7 @@ const NULL_TABLE: Record<string, Record<string, 'absent' | 'rejected'>> = {
     jobid: 'absent', project_path: 'rejected', ansys_edt_path: 'absent', solver: 'rejected', design_name: 'absent',
     design_mode: 'absent', setup_name: 'absent', distributed: 'rejected', machine_nodes: 'rejected', auto: 'rejected',
     non_graphical: 'rejected', monitor: 'rejected', wait_for_license: 'rejected', layout_options: 'rejected',
-    scheduler_type: 'rejected', scheduler_options: 'rejected', priority: 'rejected', timeout: 'absent',
+    scheduler_type: 'rejected', scheduler_options: 'rejected', priority: 'rejected', timeout: 'absent', user: 'absent',
   },
   HFSS3DLayoutBatchOptions: {
     create_starting_mesh: 'rejected', default_process_priority: 'rejected', enable_gpu: 'rejected', mpi_vendor: 'rejected',

@@ -26,7 +26,7 @@ describe('openapi/openapi.json says what the server does', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(['submitJob', 'listJobs', 'getJob', 'waitForJob', 'cancelJob', 'setJobPriority', 'getHealth', 'listJobsPyedb']));
     for (const id of ids) {
-      expect(id).toMatch(/^(get|list|submit|wait|cancel|set|update)[A-Z][A-Za-z]*$/);
+      expect(id).toMatch(/^(get|list|submit|wait|cancel|set|update|upload|download|delete|retry)[A-Z][A-Za-z]*$/);
     }
   });
 

@@ -97,7 +97,8 @@ export function chooseScheduler(config: unknown, choice: SchedulerChoice): unkno
     return config;
   }
   const given = config.scheduler_type;
-  if (given === undefined || given === null || (given === SchedulerType.NONE && choice.overrideNone)) {
+  // null is left for validation to refuse (scheduler_type has a default, so null would change nothing PyEDB sends).
+  if (given === undefined || (given === SchedulerType.NONE && choice.overrideNone)) {
     return { ...config, scheduler_type: choice.defaultScheduler };
   }
   return config;
