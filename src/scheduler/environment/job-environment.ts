@@ -12,7 +12,7 @@
 export const POSIX_JOB_ENVIRONMENT = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ'] as const;
 
 /**
- * Ansys installation and licensing, passed when set (also to Windows HPC nodes): the licence server
+ * Ansys installation and licensing, passed when set (to POSIX nodes): the licence server
  * (`ANSYSLMD_LICENSE_FILE`, FlexLM's `LM_LICENSE_FILE`), the licensing interconnect (`ANSYSLI_SERVERS`) and
  * the installation roots `ANSYSEM_ROOT<version>` (e.g. ANSYSEM_ROOT251). A trailing `*` matches a prefix.
  */
@@ -23,6 +23,9 @@ export const SERVICE_VARIABLE_PREFIX = 'HFSS_JM_';
 
 /** An entry of HFSS_JM_JOB_ENV_PASSTHROUGH: a variable name, or a prefix ending in `*`. */
 export const ENVIRONMENT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
+
+/** Only plain names are passed (not `BASH_FUNC_module%%`, bash's exported functions). */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function isServiceVariable(name: string): boolean {
   return name.toUpperCase().startsWith(SERVICE_VARIABLE_PREFIX);
@@ -41,9 +44,10 @@ export function jobEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   platform: 'posix' | 'windows' = 'posix',
 ): Record<string, string> {
-  const patterns = [...(platform === 'posix' ? POSIX_JOB_ENVIRONMENT : []), ...ANSYS_JOB_ENVIRONMENT, ...passthrough];
+  // Windows HPC nodes keep their own PATH, profile and Ansys/licence settings: only what the operator names goes there.
+  const patterns = [...(platform === 'posix' ? [...POSIX_JOB_ENVIRONMENT, ...ANSYS_JOB_ENVIRONMENT] : []), ...passthrough];
   const names = Object.keys(env)
-    .filter((name) => env[name] !== undefined && !isServiceVariable(name) && patterns.some((pattern) => matches(name, pattern)))
+    .filter((name) => VARIABLE_NAME.test(name) && env[name] !== undefined && !isServiceVariable(name) && patterns.some((pattern) => matches(name, pattern)))
     .sort();
   return Object.fromEntries(names.map((name) => [name, env[name]!]));
 }
