@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeWhen } from './support/required-in-ci';
-import { apiClient, waitFor } from './support/http';
+import { apiClient, isAlive, waitFor } from './support/http';
 import { FAKE_ANSYSEDT, makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
 const answers = (command: string, args: string[]): boolean => {
@@ -95,6 +95,41 @@ describeWhen(slurmIsUp, 'a running SLURM cluster', '.ci/run calls scripts/ci/slu
     // slurmctld keeps the environment sbatch sent next to the script while the job is known.
     const file = join(stateDir(), `hash.${Number(id) % 10}`, `job.${id}`, 'environment');
     return existsSync(file) ? readFileSync(file, 'utf8').replace(/\0/g, '\n') : undefined;
+  });
+});
+
+describeWhen(gridEngineIsUp, 'a running Grid Engine', '.ci/run calls scripts/ci/sge-up.sh (as root)')('Grid Engine: a qsub wrapper whose child holds the pipe', () => {
+  let harness: TestApp;
+  let root: string;
+  const savedPath = process.env.PATH;
+
+  afterEach(async () => {
+    process.env.PATH = savedPath;
+    await harness.close();
+    removeDir(root);
+  });
+
+  it('should answer the POST soon after the command timeout and leave no process of the wrapper behind', async () => {
+    root = makeTempDir('hfss-qsub-wrapper-');
+    // A site shim in front of qsub: its child (here a sleep standing for a hung client) inherits and holds stdout.
+    mkdirSync(join(root, 'bin'));
+    writeFileSync(join(root, 'bin', 'qsub'), `#!/bin/bash
+sleep 300 &
+echo $! > ${JSON.stringify(join(root, 'child.pid'))}
+wait
+`);
+    chmodSync(join(root, 'bin', 'qsub'), 0o755);
+    process.env.PATH = `${join(root, 'bin')}:${savedPath}`;
+    harness = await startTestApp({ dataDir: join(root, 'data'), env: { HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '1500', HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '60000' } });
+    const api = apiClient(harness.url);
+    const started = Date.now();
+    const submitted = await api.submit({ jobid: 'sge_wrapped', project_path: writeProject(root, 'w.aedt'), scheduler_type: 'grid_engine', scheduler_options: { time: '00:10:00' } });
+    const answeredMs = Date.now() - started;
+    // Whatever the runner makes of a timed-out submission (outcome unknown), the request itself is answered in time.
+    expect(submitted.status).toBeGreaterThanOrEqual(200);
+    expect(answeredMs).toBeLessThan(1500 + 3_000);
+    const child = Number(readFileSync(join(root, 'child.pid'), 'utf8'));
+    await waitFor(() => (isAlive(child) ? undefined : true), 5_000, `the wrapper's child ${child} to be gone`);
   });
 });
 
