@@ -85,9 +85,9 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
     expect(submitted.body.job).toMatchObject({ status: 'scheduled', native_id: expect.stringMatching(/^\d+$/) });
     const nativeId = submitted.body.job.native_id as string;
     const workDir = workDirOf(submitted.body.job);
-    expect(spy.calls('bsub')).toEqual([['-J', 'lsf_ok', '-cwd', workDir, '-o', `${workDir}/lsf.%J.out`]]);
+    expect(spy.calls('bsub')).toEqual([['-J', 'lsf_ok', '-cwd', workDir, '-o', `${workDir}/lsf.%J.out`, '-env', expect.stringMatching(/(^|,)PATH(,|$)/)]]);
     // bsub read the #BSUB lines from stdin: the run limit, the slots and the resource string are the script's.
-    expect(fakeJob(nativeId).options).toMatchObject({ '-W': '0:10', '-n': '2', '-R': ['rusage[mem=2048MB] span[hosts=1]'] });
+    expect(fakeJob(nativeId).options).toMatchObject({ '-W': '0:10', '-n': '2', '-R': ['rusage[mem=2048] span[hosts=1]'] });
     await sleep(700);
     expect(fakeJob(nativeId).stat).toBe('PEND');
     expect((await api.job('lsf_ok')).body.status).toBe('scheduled');

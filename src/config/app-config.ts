@@ -3,8 +3,9 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { isServiceVariable, SERVICE_VARIABLE_PREFIX } from '../scheduler/environment/job-environment';
 import { SchedulerType } from '../simulation/scheduler-type.enum';
-import { EnvironmentVariables } from './environment-variables';
+import { EnvironmentVariables, LsfLimitUnit } from './environment-variables';
 
 export interface ResourceLimits {
   maxConcurrentJobs: number;
@@ -28,12 +29,23 @@ export interface AppConfig {
   events: { bufferSize: number };
   runner: { killGraceMs: number; drainTimeoutMs: number; localPollIntervalMs: number };
   cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number };
-  gridEngine: { accountingFile: string };
+  gridEngine: GridEngineSettings;
+  /** Variables (names, or prefixes ending in `*`) passed to cluster jobs on top of the built-in allow-list. */
+  jobEnvironment: { passthrough: string[] };
+  lsf: { unitForLimits: LsfLimitUnit };
   security: SecurityConfig;
   /** Which scheduler a submission goes to when it names none (HFSS_JM_DEFAULT_SCHEDULER, HFSS_JM_OVERRIDE_SCHEDULER_NONE). */
   submissions: { defaultScheduler: SchedulerType; overrideNone: boolean };
   logLevel: EnvironmentVariables['HFSS_JM_LOG_LEVEL'] & string;
   logFormat: 'json' | 'text';
+}
+
+export interface GridEngineSettings {
+  accountingFile: string;
+  /** Parallel environments: `smp` for one node ($pe_slots), `mpi` for jobs spanning nodes. */
+  parallelEnvironments: { smp: string; mpi: string };
+  /** Site complex names for whole-host and GPU requests. */
+  complexes: { exclusive: string; gpu: string };
 }
 
 export interface SecurityConfig {
@@ -62,6 +74,16 @@ function directoryList(value: string | undefined, variable: string): string[] {
       throw new InvalidConfigurationError(`Invalid configuration: ${variable} names ${dir}, which does not exist`);
     }
   });
+}
+
+/** HFSS_JM_JOB_ENV_PASSTHROUGH as names; the service's own variables are refused, never silently dropped. */
+function passthroughList(value: string | undefined): string[] {
+  const names = (value ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const own = names.filter((name) => isServiceVariable(name) || (name.endsWith('*') && SERVICE_VARIABLE_PREFIX.startsWith(name.slice(0, -1).toUpperCase())));
+  if (own.length > 0) {
+    throw new InvalidConfigurationError(`Invalid configuration: HFSS_JM_JOB_ENV_PASSTHROUGH may not pass the service's own variables (${own.join(', ')}): they hold its secrets`);
+  }
+  return names;
 }
 
 /** Validates the raw environment once and returns the typed configuration every provider reads. */
@@ -112,7 +134,11 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
     },
     gridEngine: {
       accountingFile: resolve(env.HFSS_JM_SGE_ACCOUNTING_FILE ?? `${env.SGE_ROOT ?? '/var/lib/gridengine'}/${env.SGE_CELL ?? 'default'}/common/accounting`),
+      parallelEnvironments: { smp: env.HFSS_JM_SGE_PE_SMP ?? 'smp', mpi: env.HFSS_JM_SGE_PE_MPI ?? 'mpi' },
+      complexes: { exclusive: env.HFSS_JM_SGE_EXCLUSIVE_COMPLEX ?? 'exclusive', gpu: env.HFSS_JM_SGE_GPU_COMPLEX ?? 'gpu' },
     },
+    jobEnvironment: { passthrough: passthroughList(env.HFSS_JM_JOB_ENV_PASSTHROUGH) },
+    lsf: { unitForLimits: env.HFSS_JM_LSF_UNIT_FOR_LIMITS ?? 'MB' },
     security: {
       apiToken: env.HFSS_JM_API_TOKEN,
       projectRoots: directoryList(env.HFSS_JM_PROJECT_ROOTS, 'HFSS_JM_PROJECT_ROOTS'),

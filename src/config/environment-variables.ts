@@ -5,6 +5,13 @@ import { SchedulerType } from '../simulation/scheduler-type.enum';
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
+/** The units LSF_UNIT_FOR_LIMITS (lsf.conf) may name; LSF's units are binary (1 MB = 1024 KB). */
+export const LSF_LIMIT_UNITS = ['KB', 'MB', 'GB', 'TB', 'PB'] as const;
+export type LsfLimitUnit = (typeof LSF_LIMIT_UNITS)[number];
+
+/** Grid Engine object names (PEs, complexes): no leading digit, none of `/ : @ \\ * ?`, no whitespace (sge_types(1)). */
+const GRID_ENGINE_OBJECT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
 /** Every setting the service reads from its environment; validated once at boot. */
 export class EnvironmentVariables {
   /** Address to bind; 127.0.0.1 unless you mean to expose the service. */
@@ -84,6 +91,36 @@ export class EnvironmentVariables {
   /** Grid Engine's accounting file (final records of finished jobs); default `$SGE_ROOT/$SGE_CELL/common/accounting`. */
   @IsOptional() @IsString() @IsNotEmpty()
   HFSS_JM_SGE_ACCOUNTING_FILE?: string;
+
+  /**
+   * Further variables (separated by ',') passed from the service's environment to every cluster job, on top of the
+   * built-in allow-list (PATH, HOME, USER, LOGNAME, LANG, LC_ALL, TZ and the Ansys licence/installation variables).
+   * A trailing `*` passes a prefix (`MYSITE_*`). HFSS_JM_* variables can never be passed.
+   */
+  @IsOptional() @IsString() @Matches(/^\s*[A-Za-z_][A-Za-z0-9_]*\*?\s*(?:,\s*[A-Za-z_][A-Za-z0-9_]*\*?\s*)*$/, {
+    message: 'HFSS_JM_JOB_ENV_PASSTHROUGH must be a comma-separated list of variable names (a trailing * passes a prefix)',
+  })
+  HFSS_JM_JOB_ENV_PASSTHROUGH?: string;
+
+  /** Grid Engine parallel environment for jobs on one node (allocation_rule $pe_slots); default `smp`. */
+  @IsOptional() @IsString() @Matches(GRID_ENGINE_OBJECT_NAME, { message: 'HFSS_JM_SGE_PE_SMP must be a Grid Engine object name' })
+  HFSS_JM_SGE_PE_SMP?: string;
+
+  /** Grid Engine parallel environment for jobs spanning nodes (a fixed or $fill_up allocation_rule); default `mpi`. */
+  @IsOptional() @IsString() @Matches(GRID_ENGINE_OBJECT_NAME, { message: 'HFSS_JM_SGE_PE_MPI must be a Grid Engine object name' })
+  HFSS_JM_SGE_PE_MPI?: string;
+
+  /** Grid Engine boolean complex that requests a whole host (`exclusive=true`); default `exclusive`. */
+  @IsOptional() @IsString() @Matches(GRID_ENGINE_OBJECT_NAME, { message: 'HFSS_JM_SGE_EXCLUSIVE_COMPLEX must be a Grid Engine complex name' })
+  HFSS_JM_SGE_EXCLUSIVE_COMPLEX?: string;
+
+  /** Grid Engine consumable complex counting GPUs per slot (`gpu=N`); default `gpu`. */
+  @IsOptional() @IsString() @Matches(GRID_ENGINE_OBJECT_NAME, { message: 'HFSS_JM_SGE_GPU_COMPLEX must be a Grid Engine complex name' })
+  HFSS_JM_SGE_GPU_COMPLEX?: string;
+
+  /** The unit of LSF's memory limits and rusage on the cluster (lsf.conf LSF_UNIT_FOR_LIMITS); default `MB`, what LSF 10.1's installer writes. */
+  @IsOptional() @IsIn(LSF_LIMIT_UNITS)
+  HFSS_JM_LSF_UNIT_FOR_LIMITS?: LsfLimitUnit;
 
   /** Grid Engine installation root, as set by its settings.sh (Debian: /var/lib/gridengine). */
   @IsOptional() @IsString() @IsNotEmpty()

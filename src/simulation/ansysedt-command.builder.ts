@@ -1,5 +1,6 @@
 import { HFSSSimulationConfig } from './hfss-simulation-config.dto';
 import { MachineNode } from './machine-node.dto';
+import { SchedulerOptions } from './scheduler-options.dto';
 import { SchedulerType } from './scheduler-type.enum';
 
 export interface AnsysEdtCommandContext {
@@ -14,11 +15,19 @@ export function formatMachineList(nodes: readonly MachineNode[]): string {
   return `list=${nodes.map((node) => `${node.hostname}:${node.cores}:${node.max_cores}:${node.utilization}%`).join(',')}`;
 }
 
-/** Total cores a cluster job asks for: nodes × (cores per node, else tasks per node). */
+/**
+ * Cores a cluster job gets on each node: cores_per_node, else one per task. Every backend requests exactly this
+ * (SLURM tasks × CPUs per task, Grid Engine slots, LSF ptile, PBS ncpus, HPC Pack cores), so that the allocation
+ * and ansysedt's numcores agree; a shape a scheduler cannot allocate exactly is refused by its renderer.
+ */
+export function clusterCoresPerNode(options: Pick<SchedulerOptions, 'cores_per_node' | 'tasks_per_node'>): number {
+  return options.cores_per_node > 0 ? options.cores_per_node : options.tasks_per_node;
+}
+
+/** Total cores a cluster job asks for, ansysedt's `numcores`: nodes × clusterCoresPerNode. */
 export function clusterCoreCount(config: HFSSSimulationConfig): number {
   const options = config.scheduler_options;
-  const perNode = options.cores_per_node > 0 ? options.cores_per_node : options.tasks_per_node;
-  return options.nodes * perNode;
+  return options.nodes * clusterCoresPerNode(options);
 }
 
 /** Key/value pairs for `-batchoptions`, in a fixed order. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { execa } from 'execa';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
+import { schedulerCommandEnvironment } from '../environment/job-environment';
+import { runInProcessGroup, shellStatusOfSignal } from './run-in-process-group';
 import { SchedulerCommandFailedError, SchedulerCommandNotFoundError, SchedulerCommandTimeoutError } from './scheduler-command.errors';
 
 export interface CommandResult {
@@ -18,9 +19,16 @@ export interface CommandOptions {
   acceptExitCodes?: readonly number[];
 }
 
+/** SIGTERM → SIGKILL delay for a scheduler command's process group after its timeout. */
+export const SCHEDULER_COMMAND_KILL_GRACE_MS = 2_000;
+
+/** How long a command that exited may leave its pipes held by a child before they are closed. */
+export const SCHEDULER_COMMAND_DRAIN_MS = 1_000;
+
 /**
- * Runs scheduler client commands with an argument array (never a shell), a hard timeout, and errors that say
- * what went wrong: not installed, timed out, or failed with the scheduler's own message.
+ * Runs scheduler client commands with an argument array (never a shell), in their own process group with a hard
+ * timeout that ends the whole group, without the service's HFSS_JM_* variables, and with errors that say what went
+ * wrong: not installed, timed out, killed by a signal, or failed with the scheduler's own message.
  */
 @Injectable()
 export class SchedulerCli {
@@ -28,24 +36,28 @@ export class SchedulerCli {
 
   async run(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
     const timeoutMs = this.config.cluster.commandTimeoutMs;
-    const result = await execa(command, args, {
+    const result = await runInProcessGroup(command, args, {
       input: options.input,
       cwd: options.cwd,
-      timeout: timeoutMs,
-      reject: false,
-      stripFinalNewline: false,
-      forceKillAfterDelay: 2_000,
+      // Read at each call: the service's environment at the moment of the command, minus its own variables.
+      env: schedulerCommandEnvironment(process.env),
+      timeoutMs,
+      killGraceMs: SCHEDULER_COMMAND_KILL_GRACE_MS,
+      drainMs: SCHEDULER_COMMAND_DRAIN_MS,
     });
-    if ((result as { code?: string }).code === 'ENOENT') {
+    if (result.kind === 'not-found') {
       throw new SchedulerCommandNotFoundError(command);
     }
-    if (result.timedOut) {
+    if (result.kind === 'timed-out') {
       throw new SchedulerCommandTimeoutError(command, timeoutMs);
+    }
+    if (result.signal !== null) {
+      throw new SchedulerCommandFailedError(command, shellStatusOfSignal(result.signal), result.stderr || result.stdout, result.signal);
     }
     const exitCode = result.exitCode ?? -1;
     if (exitCode !== 0 && !(options.acceptExitCodes ?? []).includes(exitCode)) {
-      throw new SchedulerCommandFailedError(command, exitCode, String(result.stderr || result.stdout));
+      throw new SchedulerCommandFailedError(command, exitCode, result.stderr || result.stdout);
     }
-    return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
+    return { stdout: result.stdout, stderr: result.stderr, exitCode };
   }
 }

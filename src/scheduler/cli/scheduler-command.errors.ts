@@ -14,9 +14,13 @@ export class SchedulerCommandTimeoutError extends SchedulerFailureError {
   }
 }
 
-/** The command ran and failed: a rejection or an error the scheduler reported. */
+/**
+ * The command ran and failed: a rejection or an error the scheduler reported. `signal` is set when the command was
+ * killed by a signal it did not get from our timeout (OOM killer, an operator): its effect is then unknown, and
+ * `exitCode` is the shell's 128 + signal number.
+ */
 export class SchedulerCommandFailedError extends SchedulerFailureError {
-  constructor(readonly command: string, readonly exitCode: number, readonly stderr: string) {
-    super(`${command} failed (exit ${exitCode}): ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no error output'}`);
+  constructor(readonly command: string, readonly exitCode: number, readonly stderr: string, readonly signal?: NodeJS.Signals) {
+    super(`${command} ${signal ? `was killed by ${signal}` : `failed (exit ${exitCode})`}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no error output'}`);
   }
 }

@@ -56,6 +56,33 @@ describe('renderGridEngineSubmission', () => {
     expect(qsubArgs).toEqual(['-terse', '-N', 'j1', '-wd', '/data/jobs/j1', '-j', 'y', '-o', '/data/jobs/j1/sge.$JOB_ID.out']);
   });
 
+  it('should use the multi-host PE for several nodes, split h_vmem over the slots of one node, and use the site names', () => {
+    const names = { parallelEnvironments: { smp: 'threads', mpi: 'ompi_fill' }, complexes: { exclusive: 'excl', gpu: 'ngpus' } };
+    const options = { scheduler_options: { nodes: 4, tasks_per_node: 2, cores_per_node: 16, memory: '64GB', exclusive: true, gpus: 1 } };
+    const lines = renderGridEngineSubmission(spec(options), names).script.split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['#$ -pe ompi_fill 64', '#$ -l h_vmem=4096M', '#$ -l excl=true', '#$ -l ngpus=1']));
+    expect(renderGridEngineSubmission(spec({ scheduler_options: { cores_per_node: 8 } }), names).script).toContain('#$ -pe threads 8\n');
+    expect(renderGridEngineSubmission(spec({ scheduler_options: { nodes: 2, cores_per_node: 8 } })).script).toContain('#$ -pe mpi 16\n');
+  });
+
+  it('should refuse an advance reservation given by name: qsub -ar takes its numeric id', () => {
+    expect(() => renderGridEngineSubmission(spec({ scheduler_options: { reservation: 'maint_window' } }))).toThrow(/numeric id/);
+    expect(renderGridEngineSubmission(spec({ scheduler_options: { reservation: '17' } })).script).toContain('#$ -ar 17\n');
+  });
+
+  it('should pass exactly the job environment with -v (never -V)', () => {
+    const context = { environment: { ANSYSEM_ROOT251: '/ansys/v251', PATH: '/usr/bin' } };
+    const { script, qsubArgs } = renderGridEngineSubmission(spec({}), undefined, context);
+    expect(qsubArgs.slice(-3)).toEqual(['/data/jobs/j1/sge.$JOB_ID.out', '-v', 'ANSYSEM_ROOT251,PATH']);
+    expect([...qsubArgs, script]).not.toContain('-V');
+    expect(renderGridEngineSubmission(spec({})).qsubArgs).not.toContain('-v');
+  });
+
+  it('should refuse a work directory qsub -o would read as a host or a list', () => {
+    expect(() => renderGridEngineSubmission(spec({}, undefined, '/data/a:b/j1'))).toThrow(/":" or ","/);
+    expect(() => renderGridEngineSubmission(spec({}, undefined, '/data/a,b/j1'))).toThrow(UnsafeScriptValueError);
+  });
+
   it('should ask for no parallel environment, memory or priority when the job does not need them', () => {
     const { script } = renderGridEngineSubmission(spec({ scheduler_options: { time: '90' } }));
     expect(script.split('\n').filter((line) => line.startsWith('#$'))).toEqual(['#$ -S /bin/bash', '#$ -r n', '#$ -l h_rt=01:30:00']);
@@ -80,7 +107,9 @@ describe('renderGridEngineSubmission', () => {
     ['512M', 1, '512M'],
     ['1T', 4, '262144M'],
     ['3G', 2, '1536M'],
-  ])('should split memory %s over %d slots as h_vmem %s', (memory, slots, expected) => {
+    ['1.5GB', 4, '384M'],
+    ['4000', 3, '1334M'],
+  ])('should split memory %s over %d slots per node as h_vmem %s', (memory, slots, expected) => {
     expect(memoryPerSlot(memory, slots)).toBe(expected);
   });
 

@@ -1,8 +1,16 @@
+import { GridEngineSettings } from '../../../config/app-config';
+import { clusterCoresPerNode } from '../../../simulation/ansysedt-command.builder';
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, assertSingleWord, hoursMinutesSeconds, memoryMebibytes, renderScriptBody, WordRule } from '../shared/batch-script';
+import { assertDirectiveSafe, assertSingleWord, hoursMinutesSeconds, memoryMebibytes, renderScriptBody, UnsafeScriptValueError, WordRule } from '../shared/batch-script';
+import { EMPTY_SUBMISSION_CONTEXT, environmentNameList, SubmissionContext } from '../shared/submission-context';
 
-/** Grid Engine's parallel environment for multi-slot jobs when the site does not name one. */
-export const DEFAULT_PARALLEL_ENVIRONMENT = 'smp';
+/** The site's names for parallel environments and complexes (HFSS_JM_SGE_*), with their documented defaults. */
+export type GridEngineNames = Pick<GridEngineSettings, 'parallelEnvironments' | 'complexes'>;
+
+export const DEFAULT_GRID_ENGINE_NAMES: GridEngineNames = {
+  parallelEnvironments: { smp: 'smp', mpi: 'mpi' },
+  complexes: { exclusive: 'exclusive', gpu: 'gpu' },
+};
 
 /** Users may only lower their priority (`-p` -1023..0); operators raise it. */
 const PRIORITY_BY_LEVEL = { Low: -500, BelowNormal: -250, Normal: 0, AboveNormal: 0, High: 0 } as const;
@@ -23,9 +31,26 @@ const word = (value: string | number, field: string): string => assertSingleWord
 /** Grid Engine's `h_rt`: hours may exceed 24. */
 export const gridEngineTime = hoursMinutesSeconds;
 
-/** `h_vmem` is per slot: the node's memory request divided by the slots the job asks for, in MiB. */
-export function memoryPerSlot(memory: string, slots: number): string {
-  return `${Math.max(1, Math.ceil(memoryMebibytes(memory) / slots))}M`;
+/** `h_vmem` is per slot: the memory request per node divided by the slots on each node, in MiB with its unit. */
+export function memoryPerSlot(memory: string, slotsPerNode: number): string {
+  return `${Math.max(1, Math.ceil(memoryMebibytes(memory) / slotsPerNode))}M`;
+}
+
+/** qsub -ar takes the numeric id of an advance reservation (qrstat lists them), never its name. */
+function reservationId(reservation: string): string {
+  if (!/^\d{1,10}$/.test(reservation)) {
+    throw new UnsafeScriptValueError(`reservation must be the numeric id of a Grid Engine advance reservation for qsub -ar (see qrstat), not a name (got ${JSON.stringify(reservation)})`);
+  }
+  return reservation;
+}
+
+/** qsub reads -o as `[[host]:]path[,…]`: a colon or a comma in the work directory would change its meaning. */
+function outputPath(workDir: string): string {
+  const text = assertDirectiveSafe(workDir, 'work directory');
+  if (/[:,]/.test(text)) {
+    throw new UnsafeScriptValueError(`the work directory ${JSON.stringify(text)} contains ":" or ",", which qsub -o reads as a host or a list; use a data dir without them`);
+  }
+  return text;
 }
 
 export interface GridEngineSubmission {
@@ -35,10 +60,16 @@ export interface GridEngineSubmission {
   qsubArgs: string[];
 }
 
-/** The qsub argv and `#$` script for a job, from SchedulerOptions and the ansysedt argv. */
-export function renderGridEngineSubmission(spec: JobSpec, parallelEnvironment = DEFAULT_PARALLEL_ENVIRONMENT): GridEngineSubmission {
+/**
+ * The qsub argv and `#$` script for a job, from SchedulerOptions and the ansysedt argv. Slots are cores: one node
+ * uses the single-host PE (`$pe_slots`), several nodes the multi-host one, so the slots Grid Engine grants are
+ * exactly ansysedt's numcores.
+ */
+export function renderGridEngineSubmission(spec: JobSpec, names: GridEngineNames = DEFAULT_GRID_ENGINE_NAMES, context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT): GridEngineSubmission {
   const options = spec.config.scheduler_options;
-  const slots = options.nodes * (options.cores_per_node > 0 ? options.cores_per_node : options.tasks_per_node);
+  const slotsPerNode = clusterCoresPerNode(options);
+  const slots = options.nodes * slotsPerNode;
+  const parallelEnvironment = options.nodes > 1 ? names.parallelEnvironments.mpi : names.parallelEnvironments.smp;
   const directive = (...words: Array<[string | number, string]>): string => `#$ ${words.map(([value, field]) => word(value, field)).join(' ')}`;
   const lines = [
     '#!/bin/bash',
@@ -48,23 +79,28 @@ export function renderGridEngineSubmission(spec: JobSpec, parallelEnvironment = 
   ];
   if (slots > 1) lines.push(directive(['-pe', 'pe'], [parallelEnvironment, 'parallel environment'], [slots, 'slots']));
   if (options.queue) lines.push(directive(['-q', 'q'], [options.queue, 'queue']));
-  if (options.memory) lines.push(directive(['-l', 'l'], [`h_vmem=${memoryPerSlot(options.memory, slots)}`, 'memory']));
+  if (options.memory) lines.push(directive(['-l', 'l'], [`h_vmem=${memoryPerSlot(options.memory, slotsPerNode)}`, 'memory']));
   if (options.account) lines.push(directive(['-A', 'A'], [options.account, 'account']));
-  if (options.reservation) lines.push(directive(['-ar', 'ar'], [options.reservation, 'reservation']));
+  if (options.reservation) lines.push(directive(['-ar', 'ar'], [reservationId(options.reservation), 'reservation']));
   // Grid Engine has no QoS; its projects (-P) are what sites use for share-tree/priority classes.
   if (options.qos) lines.push(directive(['-P', 'P'], [options.qos, 'qos']));
   if (options.constraints) lines.push(directive(['-l', 'l'], [options.constraints, 'constraints']));
-  if (options.exclusive) lines.push(directive(['-l', 'l'], ['exclusive=true', 'exclusive']));
-  if (options.gpus > 0) lines.push(directive(['-l', 'l'], [`gpu=${options.gpus}`, 'gpus']));
+  if (options.exclusive) lines.push(directive(['-l', 'l'], [`${names.complexes.exclusive}=true`, 'exclusive']));
+  if (options.gpus > 0) lines.push(directive(['-l', 'l'], [`${names.complexes.gpu}=${options.gpus}`, 'gpus']));
   if (options.email_notification) lines.push(directive(['-M', 'M'], [options.email_notification, 'email_notification'], ['-m', 'm'], ['ea', 'm']));
   if (PRIORITY_BY_LEVEL[options.priority] < 0) lines.push(directive(['-p', 'p'], [PRIORITY_BY_LEVEL[options.priority], 'priority']));
   for (const extra of options.extra_directives ?? []) {
     lines.push(`#$ ${assertDirectiveSafe(extra, 'extra_directives')}`);
   }
-  const workDir = assertDirectiveSafe(spec.workDir, 'work directory');
+  const workDir = outputPath(spec.workDir);
+  // No -V: only the job environment's names, whose values qsub takes from its own (already clean) environment.
+  const environment = environmentNameList(context);
   return {
     script: [...lines, '', ...renderScriptBody(spec.workDir, spec.argv, 'JOB_ID'), ''].join('\n'),
     // $JOB_ID in -o is expanded by Grid Engine itself (a pseudo variable), not by a shell.
-    qsubArgs: ['-terse', '-N', gridEngineJobName(spec.jobId), '-wd', workDir, '-j', 'y', '-o', `${workDir}/sge.$JOB_ID.out`],
+    qsubArgs: [
+      '-terse', '-N', gridEngineJobName(spec.jobId), '-wd', workDir, '-j', 'y', '-o', `${workDir}/sge.$JOB_ID.out`,
+      ...(environment ? ['-v', environment] : []),
+    ],
   };
 }

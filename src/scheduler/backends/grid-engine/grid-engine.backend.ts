@@ -6,6 +6,7 @@ import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
+import { currentSubmissionContext } from '../shared/submission-context';
 import { readAccountingRecords } from './accounting-file.reader';
 import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
 import { parseQstatXml } from './qstat-output.parser';
@@ -40,7 +41,7 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
   private readonly missingSince = new Map<string, number>();
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    const { script, qsubArgs } = renderGridEngineSubmission(spec);
+    const { script, qsubArgs } = renderGridEngineSubmission(spec, this.config.gridEngine, currentSubmissionContext(this.config));
     const path = await writeBatchScript(spec.workDir, GRID_ENGINE_SCRIPT_FILE, script);
     const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
     return { nativeId: parseQsubTerseOutput(stdout), workDir: spec.workDir };

@@ -47,6 +47,20 @@ describe(LocalProcessBackend.name, () => {
     expect(readFileSync(join(ref.workDir, 'solver.log'), 'utf8')).toMatch(/Simulation failed with exit code 5/);
   });
 
+  it("should run local solves without the service's HFSS_JM_ variables", async () => {
+    process.env.HFSS_JM_API_TOKEN = 'local-secret-token-123456';
+    try {
+      const workDir = join(dir, 'env-job');
+      const ref = await backend.submit({ ...spec(workDir), argv: ['/bin/sh', '-c', `env > ${JSON.stringify(join(dir, 'solver-env.txt'))}`] });
+      await until(() => (existsSync(launchFiles(ref.workDir, 1).exit) ? true : undefined));
+      const env = readFileSync(join(dir, 'solver-env.txt'), 'utf8');
+      expect(env).toMatch(/^PATH=/m);
+      expect(env).not.toMatch(/HFSS_JM_/);
+    } finally {
+      delete process.env.HFSS_JM_API_TOKEN;
+    }
+  });
+
   it('should report a missing solver executable as a failed launch, not a crash', async () => {
     const ref = await backend.submit({ ...spec(join(dir, 'nosolver')), argv: ['/nonexistent/ansysedt', '-batchsolve', project] });
     await until(() => (existsSync(launchFiles(ref.workDir, 1).exit) ? true : undefined));

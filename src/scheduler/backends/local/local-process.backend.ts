@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
+import { schedulerCommandEnvironment } from '../../environment/job-environment';
 import { JobSpec, NativeJobRef, NativeJobState, SchedulerBackend } from '../../scheduler-backend';
 import { ExitRecord, exitRecordToState } from './exit-record';
 import { formatLocalNativeId, launchFiles, latestAttempt, parseLocalNativeId } from './local-launch-files';
@@ -46,6 +47,9 @@ export class LocalProcessBackend extends SchedulerBackend {
     await writeFile(files.launch, JSON.stringify({ argv: spec.argv, cwd: spec.workDir, logPath: spec.logPath, files }));
     const supervisor = execa(process.execPath, [SUPERVISOR_SCRIPT, files.launch], {
       cwd: spec.workDir,
+      // The host's environment, as a local solve needs it, but never the service's own HFSS_JM_* settings and secrets.
+      env: schedulerCommandEnvironment(process.env),
+      extendEnv: false,
       detached: true,
       cleanup: false,
       stdio: 'ignore',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSimulationConfig } from '../../../simulation/simulation-config.validation';
 import { UnsafeScriptValueError } from '../shared/batch-script';
-import { lsfRunLimit, memoryMegabytes, renderLsfSubmission } from './lsf-script.renderer';
+import { lsfMemory, lsfRunLimit, renderLsfSubmission } from './lsf-script.renderer';
 
 const spec = (overrides: Record<string, unknown>, argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'], workDir = '/data/jobs/j1', jobId = 'j1') => ({
   jobId,
@@ -30,7 +30,7 @@ describe('renderLsfSubmission', () => {
         '#!/bin/bash',
         '#BSUB -W 30:01',
         '#BSUB -n 64',
-        '#BSUB -R "select[ib&&avx512] rusage[mem=65536MB] span[ptile=16]"',
+        '#BSUB -R "select[ib&&avx512] rusage[mem=65536] span[ptile=16]"',
         '#BSUB -q compute',
         '#BSUB -P rf-lab',
         '#BSUB -U maint_1',
@@ -51,14 +51,26 @@ describe('renderLsfSubmission', () => {
         '',
       ].join('\n'),
     );
-    expect(bsubArgs).toEqual(['-J', 'j1', '-cwd', '/data/jobs/j1', '-o', '/data/jobs/j1/lsf.%J.out']);
+    expect(bsubArgs).toEqual(['-J', 'j1', '-cwd', '/data/jobs/j1', '-o', '/data/jobs/j1/lsf.%J.out', '-env', 'none']);
+  });
+
+  it('should pass exactly the job environment with -env (bsub would otherwise pass all of it)', () => {
+    const context = { environment: { ANSYSLMD_LICENSE_FILE: '1055@lic', PATH: '/usr/bin' } };
+    expect(renderLsfSubmission(spec({}), 'MB', context).bsubArgs.slice(-2)).toEqual(['-env', 'ANSYSLMD_LICENSE_FILE,PATH']);
+  });
+
+  it('should write rusage[mem=] as an integer in the cluster LSF_UNIT_FOR_LIMITS', () => {
+    const options = { scheduler_options: { memory: '1.5GB' } };
+    expect(renderLsfSubmission(spec(options), 'KB').script).toContain('rusage[mem=1572864]');
+    expect(renderLsfSubmission(spec(options), 'MB').script).toContain('rusage[mem=1536]');
+    expect(renderLsfSubmission(spec(options), 'GB').script).toContain('rusage[mem=2]');
   });
 
   it('should keep the defaults minimal: run limit, one slot, no resource string', () => {
     const { script } = renderLsfSubmission(spec({}));
     expect(script.split('\n').filter((line) => line.startsWith('#BSUB'))).toEqual(['#BSUB -W 24:00', '#BSUB -n 1']);
     const oneHost = renderLsfSubmission(spec({ scheduler_options: { tasks_per_node: 8, memory: '512M' } })).script;
-    expect(oneHost).toContain('#BSUB -n 8\n#BSUB -R "rusage[mem=512MB] span[hosts=1]"\n');
+    expect(oneHost).toContain('#BSUB -n 8\n#BSUB -R "rusage[mem=512] span[hosts=1]"\n');
   });
 
   it.each([
@@ -75,9 +87,10 @@ describe('renderLsfSubmission', () => {
     ['512M', 512],
     ['1.5 GiB', 1536],
     ['2T', 2097152],
-    ['100K', 1],
+    ['2048K', 2],
+    ['3000', 3000],
   ])('should convert memory %s to %d MB', (input, expected) => {
-    expect(memoryMegabytes(input)).toBe(expected);
+    expect(lsfMemory(input)).toBe(expected);
   });
 
   it('should keep hostile arguments and paths inert: the solver receives them intact and nothing else runs', () => {

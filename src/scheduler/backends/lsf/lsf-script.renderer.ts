@@ -1,5 +1,8 @@
+import { LSF_LIMIT_UNITS, LsfLimitUnit } from '../../../config/environment-variables';
+import { clusterCoresPerNode } from '../../../simulation/ansysedt-command.builder';
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, assertSingleWord, memoryMebibytes, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds, WordRule } from '../shared/batch-script';
+import { assertDirectiveSafe, assertSingleWord, memoryBytes, memoryMebibytes, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds, WordRule } from '../shared/batch-script';
+import { EMPTY_SUBMISSION_CONTEXT, environmentNameList, SubmissionContext } from '../shared/submission-context';
 
 /** The job's LSF output file in its work dir; bsub replaces `%J` with the job id. */
 export const LSF_OUTPUT_FILE = 'lsf.%J.out';
@@ -16,9 +19,13 @@ export function lsfRunLimit(time: string): string {
   return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
-/** Memory per node in whole megabytes, for `rusage[mem=<n>MB]` (per host for parallel jobs by LSF's default). */
-export function memoryMegabytes(memory: string): number {
-  return Math.max(1, Math.ceil(memoryMebibytes(memory)));
+/**
+ * Memory per host as an integer in the cluster's LSF_UNIT_FOR_LIMITS, rounded up, for `rusage[mem=<n>]`: a number
+ * without a unit, which every LSF version reads in that unit (units inside rusage need 10.1.0.2 or later).
+ */
+export function lsfMemory(memory: string, unit: LsfLimitUnit = 'MB'): number {
+  memoryMebibytes(memory); // refuses less than 1 MiB
+  return Math.max(1, Math.ceil(memoryBytes(memory) / 1024 ** (LSF_LIMIT_UNITS.indexOf(unit) + 1)));
 }
 
 /**
@@ -53,16 +60,20 @@ export interface LsfSubmission {
   bsubArgs: string[];
 }
 
-/** The bsub argv and `#BSUB` script for a job, from SchedulerOptions and the ansysedt argv. */
-export function renderLsfSubmission(spec: JobSpec): LsfSubmission {
+/**
+ * The bsub argv and `#BSUB` script for a job, from SchedulerOptions and the ansysedt argv. `unitForLimits` must
+ * match the cluster's LSF_UNIT_FOR_LIMITS (HFSS_JM_LSF_UNIT_FOR_LIMITS). The job environment goes as `-env
+ * <names>` (bsub's default is "all": the whole submission environment).
+ */
+export function renderLsfSubmission(spec: JobSpec, unitForLimits: LsfLimitUnit = 'MB', context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT): LsfSubmission {
   const options = spec.config.scheduler_options;
-  const perNode = options.cores_per_node > 0 ? options.cores_per_node : options.tasks_per_node;
+  const perNode = clusterCoresPerNode(options);
   const slots = options.nodes * perNode;
   const directive = (flag: string, value?: string | number, quoted = false): string =>
     `#BSUB ${flag}${value === undefined ? '' : ` ${quoted ? `"${value}"` : word(value, flag)}`}`;
   const resources = [
     options.constraints ? `select[${selection(options.constraints)}]` : '',
-    options.memory ? `rusage[mem=${memoryMegabytes(options.memory)}MB]` : '',
+    options.memory ? `rusage[mem=${lsfMemory(options.memory, unitForLimits)}]` : '',
     options.nodes > 1 ? `span[ptile=${perNode}]` : slots > 1 ? 'span[hosts=1]' : '',
   ].filter(Boolean);
   const lines = ['#!/bin/bash', directive('-W', lsfRunLimit(options.time)), directive('-n', slots)];
@@ -82,6 +93,6 @@ export function renderLsfSubmission(spec: JobSpec): LsfSubmission {
   const workDir = plainPath(spec.workDir, 'work directory');
   return {
     script: [...lines, '', ...renderScriptBody(spec.workDir, spec.argv, 'LSB_JOBID'), ''].join('\n'),
-    bsubArgs: ['-J', word(spec.jobId, 'job name'), '-cwd', workDir, '-o', `${workDir}/${LSF_OUTPUT_FILE}`],
+    bsubArgs: ['-J', word(spec.jobId, 'job name'), '-cwd', workDir, '-o', `${workDir}/${LSF_OUTPUT_FILE}`, '-env', environmentNameList(context) || 'none'],
   };
 }

@@ -39,7 +39,7 @@ describe('LsfBackend', () => {
     const spec = { jobId: 'job_1', config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'lsf' }), argv: ['/ansys/ansysedt', '-batchsolve', '/p/a.aedt'], workDir: dir, logPath: join(dir, 'solver.log') };
     expect(await new LsfBackend(cli).submit(spec)).toEqual({ nativeId: '4711', workDir: dir });
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.args).toEqual(['-J', 'job_1', '-cwd', dir, '-o', `${dir}/lsf.%J.out`]);
+    expect(calls[0]!.args).toEqual(['-J', 'job_1', '-cwd', dir, '-o', `${dir}/lsf.%J.out`, '-env', expect.stringMatching(/^[A-Z_,]+$/)]);
     expect(calls[0]!.options).toMatchObject({ cwd: dir, input: readFileSync(join(dir, LSF_SCRIPT_FILE), 'utf8') });
     expect(calls[0]!.options.input).toMatch(/^#!\/bin\/bash\n#BSUB -W 24:00\n/);
   });

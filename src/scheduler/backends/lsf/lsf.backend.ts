@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
+import { currentSubmissionContext } from '../shared/submission-context';
 import { parseBhistLongOutput } from './bhist-output.parser';
 import { bjobsErrorsAreOnlyUnknownJobs, BJOBS_FORMAT, parseBjobsOutput } from './bjobs-output.parser';
 import { bkillFoundNothingToKill } from './bkill-output.parser';
@@ -31,12 +34,15 @@ const LSF_PARTIAL_ANSWER = 255;
 export class LsfBackend extends ClusterSchedulerBackend {
   readonly kind = SchedulerType.LSF;
 
-  constructor(private readonly cli: SchedulerCli) {
+  constructor(
+    private readonly cli: SchedulerCli,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
+  ) {
     super();
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    const { script, bsubArgs } = renderLsfSubmission(spec);
+    const { script, bsubArgs } = renderLsfSubmission(spec, this.config?.lsf.unitForLimits, currentSubmissionContext(this.config));
     await writeBatchScript(spec.workDir, LSF_SCRIPT_FILE, script);
     const { stdout } = await this.cli.run('bsub', bsubArgs, { input: script, cwd: spec.workDir });
     return { nativeId: parseBsubOutput(stdout), workDir: spec.workDir };

@@ -1,5 +1,7 @@
+import { clusterCoresPerNode } from '../../../simulation/ansysedt-command.builder';
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, assertSingleWord, hoursMinutesSeconds, renderScriptBody, WordRule } from '../shared/batch-script';
+import { assertDirectiveSafe, assertSingleWord, hoursMinutesSeconds, memoryMebibytes, renderScriptBody, WordRule } from '../shared/batch-script';
+import { EMPTY_SUBMISSION_CONTEXT, environmentNameList, SubmissionContext } from '../shared/submission-context';
 
 /** qsub -p: -1024 (lowest) .. 1023. */
 const PRIORITY = { Low: -500, BelowNormal: -250, Normal: 0, AboveNormal: 250, High: 500 } as const;
@@ -11,17 +13,9 @@ export function pbsJobName(jobId: string): string {
 
 export const pbsWalltime = hoursMinutesSeconds;
 
-/** `64GB` → `64gb`, `512M` → `512mb`, `1.5G` → `1536mb`: PBS sizes are integers with b/kb/mb/gb/tb. */
+/** Memory per chunk (node) in whole MiB: `64GB` → `65536mb`, `1.5G` → `1536mb`; PBS sizes are integers, `mb` = 2²⁰ bytes. */
 export function pbsSize(memory: string): string {
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s?([KMGT]?)/i.exec(memory) ?? [];
-  const units = ['b', 'kb', 'mb', 'gb', 'tb'];
-  let index = units.indexOf(unit ? `${unit.toLowerCase()}b` : 'mb');
-  let value = Number(amount);
-  while (!Number.isInteger(value) && index > 0) {
-    value *= 1024;
-    index -= 1;
-  }
-  return `${Math.ceil(value)}${units[index]}`;
+  return `${memoryMebibytes(memory)}mb`;
 }
 
 /** `#PBS` lines are parsed like command-line words: each value must be one word without quotes. */
@@ -35,9 +29,9 @@ export interface PbsSubmission {
 }
 
 /** The qsub argv and `#PBS` script (PBS Professional / OpenPBS `select` syntax) for a job. */
-export function renderPbsSubmission(spec: JobSpec): PbsSubmission {
+export function renderPbsSubmission(spec: JobSpec, context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT): PbsSubmission {
   const options = spec.config.scheduler_options;
-  const ncpus = options.cores_per_node > 0 ? options.cores_per_node : options.tasks_per_node;
+  const ncpus = clusterCoresPerNode(options);
   const chunk = [`select=${options.nodes}`, `ncpus=${ncpus}`, `mpiprocs=${options.tasks_per_node}`];
   if (options.memory) chunk.push(`mem=${word(pbsSize(options.memory), 'memory')}`);
   if (options.gpus > 0) chunk.push(`ngpus=${options.gpus}`);
@@ -56,8 +50,10 @@ export function renderPbsSubmission(spec: JobSpec): PbsSubmission {
     lines.push(`#PBS ${assertDirectiveSafe(extra, 'extra_directives')}`);
   }
   const workDir = assertDirectiveSafe(spec.workDir, 'work directory');
+  const environment = environmentNameList(context);
   return {
     script: [...lines, '', ...renderScriptBody(spec.workDir, spec.argv, 'PBS_JOBID'), ''].join('\n'),
-    qsubArgs: ['-N', pbsJobName(spec.jobId), '-j', 'oe', '-o', `${workDir}/pbs.out`],
+    // No -V: only the job environment's names, whose values qsub takes from its own environment.
+    qsubArgs: ['-N', pbsJobName(spec.jobId), '-j', 'oe', '-o', `${workDir}/pbs.out`, ...(environment ? ['-v', environment] : [])],
   };
 }

@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState } from '../../scheduler-backend';
 import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
+import { currentSubmissionContext } from '../shared/submission-context';
 import { pbsJobName, renderPbsSubmission } from './pbs-script.renderer';
 import { onlyUnknownPbsJobs, parseQstatJson } from './qstat-output.parser';
 import { parsePbsQsubOutput } from './qsub-output.parser';
@@ -19,12 +22,15 @@ export const PBS_SCRIPT_FILE = 'job.pbs.sh';
 export class PbsBackend extends ClusterSchedulerBackend {
   readonly kind = SchedulerType.PBS;
 
-  constructor(private readonly cli: SchedulerCli) {
+  constructor(
+    private readonly cli: SchedulerCli,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
+  ) {
     super();
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    const { script, qsubArgs } = renderPbsSubmission(spec);
+    const { script, qsubArgs } = renderPbsSubmission(spec, currentSubmissionContext(this.config));
     const path = await writeBatchScript(spec.workDir, PBS_SCRIPT_FILE, script);
     const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
     return { nativeId: parsePbsQsubOutput(stdout), workDir: spec.workDir };

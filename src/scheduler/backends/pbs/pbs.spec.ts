@@ -44,7 +44,7 @@ describe('PBS renderer', () => {
     expect(script.split('\n').filter((line) => line.startsWith('#'))).toEqual([
       '#!/bin/bash',
       '#PBS -l walltime=30:00:00',
-      '#PBS -l select=2:ncpus=16:mpiprocs=4:mem=64gb:ngpus=1',
+      '#PBS -l select=2:ncpus=16:mpiprocs=4:mem=65536mb:ngpus=1',
       '#PBS -r n',
       '#PBS -l place=scatter:excl',
       '#PBS -q workq',
@@ -57,15 +57,19 @@ describe('PBS renderer', () => {
     ]);
     expect(script).toContain(`printf '%s\\n' "$PBS_JOBID" > native_id`);
     expect(qsubArgs).toEqual(['-N', 'j1', '-j', 'oe', '-o', '/data/jobs/j1/pbs.out']);
+    const context = { environment: { HOME: '/home/eng', PATH: '/usr/bin' } };
+    expect(renderPbsSubmission(spec({}), context).qsubArgs.slice(-2)).toEqual(['-v', 'HOME,PATH']);
+    expect(renderPbsSubmission(spec({}), context).script).not.toMatch(/-V\b/);
   });
 
   it('should name jobs so that PBS accepts them, and convert sizes and times', () => {
     expect(pbsJobName('7abc')).toBe('j7abc');
     expect(pbsJobName('_x')).toBe('j_x');
     expect(pbsJobName('run-1')).toBe('run-1');
-    expect(pbsSize('64GB')).toBe('64gb');
+    expect(pbsSize('64GB')).toBe('65536mb');
     expect(pbsSize('512M')).toBe('512mb');
     expect(pbsSize('1.5G')).toBe('1536mb');
+    expect(pbsSize('4000')).toBe('4000mb');
     expect(pbsWalltime('90')).toBe('01:30:00');
   });
 

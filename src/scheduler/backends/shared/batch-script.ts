@@ -79,11 +79,31 @@ export function hoursMinutesSeconds(time: string): string {
   return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
 }
 
-/** A validated memory request (`64GB`, `512M`, `1.5 GiB`, bare numbers are bytes) in MiB, unrounded. */
+const BYTES_PER_UNIT: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/**
+ * A validated memory request per node in bytes. Units are binary whatever their spelling (`64GB` = `64G` =
+ * `64GiB` = 64 × 2³⁰ bytes), as every scheduler reads them; a bare number is megabytes (MiB), as SLURM, PBS and
+ * HPC Pack read it (Grid Engine would read bytes, LSF its LSF_UNIT_FOR_LIMITS: they never get a bare number).
+ */
+export function memoryBytes(memory: string): number {
+  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s?([KMGT]?)/i.exec(memory.trim()) ?? [];
+  if (amount === undefined) {
+    throw new UnsafeScriptValueError(`memory must look like 4GB, 512M or 2T (got ${JSON.stringify(memory)})`);
+  }
+  return Math.round(Number(amount) * BYTES_PER_UNIT[(unit || 'M').toUpperCase()]!);
+}
+
+/**
+ * The memory request in whole MiB, rounded up: the one unit every backend renders with an explicit suffix or in
+ * a documented unit. Less than 1 MiB (`0`, which SLURM would read as "all the node's memory") is refused.
+ */
 export function memoryMebibytes(memory: string): number {
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s?([KMGT]?)/i.exec(memory) ?? [];
-  const factor = ({ K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024, '': 1 / (1024 * 1024) } as Record<string, number>)[(unit ?? '').toUpperCase()]!;
-  return Number(amount) * factor;
+  const bytes = memoryBytes(memory);
+  if (bytes < 1024 ** 2) {
+    throw new UnsafeScriptValueError(`memory must be at least 1 MiB (got ${JSON.stringify(memory)}); omit it for the scheduler's default`);
+  }
+  return Math.ceil(bytes / 1024 ** 2);
 }
 
 /** Converts the accepted wall-time forms (`HH:MM:SS`, `D-HH:MM:SS`, `D.HH:MM:SS`, minutes) to seconds. */

@@ -31,12 +31,13 @@ describe('renderSlurmScript', () => {
         '#SBATCH --job-name=j1',
         '#SBATCH --output=/data/jobs/j1/slurm-%j.out',
         '#SBATCH --chdir=/data/jobs/j1',
+        '#SBATCH --export=NONE',
         '#SBATCH --time=1-06:00:00',
         '#SBATCH --nodes=4',
         '#SBATCH --ntasks-per-node=2',
         '#SBATCH --partition=compute',
         '#SBATCH --cpus-per-task=8',
-        '#SBATCH --mem=64G',
+        '#SBATCH --mem=65536M',
         '#SBATCH --account=rf-lab',
         '#SBATCH --qos=high',
         '#SBATCH --constraint=ib&avx512',
@@ -47,6 +48,7 @@ describe('renderSlurmScript', () => {
         '#SBATCH --nice=1000',
         '#SBATCH --comment=board7',
         '',
+        'export SLURM_EXPORT_ENV=ALL',
         "cd '/data/jobs/j1' || exit 111",
         "printf '%s\\n' \"$SLURM_JOB_ID\" > native_id",
         "'/ansys/ansysedt' '-ng' '-batchsolve' '/p/a.aedt' >> solver.log 2>&1",
@@ -78,7 +80,44 @@ describe('renderSlurmScript', () => {
     expect(readFileSync(join(dir, 'solver.log'), 'utf8').split('\n').slice(0, -1)).toEqual(hostile);
     expect(readFileSync(join(dir, 'exit_code'), 'utf8')).toBe('0\n');
     expect(existsSync(join(dir, 'pwned')) || existsSync(join(dir, 'x')) || existsSync(join(dir, 'y'))).toBe(false);
-    expect(script.split('\n').filter((line) => line.startsWith('#SBATCH'))).toHaveLength(6);
+    expect(script.split('\n').filter((line) => line.startsWith('#SBATCH'))).toHaveLength(7);
+  });
+
+  it('should pass exactly the job environment with an explicit --export list (sbatch defaults to ALL) and give job steps all of it', () => {
+    const context = { environment: { ANSYSLMD_LICENSE_FILE: '1055@lic', HOME: '/home/eng', PATH: '/usr/bin' } };
+    const script = renderSlurmScript(spec({}), context);
+    expect(script).toContain('#SBATCH --export=ANSYSLMD_LICENSE_FILE,HOME,PATH\n');
+    expect(script).toContain('\nexport SLURM_EXPORT_ENV=ALL\ncd ');
+    expect(renderSlurmScript(spec({}))).toContain('#SBATCH --export=NONE\n');
+  });
+
+  it('should quote work directories with spaces, # and quotes the way sbatch splits #SBATCH lines, and keep % literal in --output', () => {
+    const script = renderSlurmScript(spec({}, undefined, '/data dir #2/it"s 100%/jobs/j1'));
+    expect(script).toContain('#SBATCH --output="/data dir #2/it\\"s 100%%/jobs/j1/slurm-%j.out"\n');
+    expect(script).toContain('#SBATCH --chdir="/data dir #2/it\\"s 100%/jobs/j1"\n');
+    expect(script).toContain(`cd '/data dir #2/it"s 100%/jobs/j1' || exit 111`);
+    expect(() => renderSlurmScript(spec({}, undefined, '/data\\dir/j1'))).toThrow(/backslash/);
+  });
+
+  it.each([
+    ['1.5GB', '1536M'],
+    ['64GB', '65536M'],
+    ['512M', '512M'],
+    ['2T', '2097152M'],
+    ['4000', '4000M'],
+    ['1536K', '2M'],
+  ])('should render memory %s as --mem=%s (whole MiB with an explicit unit)', (memory, expected) => {
+    expect(renderSlurmScript(spec({ scheduler_options: { memory } }))).toContain(`#SBATCH --mem=${expected}\n`);
+  });
+
+  it('should refuse memory below 1 MiB rather than send --mem=0 (all of the node)', () => {
+    expect(() => renderSlurmScript(spec({ scheduler_options: { memory: '0' } }))).toThrow(UnsafeScriptValueError);
+  });
+
+  it('should allocate exactly cores_per_node per node and refuse a shape SLURM cannot allocate exactly', () => {
+    expect(renderSlurmScript(spec({ scheduler_options: { tasks_per_node: 4, cores_per_node: 12 } }))).toContain('--ntasks-per-node=4\n#SBATCH --cpus-per-task=3\n');
+    expect(() => renderSlurmScript(spec({ scheduler_options: { tasks_per_node: 4, cores_per_node: 10 } }))).toThrow(/cores_per_node \(10\) must be a multiple of tasks_per_node \(4\).*get 8/);
+    expect(() => renderSlurmScript(spec({ scheduler_options: { tasks_per_node: 4, cores_per_node: 2 } }))).toThrow(UnsafeScriptValueError);
   });
 
   it('should refuse a newline anywhere in the script instead of letting it add a directive or a command', () => {

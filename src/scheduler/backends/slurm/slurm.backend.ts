@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
+import { currentSubmissionContext } from '../shared/submission-context';
 import { parseSacctOutput } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { renderSlurmScript } from './slurm-script.renderer';
@@ -19,12 +22,15 @@ export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
 export class SlurmBackend extends ClusterSchedulerBackend {
   readonly kind = SchedulerType.SLURM;
 
-  constructor(private readonly cli: SchedulerCli) {
+  constructor(
+    private readonly cli: SchedulerCli,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
+  ) {
     super();
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    const script = await writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec));
+    const script = await writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec, currentSubmissionContext(this.config)));
     const { stdout } = await this.cli.run('sbatch', ['--parsable', script], { cwd: spec.workDir });
     return { nativeId: parseSbatchOutput(stdout), workDir: spec.workDir };
   }

@@ -1,5 +1,7 @@
+import { clusterCoreCount } from '../../../simulation/ansysedt-command.builder';
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, UnsafeScriptValueError, wallTimeSeconds } from '../shared/batch-script';
+import { assertDirectiveSafe, memoryMebibytes, UnsafeScriptValueError, wallTimeSeconds } from '../shared/batch-script';
+import { EMPTY_SUBMISSION_CONTEXT, SubmissionContext } from '../shared/submission-context';
 
 /** Every job the manager submits is named with this prefix, so one `job list /jobname:hfss-*` covers them all. */
 export const HPC_JOB_NAME_PREFIX = 'hfss-';
@@ -42,8 +44,22 @@ function optionValue(value: string | number, field: string): string {
   return text;
 }
 
-/** The `job submit` arguments: /options from SchedulerOptions, then the solver command line, word by word. */
-export function renderWindowsHpcSubmission(spec: JobSpec): string[] {
+/** One `/env:name=value`: HPC Pack separates variables with `;`, so a value may not contain one. */
+function environmentOption(name: string, value: string): string {
+  const text = optionValue(value, `environment variable ${name}`);
+  if (text.includes(';')) {
+    throw new UnsafeScriptValueError(`environment variable ${name} contains ";", which HPC Pack's /env: reads as the start of another variable`);
+  }
+  return `/env:${name}=${text}`;
+}
+
+/**
+ * The `job submit` arguments: /options from SchedulerOptions, then the solver command line, word by word. The
+ * allocation unit is cores, exactly ansysedt's numcores (HPC Pack cannot ask for N nodes × C cores: `/numnodes`
+ * would grant whole nodes of unknown size). Tasks run with the node's own environment plus `/env:` for each
+ * variable of the job environment.
+ */
+export function renderWindowsHpcSubmission(spec: JobSpec, context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT): string[] {
   const options = spec.config.scheduler_options;
   const workDir = optionValue(spec.workDir, 'work directory');
   const args = [
@@ -54,13 +70,17 @@ export function renderWindowsHpcSubmission(spec: JobSpec): string[] {
     `/runtime:${hpcRuntime(options.time)}`,
     `/priority:${PRIORITY[options.priority]}`,
   ];
-  if (options.nodes > 1) args.push(`/numnodes:${options.nodes}`);
-  else args.push(`/numcores:${Math.max(1, options.cores_per_node > 0 ? options.cores_per_node : options.tasks_per_node)}`);
+  args.push(`/numcores:${clusterCoreCount(spec.config)}`);
+  // A node filter in MB (nodes with less memory are not used), the closest HPC Pack has to a per-node request.
+  if (options.memory) args.push(`/memorypernode:${memoryMebibytes(options.memory)}`);
   if (options.queue) args.push(`/jobtemplate:${optionValue(options.queue, 'queue')}`);
   if (options.account) args.push(`/projectname:${optionValue(options.account, 'account')}`);
   if (options.exclusive) args.push('/exclusive:true');
   if (options.constraints) args.push(`/requestednodes:${optionValue(options.constraints, 'constraints')}`);
   if (options.email_notification) args.push(`/emailaddress:${optionValue(options.email_notification, 'email_notification')}`, '/notifyoncompletion:true');
+  for (const [name, value] of Object.entries(context.environment)) {
+    args.push(environmentOption(name, value));
+  }
   for (const extra of options.extra_directives ?? []) {
     if (!/^\/[A-Za-z]+(?::\S*)?$/.test(extra)) {
       throw new UnsafeScriptValueError(`extra_directives for Windows HPC must be /option:value words (got ${JSON.stringify(extra)})`);

@@ -1,10 +1,13 @@
 import { mkdir } from 'node:fs/promises';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState } from '../../scheduler-backend';
 import { markCancelRequested } from '../shared/job-files';
+import { currentSubmissionContext } from '../shared/submission-context';
 import { parseJobList, parseJobSubmitOutput, parseTaskExitCode } from './job-list-output.parser';
 import { HPC_JOB_NAME_PREFIX, hpcJobName, renderWindowsHpcSubmission } from './windows-hpc-submission.renderer';
 
@@ -18,13 +21,16 @@ import { HPC_JOB_NAME_PREFIX, hpcJobName, renderWindowsHpcSubmission } from './w
 export class WindowsHpcBackend extends ClusterSchedulerBackend {
   readonly kind = SchedulerType.WINDOWS_HPC;
 
-  constructor(private readonly cli: SchedulerCli) {
+  constructor(
+    private readonly cli: SchedulerCli,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
+  ) {
     super();
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     await mkdir(spec.workDir, { recursive: true });
-    const { stdout } = await this.cli.run('job', ['submit', ...renderWindowsHpcSubmission(spec)], { cwd: spec.workDir });
+    const { stdout } = await this.cli.run('job', ['submit', ...renderWindowsHpcSubmission(spec, currentSubmissionContext(this.config, 'windows'))], { cwd: spec.workDir });
     return { nativeId: parseJobSubmitOutput(stdout), workDir: spec.workDir };
   }
 

@@ -29,6 +29,14 @@ describe('Windows HPC submission renderer', () => {
     ]);
   });
 
+  it('should ask for exactly numcores cores (also over several nodes), filter nodes by memory, and pass the job environment with /env:', () => {
+    const context = { environment: { ANSYSLMD_LICENSE_FILE: '1055@lic1', SITE_SCRATCH: 'E:\\scratch' } };
+    const args = renderWindowsHpcSubmission(spec({ scheduler_options: { nodes: 3, tasks_per_node: 2, cores_per_node: 8, memory: '1.5GB' } }), context);
+    expect(args.slice(6, 10)).toEqual(['/numcores:24', '/memorypernode:1536', '/env:ANSYSLMD_LICENSE_FILE=1055@lic1', '/env:SITE_SCRATCH=E:\\scratch']);
+    expect(args).not.toContain('/numnodes:3');
+    expect(() => renderWindowsHpcSubmission(spec({}), { environment: { LIST: 'a;b' } })).toThrow(/";"/);
+  });
+
   it.each([
     ['plain', 'plain'], ['a b', '"a b"'], ['x&y', '"x&y"'], ['a|b>c', '"a|b>c"'], ['C:\\dir with space\\', '"C:\\dir with space\\\\"'], ['', '""'],
   ])('should quote %j as %j', (value, quoted) => {
