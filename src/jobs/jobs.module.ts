@@ -7,14 +7,14 @@ import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
 import { LocalJobRunner } from './local/local-job-runner.service';
 import { JobRepository } from './persistence/job.repository';
-import { sqliteDatabaseProvider } from './persistence/sqlite-database.provider';
+import { dataDirLockProvider, sqliteDatabaseProvider } from './persistence/sqlite-database.provider';
 import { SolverProgressTracker } from './progress/solver-progress.tracker';
 import { QueueController } from './queue.controller';
 
 @Module({
   imports: [ResourcesModule, SchedulerModule],
   controllers: [JobsController, QueueController],
-  providers: [ClusterJobRunner, JobLifecycleService, JobRepository, JobsService, LocalJobRunner, SolverProgressTracker, sqliteDatabaseProvider],
+  providers: [ClusterJobRunner, dataDirLockProvider, JobLifecycleService, JobRepository, JobsService, LocalJobRunner, SolverProgressTracker, sqliteDatabaseProvider],
   exports: [ClusterJobRunner, JobRepository, JobsService, LocalJobRunner],
 })
 export class JobsModule {}

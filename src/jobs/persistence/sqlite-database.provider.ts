@@ -4,7 +4,8 @@ import { Provider } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
-import { SQLITE_DATABASE } from '../jobs.constants';
+import { DATA_DIR_LOCK, SQLITE_DATABASE } from '../jobs.constants';
+import { DataDirLock } from './data-dir-lock';
 import { MIGRATIONS } from './migrations';
 import { runMigrations } from './migrations/run-migrations';
 
@@ -23,16 +24,35 @@ export function openJobDatabase(dataDir: string, synchronous: 'full' | 'normal')
     db.close();
     throw new Error(`${join(dataDir, DATABASE_FILE_NAME)} is not an hfss-job-manager database`);
   }
-  runMigrations(db, MIGRATIONS, join(dataDir, DATABASE_FILE_NAME));
-  db.pragma(`application_id = ${HFSS_JOB_MANAGER_APPLICATION_ID}`);
+  try {
+    runMigrations(db, MIGRATIONS, join(dataDir, DATABASE_FILE_NAME));
+    db.pragma(`application_id = ${HFSS_JOB_MANAGER_APPLICATION_ID}`);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
 
 /** "HFJM" in ASCII, stamped into the file header. */
 const HFSS_JOB_MANAGER_APPLICATION_ID = 0x48464a4d;
 
+/** Taken before the store is opened, released after it is closed (JobRepository.onApplicationShutdown). */
+export const dataDirLockProvider: Provider = {
+  provide: DATA_DIR_LOCK,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => DataDirLock.acquire(config.storage.dataDir),
+};
+
 export const sqliteDatabaseProvider: Provider = {
   provide: SQLITE_DATABASE,
-  inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => openJobDatabase(config.storage.dataDir, config.storage.synchronous),
+  inject: [APP_CONFIG, DATA_DIR_LOCK],
+  useFactory: (config: AppConfig, lock: DataDirLock) => {
+    try {
+      return openJobDatabase(config.storage.dataDir, config.storage.synchronous);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  },
 };
