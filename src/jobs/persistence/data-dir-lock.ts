@@ -20,7 +20,7 @@ interface LockHolder {
 /**
  * One service per data dir. The lock is an SQLite database opened in exclusive locking mode inside an open
  * `BEGIN EXCLUSIVE` transaction: the OS-level file lock is held as long as this process lives and is released by the
- * kernel when it dies, kill -9 included, on Linux and on Windows. Nothing is ever written to it (journal off), so it
+ * kernel when it dies, kill -9 included, on Linux and on Windows. Nothing is ever written to it (journal in memory), so it
  * is taken on a full disk too. `service.lock.json` beside it names the holder for the message a second instance prints.
  */
 export class DataDirLock {
@@ -35,7 +35,7 @@ export class DataDirLock {
     const holderFile = join(dataDir, LOCK_HOLDER_FILE_NAME);
     const db = new Database(lockFile, { timeout: 0 });
     try {
-      db.pragma('journal_mode = OFF');
+      db.pragma('journal_mode = MEMORY');
       db.pragma('locking_mode = EXCLUSIVE');
       db.exec('BEGIN EXCLUSIVE');
     } catch (error) {
