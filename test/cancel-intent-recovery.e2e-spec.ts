@@ -7,7 +7,9 @@ import { writeProject } from './support/test-app';
 
 /** The solver's own pids (it and its child) from its start records. */
 function solverPids(project: string): number[] {
-  return readRunRecords(`${project}.runs`).filter((record) => record.event === 'start' || record.event === 'child').map((record) => record.pid as number);
+  return readRunRecords(`${project}.runs`)
+    .filter((record) => record.event === 'start' || record.event === 'child')
+    .map((record) => record.pid as number);
 }
 
 describe('a cancel recorded before a crash is honoured after the restart (real service processes, kill -9)', () => {
@@ -28,12 +30,13 @@ describe('a cancel recorded before a crash is honoured after the restart (real s
     await first.exited;
     await cancelling;
     // SIGTERM reached the tree (the solver's child died of it); the solver itself ignores it and runs on.
-    expect(isAlive(solverPids(project)[0]!)).toBe(true);
+    expect(isAlive(solverPids(project)[0])).toBe(true);
 
     const second = await startServiceProcess(sandbox.dataDir);
     const after = apiClient(second.url);
     expect(await after.waitForStatus('stubborn', ['cancelled', 'completed', 'failed', 'timed_out'], 30_000)).toMatchObject({
-      status: 'cancelled', error: 'cancelled on request',
+      status: 'cancelled',
+      error: 'cancelled on request',
     });
     await waitFor(() => solverPids(project).every((pid) => !isAlive(pid)) || undefined, 20_000, 'the whole solver tree to be gone');
   });

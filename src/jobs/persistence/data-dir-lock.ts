@@ -59,7 +59,6 @@ export class DataDirLock {
     rmSync(this.holderFile, { force: true });
     this.db.close();
   }
-
 }
 
 function writeHolder(holderFile: string): void {
@@ -71,7 +70,9 @@ function writeHolder(holderFile: string): void {
   } catch (error) {
     // The lock itself is held; only the courtesy note for a second instance is missing (a full disk, say).
     rmSync(temporary, { force: true });
-    logger.warn(`could not write ${holderFile} (${(error as NodeJS.ErrnoException).code ?? String(error)}): a second instance will not be told who holds the lock`);
+    logger.warn(
+      `could not write ${holderFile} (${(error as NodeJS.ErrnoException).code ?? String(error)}): a second instance will not be told who holds the lock`,
+    );
   }
 }
 

@@ -98,8 +98,14 @@ describe(runMigrations.name, () => {
 
   it('should stop at the last migration that succeeded when one in the middle of an upgrade throws', () => {
     const db = track(new Database(join(dir, DATABASE_FILE_NAME)));
-    const broken: Migration = { version: 2, name: 'broken', up: () => { throw new Error('second fails'); } };
-    expect(() => runMigrations(db, [MIGRATIONS[0]!, broken], 'jobs.sqlite')).toThrow('second fails');
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      up: () => {
+        throw new Error('second fails');
+      },
+    };
+    expect(() => runMigrations(db, [MIGRATIONS[0], broken], 'jobs.sqlite')).toThrow('second fails');
     expect(userVersion(db)).toBe(1);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'jobs'").all()).toHaveLength(1);
   });

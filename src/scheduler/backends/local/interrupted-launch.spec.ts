@@ -135,18 +135,21 @@ describe(`${LocalProcessBackend.name}.resolveInterruptedLaunch: every on-disk la
   it.each([
     ['after the solver started', true],
     ['between the lock and the solver start (the solver may have started: never re-run)', false],
-  ])('should fail, with the reason and without storing a pid, a supervisor that holds the lock and vanished without exit.json %s', async (_when, solverJson) => {
-    launchJson();
-    const pid = await deadPid();
-    supervisorJson(pid);
-    writeFileSync(files.lock, String(pid));
-    if (solverJson) writeFileSync(files.solver, JSON.stringify({ pid: pid + 1, startedAt: Date.now() }));
-    writeFileSync(`${files.exit}.${pid}.tmp`, '{"exitCode":');
-    expect(await backend.resolveInterruptedLaunch(workDir)).toEqual({
-      kind: 'ended',
-      state: { status: 'failed', exitCode: null, reason: `the solver supervisor (pid ${pid}) ended without recording an exit status` },
-    });
-  });
+  ])(
+    'should fail, with the reason and without storing a pid, a supervisor that holds the lock and vanished without exit.json %s',
+    async (_when, solverJson) => {
+      launchJson();
+      const pid = await deadPid();
+      supervisorJson(pid);
+      writeFileSync(files.lock, String(pid));
+      if (solverJson) writeFileSync(files.solver, JSON.stringify({ pid: pid + 1, startedAt: Date.now() }));
+      writeFileSync(`${files.exit}.${pid}.tmp`, '{"exitCode":');
+      expect(await backend.resolveInterruptedLaunch(workDir)).toEqual({
+        kind: 'ended',
+        state: { status: 'failed', exitCode: null, reason: `the solver supervisor (pid ${pid}) ended without recording an exit status` },
+      });
+    },
+  );
 
   it('should, for a live job whose supervisor ended before the lock, report that the solver never started', async () => {
     launchJson();
