@@ -13,7 +13,7 @@ import { JobFilesService } from './output/job-files.service';
 import { JobLogService } from './output/job-log.service';
 import { JobOutputController } from './output/job-output.controller';
 import { JobRepository } from './persistence/job.repository';
-import { sqliteDatabaseProvider } from './persistence/sqlite-database.provider';
+import { dataDirLockProvider, sqliteDatabaseProvider } from './persistence/sqlite-database.provider';
 import { SolverProgressTracker } from './progress/solver-progress.tracker';
 import { LaunchGuard } from './submission/launch-guard.service';
 import { QueueController } from './queue.controller';
@@ -22,8 +22,8 @@ import { QueueController } from './queue.controller';
   imports: [ResourcesModule, SchedulerModule],
   controllers: [JobOutputController, JobsController, PyedbJobsController, QueueController],
   providers: [
-    ClusterJobRunner, JobEventsRepository, JobFilesService, JobLifecycleService, JobLogService, JobRepository, JobsService, LaunchGuard,
-    LocalJobRunner, PyedbSubmissionNormalizer, SolverProgressTracker, sqliteDatabaseProvider,
+    ClusterJobRunner, dataDirLockProvider, JobEventsRepository, JobFilesService, JobLifecycleService, JobLogService, JobRepository, JobsService,
+    LaunchGuard, LocalJobRunner, PyedbSubmissionNormalizer, SolverProgressTracker, sqliteDatabaseProvider,
   ],
   exports: [ClusterJobRunner, JobRepository, JobsService, LocalJobRunner],
 })

@@ -41,30 +41,48 @@ export async function stopServiceProcesses(): Promise<void> {
   );
 }
 
-/** Starts the built service (`node dist/main.js`) as a real process on a data dir and waits for /health. */
-export async function startServiceProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+function serviceEnv(dataDir: string, port: number, env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HFSS_JM_PORT: String(port),
+    HFSS_JM_DATA_DIR: dataDir,
+    HFSS_JM_TEMP_DIR: join(dataDir, 'tmp'),
+    HFSS_JM_ANSYSEDT_PATH: FAKE_ANSYSEDT,
+    HFSS_JM_MAX_CPU_PERCENT: '100',
+    HFSS_JM_MIN_FREE_MEMORY_MB: '0',
+    HFSS_JM_MIN_FREE_DISK_MB: '0',
+    HFSS_JM_TELEMETRY_INTERVAL_MS: '500',
+    HFSS_JM_LOCAL_POLL_INTERVAL_MS: '200',
+    HFSS_JM_KILL_GRACE_MS: '1000',
+    HFSS_JM_SWAGGER: 'false',
+    ...env,
+  };
+}
+
+function assertBuilt(): void {
   if (!existsSync(BUILT_MAIN)) {
     throw new Error(`${BUILT_MAIN} is missing: run "npm run build" before the e2e tests (npm test does)`);
   }
+}
+
+/** Runs the built service on a data dir when it is expected to refuse to start: resolves with its exit code and output. */
+export async function runServiceUntilExit(dataDir: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ code: number | string; output: string }> {
+  assertBuilt();
+  const child = spawn(process.execPath, [BUILT_MAIN], { env: serviceEnv(dataDir, await freePort(), env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | string>((resolveExit) => child.on('exit', (exitCode, signal) => resolveExit(exitCode ?? signal ?? -1)));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+/** Starts the built service (`node dist/main.js`) as a real process on a data dir and waits for /health. */
+export async function startServiceProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  assertBuilt();
   const port = await freePort();
-  const child = spawn(process.execPath, [BUILT_MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HFSS_JM_PORT: String(port),
-      HFSS_JM_DATA_DIR: dataDir,
-      HFSS_JM_TEMP_DIR: join(dataDir, 'tmp'),
-      HFSS_JM_ANSYSEDT_PATH: FAKE_ANSYSEDT,
-      HFSS_JM_MAX_CPU_PERCENT: '100',
-      HFSS_JM_MIN_FREE_MEMORY_MB: '0',
-      HFSS_JM_MIN_FREE_DISK_MB: '0',
-      HFSS_JM_TELEMETRY_INTERVAL_MS: '500',
-      HFSS_JM_LOCAL_POLL_INTERVAL_MS: '200',
-      HFSS_JM_KILL_GRACE_MS: '1000',
-      HFSS_JM_SWAGGER: 'false',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, [BUILT_MAIN], { env: serviceEnv(dataDir, port, env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

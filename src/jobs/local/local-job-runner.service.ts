@@ -9,8 +9,9 @@ import { HostSampledEvent } from '../../resources/host-sampled.event';
 import { HostTelemetryService } from '../../resources/host-telemetry.service';
 import { LimitsChangedEvent } from '../../resources/limits-changed.event';
 import { ResourceLimitsService } from '../../resources/resource-limits.service';
-import { LocalProcessBackend } from '../../scheduler/backends/local/local-process.backend';
+import { InterruptedLaunch, LaunchStorageError, LocalJobState, LocalProcessBackend } from '../../scheduler/backends/local/local-process.backend';
 import { LocalProcessExitedEvent } from '../../scheduler/backends/local/local-process-exited.event';
+import { StorageFailureError } from '../../common/errors/job-manager.errors';
 import { NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { JobLaunchedEvent } from '../events/job-launched.event';
@@ -27,7 +28,9 @@ interface RunningJob {
   ref?: NativeJobRef;
   stopReason?: StopReason;
   timeout?: NodeJS.Timeout;
-  /** Resolves when the job has reached a terminal state. */
+  /** A store write that failed (full or failing data disk): retried on every poll until it succeeds. */
+  pending?: () => void;
+  /** Resolves when the job has reached a terminal state (or went back to the queue). */
   finished: Promise<JobRecord>;
   markFinished: (job: JobRecord) => void;
 }
@@ -45,6 +48,9 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
   private pollTimer?: NodeJS.Timeout;
   private draining = false;
   private started = false;
+  /** After a failed write to the data disk, no launch before this time (epoch ms), and why. */
+  private storageBlockedUntil = 0;
+  private storageProblem = '';
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -72,6 +78,9 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
   /** Why the next queued job cannot start now (empty when it can). */
   blockers(): string[] {
     const reasons = admissionBlockers(this.telemetry.latest, this.limits.current, this.running.size);
+    if (Date.now() < this.storageBlockedUntil) {
+      reasons.unshift(`the data disk could not be written (${this.storageProblem}); launches resume once it can`);
+    }
     return this.draining ? ['the job manager is shutting down', ...reasons] : reasons;
   }
 
@@ -93,16 +102,31 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     return this.queue.reprioritise(job.id, priority);
   }
 
-  /** Cancels a queued or running job; resolves with its terminal record. */
+  /**
+   * Cancels a queued or running job; resolves with its terminal record. On a full data disk the solve is still
+   * killed; the answer is then a StorageFailureError (507) until the outcome is on disk, and cancelling again works.
+   */
   async cancel(job: JobRecord): Promise<JobRecord> {
     if (this.queue.remove(job.id)) {
-      return this.lifecycle.transition(job, { status: JobStatus.CANCELLED, finishedAt: Date.now(), cancelRequestedAt: Date.now() }, 'cancelled while queued');
+      try {
+        return this.lifecycle.transition(job, { status: JobStatus.CANCELLED, finishedAt: Date.now(), cancelRequestedAt: Date.now() }, 'cancelled while queued');
+      } catch (error) {
+        this.queue.push({ id: job.id, priority: job.priority, seq: job.seq });
+        throw error;
+      }
     }
     const entry = this.running.get(job.id);
     if (!entry) {
       return job;
     }
     await this.stop(entry, 'cancel');
+    this.retryPending(entry);
+    if (entry.pending) {
+      throw new StorageFailureError(
+        `Job ${job.id} was stopped, but the job store could not record it (${this.storageProblem}); ` +
+          'it is recorded as soon as the data disk can be written again',
+      );
+    }
     return entry.finished;
   }
 
@@ -120,14 +144,14 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
   onProcessExited(event: LocalProcessExitedEvent): void {
     const entry = [...this.running.values()].find((candidate) => candidate.ref?.nativeId === event.nativeId);
     if (entry) {
-      void this.refresh([entry]);
+      void this.refreshSafely([entry]);
     }
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.recover();
     this.started = true;
-    this.pollTimer = setInterval(() => void this.refresh([...this.running.values()]), this.config.runner.localPollIntervalMs);
+    this.pollTimer = setInterval(() => void this.refreshSafely([...this.running.values()]), this.config.runner.localPollIntervalMs);
     this.pollTimer.unref();
     this.dispatch();
   }
@@ -146,9 +170,19 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     const remaining = [...this.running.values()];
     if (remaining.length > 0) {
       this.logger.warn(`Drain window over: stopping ${remaining.length} running job(s)`);
-      await Promise.all(remaining.map((entry) => this.stop(entry, 'shutdown').then(() => entry.finished)));
+      await Promise.all(remaining.map((entry) => this.stop(entry, 'shutdown').then(() => this.settledOrPending(entry))));
     }
     clearInterval(this.pollTimer);
+  }
+
+  /** Waits for the job's terminal record unless writing it is pending on a full disk (then it is retried at the next boot). */
+  private async settledOrPending(entry: RunningJob): Promise<void> {
+    this.retryPending(entry);
+    if (entry.pending) {
+      this.logger.warn(`Job ${entry.job.id} ended but could not be recorded before shutdown (${this.storageProblem}); the next start settles it`);
+      return;
+    }
+    await entry.finished;
   }
 
   private dispatch(): void {
@@ -159,7 +193,9 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       const next = this.queue.pop()!;
       const job = this.repository.findById(next.id);
       if (job?.status === JobStatus.QUEUED) {
-        void this.launch(job);
+        void this.launch(job).catch((error: unknown) =>
+          this.logger.error(`Launching job ${job.id} failed: ${error instanceof Error ? error.stack : String(error)}`),
+        );
       }
     }
   }
@@ -181,17 +217,36 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       this.finish(entry, { status: 'failed', exitCode: null, reason: refusal ?? 'stopped before the solver started' });
       return;
     }
-    entry.job = this.lifecycle.transition(entry.job, { status: JobStatus.RUNNING, startedAt: Date.now() }, 'starting the solver');
+    try {
+      entry.job = this.lifecycle.transition(entry.job, { status: JobStatus.RUNNING, startedAt: Date.now() }, 'starting the solver');
+    } catch (error) {
+      // Nothing changed on disk: the job is still queued there, and here again.
+      this.running.delete(queued.id);
+      this.queue.push({ id: queued.id, priority: queued.priority, seq: queued.seq });
+      if (!(error instanceof StorageFailureError)) {
+        throw error;
+      }
+      this.noteStorageFailure(error.message);
+      return;
+    }
     try {
       entry.ref = await this.backend.submit({
         jobId: queued.id, config: queued.config, argv: queued.argv, workDir: queued.workDir, logPath: queued.logPath,
       });
     } catch (error) {
+      if (error instanceof LaunchStorageError) {
+        this.noteStorageFailure(error.message);
+        this.requeue(entry, `re-queued: ${error.message}; the solver was not started`);
+        return;
+      }
       const reason = `could not start the solver: ${error instanceof Error ? error.message : String(error)}`;
       this.finish(entry, { status: 'failed', exitCode: null, reason });
       return;
     }
-    entry.job = this.lifecycle.transition(entry.job, { nativeId: entry.ref.nativeId }, `solver supervisor started (${entry.ref.nativeId})`);
+    const ref = entry.ref;
+    this.persist(entry, () => {
+      entry.job = this.lifecycle.transition(entry.job, { nativeId: ref.nativeId }, `solver supervisor started (${ref.nativeId})`);
+    });
     this.events.emit(JobLaunchedEvent.name, new JobLaunchedEvent(queued.id, performance.now() - dispatchedAt));
     this.armTimeout(entry);
     if (entry.stopReason) {
@@ -205,51 +260,134 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       return;
     }
     const remaining = entry.job.startedAt + seconds * 1000 - Date.now();
-    entry.timeout = setTimeout(() => void this.stop(entry, 'timeout'), Math.max(0, remaining));
+    entry.timeout = setTimeout(
+      () => void this.stop(entry, 'timeout').catch((error: unknown) => this.logger.error(`Timing out job ${entry.job.id} failed: ${String(error)}`)),
+      Math.max(0, remaining),
+    );
     entry.timeout.unref();
   }
 
+  /** Records the intent (best effort: a full disk does not stop the kill), then kills; a repeated stop kills again. */
   private async stop(entry: RunningJob, reason: StopReason): Promise<void> {
-    if (entry.stopReason) {
-      return;
+    if (!entry.stopReason) {
+      entry.stopReason = reason;
+      try {
+        entry.job = this.lifecycle.transition(entry.job, { cancelRequestedAt: Date.now() }, `stop requested (${reason})`);
+      } catch (error) {
+        if (!(error instanceof StorageFailureError)) {
+          throw error;
+        }
+        this.noteStorageFailure(error.message);
+        this.logger.warn(`Stopping job ${entry.job.id} (${reason}) although the request could not be recorded: ${(error as Error).message}`);
+      }
     }
-    entry.stopReason = reason;
-    entry.job = this.lifecycle.transition(entry.job, { cancelRequestedAt: Date.now() }, `stop requested (${reason})`);
     if (entry.ref) {
       await this.backend.cancel(entry.ref);
       await this.refresh([entry]);
     }
   }
 
-  /** One batched poll of the given jobs; finishes those that ended. */
+  /** For timers and events: a poll that fails is logged and tried again on the next tick, never thrown. */
+  private async refreshSafely(entries: RunningJob[]): Promise<void> {
+    try {
+      await this.refresh(entries);
+    } catch (error) {
+      this.logger.error(`Polling local jobs failed (retried on the next tick): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Retries the pending writes, then one batched poll of the given jobs; finishes those that ended. */
   private async refresh(entries: RunningJob[]): Promise<void> {
-    const withRefs = entries.filter((entry) => entry.ref && this.running.get(entry.job.id) === entry);
+    const current = entries.filter((entry) => this.running.get(entry.job.id) === entry);
+    current.forEach((entry) => this.retryPending(entry));
+    const withRefs = current.filter((entry) => entry.ref && !entry.pending && this.running.get(entry.job.id) === entry);
     if (withRefs.length === 0) {
       return;
     }
     const states = await this.backend.poll(withRefs.map((entry) => entry.ref!));
     for (const entry of withRefs) {
       const state = states.get(entry.ref!.nativeId);
-      if (state && TERMINAL_NATIVE_STATUSES.has(state.status) && this.running.get(entry.job.id) === entry) {
-        this.finish(entry, state);
+      if (state && TERMINAL_NATIVE_STATUSES.has(state.status) && this.running.get(entry.job.id) === entry && !entry.pending) {
+        this.settle(entry, state);
       }
+    }
+  }
+
+  /** A solve that ended; one whose supervisor ended before starting the solver goes back to the queue. */
+  private settle(entry: RunningJob, state: LocalJobState, detail?: string): void {
+    if (state.solverNeverStarted) {
+      this.noteStorageFailure(state.reason ?? 'the solver supervisor ended before starting the solver');
+      this.requeue(entry, `re-queued: ${state.reason ?? 'the solver never started'}`);
+    } else {
+      this.finish(entry, state, detail);
     }
   }
 
   private finish(entry: RunningJob, state: NativeJobState, detail?: string): void {
     clearTimeout(entry.timeout);
-    this.running.delete(entry.job.id);
     const { status, error } = finalStatusFor(state, entry.stopReason, entry.job.config.timeout);
-    const finished = this.lifecycle.transition(
-      entry.job,
-      { status, exitCode: state.exitCode ?? null, error, finishedAt: Date.now() },
-      detail ?? error ?? 'solver finished',
-    );
-    entry.markFinished(finished);
-    this.dispatch();
+    const finishedAt = Date.now();
+    this.persist(entry, () => {
+      const finished = this.lifecycle.transition(entry.job, { status, exitCode: state.exitCode ?? null, error, finishedAt }, detail ?? error ?? 'solver finished');
+      this.running.delete(entry.job.id);
+      entry.markFinished(finished);
+      this.dispatch();
+    });
   }
 
-  /** Re-queues jobs that never started, re-attaches live solves and settles those that ended while we were down. */
+  /** The solver never started: back to the queue, or cancelled if a cancel was asked for by the time this is recorded. */
+  private requeue(entry: RunningJob, detail: string): void {
+    clearTimeout(entry.timeout);
+    this.persist(entry, () => {
+      const cancelled = entry.stopReason === 'cancel';
+      const patch = cancelled
+        ? { status: JobStatus.CANCELLED, error: finalStatusFor({ status: 'cancelled' }, 'cancel').error, exitCode: null, finishedAt: Date.now() }
+        : { status: JobStatus.QUEUED, startedAt: null, nativeId: null };
+      const updated = this.lifecycle.transition(entry.job, patch, cancelled ? `${detail}; cancelled before the solver started` : detail);
+      this.running.delete(updated.id);
+      if (!cancelled) {
+        this.queue.push({ id: updated.id, priority: updated.priority, seq: updated.seq });
+      }
+      entry.markFinished(updated);
+      this.dispatch();
+    });
+  }
+
+  /** Runs a store write now; if the data disk refuses it, keeps it to retry on the next poll. */
+  private persist(entry: RunningJob, write: () => void): void {
+    entry.pending = write;
+    this.retryPending(entry);
+  }
+
+  private retryPending(entry: RunningJob): void {
+    const write = entry.pending;
+    if (!write) {
+      return;
+    }
+    try {
+      write();
+      if (entry.pending === write) {
+        entry.pending = undefined;
+      }
+    } catch (error) {
+      if (!(error instanceof StorageFailureError)) {
+        this.logger.error(`Recording job ${entry.job.id} failed (retried on the next poll): ${error instanceof Error ? error.stack : String(error)}`);
+      }
+      this.noteStorageFailure(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** A full or failing data disk pauses launches for a poll interval (dispatch tries again after it). */
+  private noteStorageFailure(problem: string): void {
+    this.storageProblem = problem;
+    this.storageBlockedUntil = Date.now() + Math.max(1000, this.config.runner.localPollIntervalMs);
+  }
+
+  /**
+   * Re-queues jobs that never started, re-attaches live solves and settles those that ended while we were down. A
+   * stop recorded before the crash (cancel_requested_at) is honoured: the solve is killed, or the never-started job
+   * cancelled. On a full data disk the writes are kept pending and retried, so the service still boots.
+   */
   private async recover(): Promise<void> {
     const active = this.repository.findActive().filter((job) => job.schedulerType === SchedulerType.NONE);
     const reattached: RunningJob[] = [];
@@ -258,25 +396,35 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
         this.queue.push({ id: job.id, priority: job.priority, seq: job.seq });
         continue;
       }
-      let ref: NativeJobRef | null;
+      const entry = this.track(job);
+      entry.stopReason = recordedStopReason(job);
+      let launch: InterruptedLaunch;
       try {
-        ref = job.nativeId ? { nativeId: job.nativeId, workDir: job.workDir } : await this.backend.resolveInterruptedLaunch(job.workDir);
+        launch = job.nativeId ? { kind: 'running', ref: { nativeId: job.nativeId, workDir: job.workDir } } : await this.backend.resolveInterruptedLaunch(job.workDir);
       } catch (error) {
         const reason = `could not tell whether the interrupted launch started: ${error instanceof Error ? error.message : String(error)}`;
-        this.lifecycle.transition(job, { status: JobStatus.FAILED, error: reason, finishedAt: Date.now() }, reason);
+        this.finish(entry, { status: 'failed', exitCode: null, reason }, reason);
         continue;
       }
-      if (!ref) {
-        const requeued = this.lifecycle.transition(job, { status: JobStatus.QUEUED, startedAt: null }, 're-queued: the job manager stopped before the solver started');
-        this.queue.push({ id: requeued.id, priority: requeued.priority, seq: requeued.seq });
-        continue;
+      switch (launch.kind) {
+        case 'never-started':
+          this.requeue(entry, `re-queued: the job manager stopped before the solver started (${launch.detail})`);
+          break;
+        case 'ended':
+          this.finish(entry, { ...launch.state, reason: launch.state.reason && `while the job manager was down: ${launch.state.reason}` }, `finished while the job manager was down (${launch.state.status})`);
+          break;
+        case 'running': {
+          const ref = launch.ref;
+          entry.ref = ref;
+          if (!job.nativeId) {
+            this.persist(entry, () => {
+              entry.job = this.lifecycle.transition(entry.job, { nativeId: ref.nativeId }, `re-attached to the interrupted launch (${ref.nativeId})`);
+            });
+          }
+          reattached.push(entry);
+          break;
+        }
       }
-      const entry = this.track(job);
-      entry.ref = ref;
-      if (!job.nativeId) {
-        entry.job = this.lifecycle.transition(job, { nativeId: ref.nativeId }, `re-attached to the interrupted launch (${ref.nativeId})`);
-      }
-      reattached.push(entry);
     }
     if (reattached.length === 0) {
       return;
@@ -286,11 +434,24 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       const state = states.get(entry.ref!.nativeId)!;
       if (TERMINAL_NATIVE_STATUSES.has(state.status)) {
         const reason = state.reason && `while the job manager was down: ${state.reason}`;
-        this.finish(entry, { ...state, reason }, `finished while the job manager was down (${state.status})`);
+        this.settle(entry, { ...state, reason }, `finished while the job manager was down (${state.status})`);
+      } else if (entry.stopReason) {
+        this.logger.log(`Honouring the ${entry.stopReason} of job ${entry.job.id} recorded before the restart`);
+        void this.backend.cancel(entry.ref!).then(() => this.refreshSafely([entry]), (error: unknown) => this.logger.error(`Stopping job ${entry.job.id} failed: ${String(error)}`));
       } else {
         this.logger.log(`Re-attached to running job ${entry.job.id} (${entry.ref!.nativeId})`);
         this.armTimeout(entry);
       }
     }
   }
+}
+
+/** The stop a job's record says was asked for before a restart: a timeout if it was due by then, else a cancel. */
+function recordedStopReason(job: JobRecord): StopReason | undefined {
+  if (job.cancelRequestedAt === null) {
+    return undefined;
+  }
+  const timeout = job.config.timeout;
+  const dueAt = timeout !== undefined && job.startedAt !== null ? job.startedAt + timeout * 1000 : Infinity;
+  return job.cancelRequestedAt >= dueAt ? 'timeout' : 'cancel';
 }

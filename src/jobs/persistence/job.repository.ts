@@ -1,9 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { StorageFailureError } from '../../common/errors/job-manager.errors';
-import { SQLITE_DATABASE } from '../jobs.constants';
+import { DATA_DIR_LOCK, SQLITE_DATABASE } from '../jobs.constants';
 import { JobPatch, JobRecord } from '../model/job-record';
 import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
+import { DataDirLock } from './data-dir-lock';
 import { JobRow, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
 
 export interface JobListQuery {
@@ -22,7 +23,10 @@ export class JobRepository implements OnApplicationShutdown {
   private readonly updateStatements = new Map<string, Database.Statement>();
   private nextSeq: number;
 
-  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database.Database) {
+  constructor(
+    @Inject(SQLITE_DATABASE) private readonly db: Database.Database,
+    @Inject(DATA_DIR_LOCK) private readonly lock: DataDirLock,
+  ) {
     const columns = Object.keys(recordToRow(EMPTY_RECORD));
     this.statements = {
       insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
@@ -101,6 +105,7 @@ export class JobRepository implements OnApplicationShutdown {
     if (this.db.open) {
       this.db.close();
     }
+    this.lock.release();
   }
 
   /** One prepared UPDATE per set of patched fields, built on first use. */

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Files of one launch attempt of a local job, in `<workDir>/launch-<n>/`. */
@@ -46,4 +46,34 @@ export function formatLocalNativeId(id: LocalNativeId): string {
 export function parseLocalNativeId(nativeId: string): LocalNativeId {
   const [pid, startTime, attempt] = nativeId.split(':');
   return { pid: Number(pid), startTime: startTime || undefined, attempt: Number(attempt) };
+}
+
+/** What a restarted service writes into a launch lock it takes (the supervisor writes its pid, digits only). */
+export const SERVICE_LAUNCH_CLAIM = 'claimed by a restarted job manager';
+
+/** Who holds a launch lock: the supervisor (so the solver was started) or the service (so it never will be). */
+export type LaunchLockHolder = 'supervisor' | 'service';
+
+/**
+ * Takes the launch lock for the service unless it exists, and says who holds it afterwards. The supervisor links its
+ * lock into place with its pid already inside, so a lock without digits (the service's, or an empty one left by a
+ * service that crashed or ran out of space right after creating it) was never taken by a supervisor.
+ */
+export async function claimLaunchLock(files: LocalLaunchFiles): Promise<LaunchLockHolder> {
+  try {
+    const handle = await open(files.lock, 'wx');
+    try {
+      await handle.writeFile(SERVICE_LAUNCH_CLAIM);
+    } catch {
+      // A full disk: the empty lock is still ours, and it still stops the supervisor.
+    } finally {
+      await handle.close();
+    }
+    return 'service';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw error;
+    }
+  }
+  return /^\d+$/.test((await readFile(files.lock, 'utf8')).trim()) ? 'supervisor' : 'service';
 }

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { loadAppConfig } from '../../../config/app-config';
 import { SUPERVISOR_SCRIPT, LocalProcessBackend } from './local-process.backend';
-import { launchFiles } from './local-launch-files';
+import { launchFiles, parseLocalNativeId } from './local-launch-files';
+import { isProcessAlive } from './process-tree';
 
 const FAKE_ANSYSEDT = resolve(__dirname, '../../../../test/fakes/bin/ansysedt');
 
@@ -75,7 +76,7 @@ describe(LocalProcessBackend.name, () => {
     mkdirSync(files.dir, { recursive: true });
     writeFileSync(files.launch, JSON.stringify({ argv: spec(workDir).argv, cwd: workDir, logPath: join(workDir, 'solver.log'), files }));
 
-    expect(await backend.resolveInterruptedLaunch(workDir)).toBeNull();
+    expect(await backend.resolveInterruptedLaunch(workDir)).toMatchObject({ kind: 'never-started' });
     // A supervisor that starts late (it was still booting when the service died) finds the lock taken and gives up.
     let exitCode = 0;
     try {
@@ -91,9 +92,11 @@ describe(LocalProcessBackend.name, () => {
   it('should find the supervisor of an interrupted launch that did start the solver', async () => {
     const ref = await backend.submit(spec(join(dir, 'started')));
     await until(() => (existsSync(launchFiles(ref.workDir, 1).exit) ? true : undefined));
-    const found = await backend.resolveInterruptedLaunch(ref.workDir);
-    expect(found?.nativeId.split(':')[0]).toBe(ref.nativeId.split(':')[0]);
-    expect((await backend.poll([found!])).get(found!.nativeId)).toMatchObject({ status: 'failed', exitCode: 5 });
+    const { pid, startTime } = parseLocalNativeId(ref.nativeId);
+    await until(() => (isProcessAlive(pid, startTime) ? undefined : true));
+    expect(await backend.resolveInterruptedLaunch(ref.workDir)).toEqual({
+      kind: 'ended', state: { status: 'failed', exitCode: 5, reason: 'solver exited with code 5' },
+    });
   });
 
   it('should start each launch attempt in its own directory', async () => {

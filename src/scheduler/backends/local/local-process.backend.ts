@@ -9,11 +9,32 @@ import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { schedulerCommandEnvironment } from '../../environment/job-environment';
 import { JobSpec, NativeJobRef, NativeJobState, SchedulerBackend } from '../../scheduler-backend';
 import { ExitRecord, exitRecordToState } from './exit-record';
-import { formatLocalNativeId, launchFiles, latestAttempt, parseLocalNativeId } from './local-launch-files';
+import { claimLaunchLock, formatLocalNativeId, launchFiles, latestAttempt, parseLocalNativeId } from './local-launch-files';
 import { LocalProcessExitedEvent } from './local-process-exited.event';
 import { isProcessAlive, killProcessTree, processStartTime } from './process-tree';
 
 export const SUPERVISOR_SCRIPT = join(__dirname, 'solver-supervisor.cjs');
+
+/** errno codes of a data disk that is full or failing: the write may succeed later. */
+const STORAGE_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS']);
+
+export function isStorageErrno(error: unknown): boolean {
+  return STORAGE_ERRNOS.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
+/** The launch files could not be written (full or failing data disk); the supervisor was not started. */
+export class LaunchStorageError extends Error {}
+
+/** A local job's state; `solverNeverStarted` when the supervisor ended before the solver ran, so a re-queue is safe. */
+export interface LocalJobState extends NativeJobState {
+  solverNeverStarted?: true;
+}
+
+/** What a restarted service finds of a launch it had begun. */
+export type InterruptedLaunch =
+  | { kind: 'never-started'; detail: string }
+  | { kind: 'running'; ref: NativeJobRef }
+  | { kind: 'ended'; state: NativeJobState };
 
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {
@@ -43,8 +64,15 @@ export class LocalProcessBackend extends SchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const attempt = (await latestAttempt(spec.workDir)) + 1;
     const files = launchFiles(spec.workDir, attempt);
-    await mkdir(files.dir, { recursive: true });
-    await writeFile(files.launch, JSON.stringify({ argv: spec.argv, cwd: spec.workDir, logPath: spec.logPath, files }));
+    try {
+      await mkdir(files.dir, { recursive: true });
+      await writeFile(files.launch, JSON.stringify({ argv: spec.argv, cwd: spec.workDir, logPath: spec.logPath, files }));
+    } catch (error) {
+      if (isStorageErrno(error)) {
+        throw new LaunchStorageError(`could not write ${files.launch} (${(error as NodeJS.ErrnoException).code})`);
+      }
+      throw error;
+    }
     const supervisor = execa(process.execPath, [SUPERVISOR_SCRIPT, files.launch], {
       cwd: spec.workDir,
       // The host's environment, as a local solve needs it, but never the service's own HFSS_JM_* settings and secrets.
@@ -66,8 +94,8 @@ export class LocalProcessBackend extends SchedulerBackend {
     return { nativeId, workDir: spec.workDir };
   }
 
-  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
-    const states = new Map<string, NativeJobState>();
+  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, LocalJobState>> {
+    const states = new Map<string, LocalJobState>();
     await Promise.all(refs.map(async (ref) => states.set(ref.nativeId, await this.stateOf(ref))));
     return states;
   }
@@ -80,33 +108,38 @@ export class LocalProcessBackend extends SchedulerBackend {
   }
 
   /**
-   * For a job the service had begun to launch when it stopped: returns its supervisor if one started the
-   * solver, or null after making sure none ever will (the launch lock is taken here), so re-queueing is safe.
+   * For a job the service had begun to launch when it stopped (no native id stored). Every state a kill can leave:
+   * no launch dir, or no lock yet (launch.json partial or written, supervisor not started or not yet at the lock):
+   * the lock is taken here, so the solver never starts later, and the job is re-queued; a lock the service took
+   * earlier (the supervisor then exits 75): re-queued; the supervisor's lock: re-attached while it lives (pid and
+   * start time), else settled from exit.json or failed, never re-run, since the solver may have started.
    */
-  async resolveInterruptedLaunch(workDir: string): Promise<NativeJobRef | null> {
+  async resolveInterruptedLaunch(workDir: string): Promise<InterruptedLaunch> {
     const attempt = await latestAttempt(workDir);
     if (attempt === 0) {
-      return null;
+      return { kind: 'never-started', detail: 'no launch directory' };
     }
     const files = launchFiles(workDir, attempt);
-    try {
-      await writeFile(files.lock, 'claimed by a restarted job manager', { flag: 'wx' });
-      return null;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw error;
-      }
+    if ((await claimLaunchLock(files)) === 'service') {
+      return { kind: 'never-started', detail: `the launch lock of ${files.dir} is held by the job manager` };
     }
     const supervisor = await readJson<{ pid: number }>(files.supervisor);
-    if (!supervisor) {
-      throw new Error(`launch lock of ${files.dir} is taken but the supervisor left no record`);
+    if (supervisor && isProcessAlive(supervisor.pid)) {
+      const startTime = processStartTime(supervisor.pid);
+      if (startTime !== undefined || process.platform !== 'linux') {
+        this.logger.log(`Found the supervisor (pid ${supervisor.pid}) of an interrupted launch in ${files.dir}`);
+        return { kind: 'running', ref: { nativeId: formatLocalNativeId({ pid: supervisor.pid, startTime, attempt }), workDir } };
+      }
     }
-    const startTime = isProcessAlive(supervisor.pid) ? processStartTime(supervisor.pid) : undefined;
-    this.logger.log(`Found the supervisor (pid ${supervisor.pid}) of an interrupted launch in ${files.dir}`);
-    return { nativeId: formatLocalNativeId({ pid: supervisor.pid, startTime, attempt }), workDir };
+    const exit = await readJson<ExitRecord>(files.exit);
+    if (exit) {
+      return { kind: 'ended', state: exitRecordToState(exit) };
+    }
+    const who = supervisor ? `the solver supervisor (pid ${supervisor.pid})` : 'the solver supervisor (no supervisor.json)';
+    return { kind: 'ended', state: { status: 'failed', exitCode: null, reason: `${who} ended without recording an exit status` } };
   }
 
-  private async stateOf(ref: NativeJobRef): Promise<NativeJobState> {
+  private async stateOf(ref: NativeJobRef): Promise<LocalJobState> {
     const { pid, startTime, attempt } = parseLocalNativeId(ref.nativeId);
     const files = launchFiles(ref.workDir, attempt);
     const exit = await readJson<ExitRecord>(files.exit);
@@ -120,6 +153,14 @@ export class LocalProcessBackend extends SchedulerBackend {
     const lateExit = await readJson<ExitRecord>(files.exit);
     if (lateExit) {
       return exitRecordToState(lateExit);
+    }
+    // A supervisor that could not write its files (a full disk) ends before the lock: the solver never ran.
+    try {
+      if ((await claimLaunchLock(files)) === 'service') {
+        return { status: 'failed', exitCode: null, reason: `the solver supervisor (pid ${pid}) ended before starting the solver`, solverNeverStarted: true };
+      }
+    } catch (error) {
+      return { status: 'unknown', reason: `could not read the launch lock ${files.lock}: ${(error as Error).message}` };
     }
     return { status: 'failed', exitCode: null, reason: `the solver supervisor (pid ${pid}) ended without recording an exit status` };
   }

@@ -4,20 +4,41 @@
  * Supervises one local solve. It is the leader of the job's process group, outlives a crash of the service,
  * and records what the service needs to recover exactly once:
  *   supervisor.json  its own pid, written first;
- *   launch.lock      created with O_EXCL right before the solver starts: whoever creates it first (this process,
- *                    or a restarted service that found the job unstarted) decides whether the solver runs;
- *   exit.json        the solver's exit code or signal, written atomically when it ends.
+ *   launch.lock      linked into place (atomic, fails if it exists) right before the solver starts, holding this
+ *                    process's pid: whoever creates it first (this process, or a restarted service that found the
+ *                    job unstarted, which writes other content or none) decides whether the solver runs;
+ *   solver.json      the solver's pid once it runs (best effort: nothing depends on it);
+ *   exit.json        the solver's exit code or signal, written atomically when it ends; on a full or failing disk
+ *                    the supervisor stays alive and retries until it is written, so the real outcome is kept.
+ * A write that fails before the lock ends the supervisor without starting the solver (the service re-queues the job).
  * Usage: node solver-supervisor.cjs <launch.json>; launch.json holds { argv, cwd, logPath, files: {...} }.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 
 const EXIT_LOCK_TAKEN = 75;
+const EXIT_RECORD_RETRY_MS = 500;
 
 function writeAtomically(path, value) {
   const temporary = `${path}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, JSON.stringify(value));
-  fs.renameSync(temporary, path);
+  try {
+    fs.writeFileSync(temporary, JSON.stringify(value));
+    fs.renameSync(temporary, path);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Creates `path` holding `content` only if it does not exist yet: the content is there from the first instant. */
+function createExclusively(path, content) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temporary, content);
+    fs.linkSync(temporary, path);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
 }
 
 const launch = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
@@ -25,7 +46,7 @@ const { files } = launch;
 writeAtomically(files.supervisor, { pid: process.pid, startedAt: Date.now() });
 
 try {
-  fs.writeFileSync(files.lock, String(process.pid), { flag: 'wx' });
+  createExclusively(files.lock, String(process.pid));
 } catch (error) {
   process.exit(error.code === 'EEXIST' ? EXIT_LOCK_TAKEN : 1);
 }
@@ -39,16 +60,36 @@ const log = fs.openSync(launch.logPath, 'a');
 const solver = spawn(launch.argv[0], launch.argv.slice(1), { cwd: launch.cwd, stdio: ['ignore', log, log] });
 let finished = false;
 
-function finish(result) {
-  if (finished) return;
-  finished = true;
-  writeAtomically(files.exit, { ...result, endedAt: Date.now() });
+function recordExit(record) {
+  try {
+    writeAtomically(files.exit, record);
+  } catch {
+    // ENOSPC, EIO…: keep the outcome in memory and try again; the service sees this process alive meanwhile.
+    setTimeout(() => recordExit(record), EXIT_RECORD_RETRY_MS);
+    return;
+  }
   process.exit(0);
 }
 
-solver.on('spawn', () => writeAtomically(files.solver, { pid: solver.pid, startedAt: Date.now() }));
+function finish(result) {
+  if (finished) return;
+  finished = true;
+  recordExit({ ...result, endedAt: Date.now() });
+}
+
+solver.on('spawn', () => {
+  try {
+    writeAtomically(files.solver, { pid: solver.pid, startedAt: Date.now() });
+  } catch {
+    // informational only
+  }
+});
 solver.on('error', (error) => {
-  fs.writeSync(log, `[job-manager] could not start ${launch.argv[0]}: ${error.message}\n`);
+  try {
+    fs.writeSync(log, `[job-manager] could not start ${launch.argv[0]}: ${error.message}\n`);
+  } catch {
+    // the log is on the full disk too
+  }
   finish({ exitCode: null, signal: null, error: `could not start ${launch.argv[0]}: ${error.message}` });
 });
 solver.on('exit', (exitCode, signal) => finish({ exitCode, signal }));
