@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 export function summary(samples: number[]): { n: number; p50: number; p99: number; max: number; mean: number } {
@@ -49,7 +49,6 @@ export async function eventLoopDelayDuring(work: () => Promise<void>): Promise<{
   histogram.disable();
   return { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
 }
-
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 

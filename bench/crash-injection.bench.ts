@@ -16,8 +16,14 @@ it('crash injection: 200 SIGKILLs', async () => {
   const projects = makeTempDir('bench-crash-projects-');
   try {
     const result = await runCrashHarness({
-      dataDir, projects, injections: Number(process.env.BENCH_CRASH_INJECTIONS ?? 200), localJobs: 120, slurmJobs: slurm ? 20 : 0,
-      killAfterMs: [0, 1500], seed: 7, log: (line) => process.stdout.write(`${line}\n`),
+      dataDir,
+      projects,
+      injections: Number(process.env.BENCH_CRASH_INJECTIONS ?? 200),
+      localJobs: 120,
+      slurmJobs: slurm ? 20 : 0,
+      killAfterMs: [0, 1500],
+      seed: 7,
+      log: (line) => process.stdout.write(`${line}\n`),
     });
     report('crash-injection', result as unknown as Record<string, unknown>);
     expect(result.lost.length + result.solvesStartedTwice.length + result.multipleTerminalStates.length + result.notFinished.length).toBe(0);

@@ -15,8 +15,12 @@ it('dispatch latency and event-loop block per launch', async () => {
     const during = await eventLoopDelayDuring(async () => {
       for (let i = 0; i < jobs; i++) {
         await fetch(`${harness.url}/jobs/submit`, {
-          method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ jobid: `d_${i}`, project_path: writeProject(projects, `d_${i}.aedt`, { duration_ms: 50, spawn_child: false, progress_steps: 1 }) }),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            jobid: `d_${i}`,
+            project_path: writeProject(projects, `d_${i}.aedt`, { duration_ms: 50, spawn_child: false, progress_steps: 1 }),
+          }),
         });
       }
       for (;;) {
@@ -29,7 +33,7 @@ it('dispatch latency and event-loop block per launch', async () => {
     const starts = records.map((r) => r.find((e) => e.event === 'start')!.at as number);
     const ends = records.map((r) => r.find((e) => e.event === 'end')!.at as number);
     const order = starts.map((at, i) => ({ at, i })).sort((a, b) => a.at - b.at);
-    const latencies = order.slice(1).map(({ at }, k) => at - ends[order[k]!.i]!);
+    const latencies = order.slice(1).map(({ at }, k) => at - ends[order[k].i]);
     report('dispatch-latency', {
       jobs,
       slot_free_to_solver_start_ms: summary(latencies),

@@ -19,7 +19,13 @@ it('idle service: event-loop blocks and cost per telemetry sample', async () => 
   }
   const harness = await startTestApp({
     realTelemetry: true,
-    env: { HFSS_JM_TELEMETRY_INTERVAL_MS: '100', HFSS_JM_LOG_LEVEL: 'error', HFSS_JM_MAX_CPU_PERCENT: '100', HFSS_JM_MIN_FREE_MEMORY_MB: '0', HFSS_JM_MIN_FREE_DISK_MB: '0' },
+    env: {
+      HFSS_JM_TELEMETRY_INTERVAL_MS: '100',
+      HFSS_JM_LOG_LEVEL: 'error',
+      HFSS_JM_MAX_CPU_PERCENT: '100',
+      HFSS_JM_MIN_FREE_MEMORY_MB: '0',
+      HFSS_JM_MIN_FREE_DISK_MB: '0',
+    },
   });
   try {
     const idle = await eventLoopDelayDuring(() => new Promise((resolve) => setTimeout(resolve, seconds * 1000)));

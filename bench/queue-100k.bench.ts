@@ -13,9 +13,11 @@ it('queue view and priority change with 100,000 queued jobs', async () => {
     const project = writeProject(projects, 'q.aedt', { duration_ms: 600_000 });
     const measure = async (queued: number) => {
       const queue = await load(300, 1, () => http(`${harness.url}/queue`).then(() => undefined));
-      const priority = await load(300, 1, (i) => http(`${harness.url}/jobs/q_${1 + (i * 7919) % (queued - 1)}/priority`, 'POST', { priority: (i % 50) - 25 }).then((r) => {
-        if (r.status !== 200) throw new Error(`priority answered ${r.status}: ${r.text}`);
-      }));
+      const priority = await load(300, 1, (i) =>
+        http(`${harness.url}/jobs/q_${1 + ((i * 7919) % (queued - 1))}/priority`, 'POST', { priority: (i % 50) - 25 }).then((r) => {
+          if (r.status !== 200) throw new Error(`priority answered ${r.status}: ${r.text}`);
+        }),
+      );
       return { get_queue_ms: summary(queue.latencies), change_priority_ms: summary(priority.latencies) };
     };
     const submit = async (from: number, to: number) => {

@@ -30,14 +30,22 @@ it('restart time with 10,000 stored jobs', async () => {
     service.child.kill('SIGKILL');
     await service.exited;
     const runs = [await timeStart(full), await timeStart(full), await timeStart(full)];
-    const queued = JSON.parse((await (async () => {
-      const s = await startServiceProcess(full, HELD);
-      const body = (await http(`${s.url}/queue`)).text;
-      s.child.kill('SIGKILL');
-      await s.exited;
-      return body;
-    })())) as { queued: number; running: number };
-    report('restart-10k', { stored_jobs: 10_000, restart_ms: runs.map(Math.round), baseline_empty_store_ms: Math.round(emptyMs), queued_after_restart: queued.queued, running_after_restart: queued.running });
+    const queued = JSON.parse(
+      await (async () => {
+        const s = await startServiceProcess(full, HELD);
+        const body = (await http(`${s.url}/queue`)).text;
+        s.child.kill('SIGKILL');
+        await s.exited;
+        return body;
+      })(),
+    ) as { queued: number; running: number };
+    report('restart-10k', {
+      stored_jobs: 10_000,
+      restart_ms: runs.map(Math.round),
+      baseline_empty_store_ms: Math.round(emptyMs),
+      queued_after_restart: queued.queued,
+      running_after_restart: queued.running,
+    });
   } finally {
     await stopServiceProcesses();
     [projects, empty, full].forEach(removeDir);

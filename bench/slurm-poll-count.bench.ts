@@ -22,7 +22,12 @@ it('squeue calls per poll interval with 1,000 tracked SLURM jobs', async () => {
     const project = writeProject(projects, 's.aedt', { duration_ms: 100 });
     const t0 = performance.now();
     for (let i = 0; i < 1000; i++) {
-      const response = await api.submit({ jobid: `s_${i}`, project_path: project, scheduler_type: 'slurm', scheduler_options: { time: '00:05:00', extra_directives: ['--hold'] } });
+      const response = await api.submit({
+        jobid: `s_${i}`,
+        project_path: project,
+        scheduler_type: 'slurm',
+        scheduler_options: { time: '00:05:00', extra_directives: ['--hold'] },
+      });
       if (response.status !== 201) throw new Error(`submit ${i}: ${response.status} ${JSON.stringify(response.body)}`);
     }
     const submitSeconds = (performance.now() - t0) / 1000;
@@ -30,9 +35,9 @@ it('squeue calls per poll interval with 1,000 tracked SLURM jobs', async () => {
     const windowMs = 20_000;
     await new Promise((resolve) => setTimeout(resolve, windowMs));
     const polls = spy.calls('squeue').slice(before);
-    const idsPerCall = polls.map((argv) => argv[argv.indexOf('-j') + 1]!.split(',').length);
+    const idsPerCall = polls.map((argv) => argv[argv.indexOf('-j') + 1].split(',').length);
     const started = performance.now();
-    execFileSync('squeue', ['-h', '-t', 'all', '-j', polls.at(-1)![polls.at(-1)!.indexOf('-j') + 1]!, '-o', '%i|%T|%r']);
+    execFileSync('squeue', ['-h', '-t', 'all', '-j', polls.at(-1)![polls.at(-1)!.indexOf('-j') + 1], '-o', '%i|%T|%r']);
     report('slurm-poll-count', {
       tracked_jobs: 1000,
       poll_interval_ms: 2000,

@@ -12,13 +12,21 @@ it('Socket.IO event latency to 100 clients', async () => {
   const sockets: Socket[] = [];
   try {
     const connect = async (count: number): Promise<Array<(round: number) => Promise<number>>> => {
-      const waiters = await Promise.all(Array.from({ length: count }, () => new Promise<(round: number) => Promise<number>>((resolve) => {
-        const socket = io(service.url, { transports: ['websocket'], reconnection: false });
-        sockets.push(socket);
-        const pending = new Map<number, (at: number) => void>();
-        socket.on('limits_updated', (event: { limits: { max_concurrent_jobs: number } }) => pending.get(event.limits.max_concurrent_jobs)?.(performance.now()));
-        socket.on('connect', () => resolve((round) => new Promise<number>((done) => pending.set(round, done))));
-      })));
+      const waiters = await Promise.all(
+        Array.from(
+          { length: count },
+          () =>
+            new Promise<(round: number) => Promise<number>>((resolve) => {
+              const socket = io(service.url, { transports: ['websocket'], reconnection: false });
+              sockets.push(socket);
+              const pending = new Map<number, (at: number) => void>();
+              socket.on('limits_updated', (event: { limits: { max_concurrent_jobs: number } }) =>
+                pending.get(event.limits.max_concurrent_jobs)?.(performance.now()),
+              );
+              socket.on('connect', () => resolve((round) => new Promise<number>((done) => pending.set(round, done))));
+            }),
+        ),
+      );
       return waiters;
     };
     const rounds = async (clients: Array<(round: number) => Promise<number>>, count: number, offset: number): Promise<number[]> => {

@@ -8,7 +8,11 @@ it('submit throughput and latency over HTTP', async () => {
   const dataDir = makeTempDir('bench-submit-');
   const projects = makeTempDir('bench-submit-projects-');
   const project = writeProject(projects, 'p.aedt', { duration_ms: 600_000 });
-  const service = await startServiceProcess(dataDir, { HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000', HFSS_JM_LOG_LEVEL: 'warn', HFSS_JM_SQLITE_SYNCHRONOUS: 'full' });
+  const service = await startServiceProcess(dataDir, {
+    HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000',
+    HFSS_JM_LOG_LEVEL: 'warn',
+    HFSS_JM_SQLITE_SYNCHRONOUS: 'full',
+  });
   try {
     const post = (index: number, prefix: string) =>
       http(`${service.url}/jobs/submit`, 'POST', { jobid: `${prefix}_${index}`, project_path: project, priority: index % 7 }).then((r) => {

@@ -13,8 +13,15 @@ export { JobStatus } from './jobs/model/job-status';
 export type { JobViewDto } from './jobs/dto/job-view.dto';
 export { DomainError, DomainErrorCode } from './common/errors/domain-error';
 export {
-  DuplicateJobIdError, FileNotFoundError, JobNotFoundError, JobStateConflictError, SchedulerFailureError, ShuttingDownError,
-  StorageFailureError, TimeoutError, ValidationFailedError,
+  DuplicateJobIdError,
+  FileNotFoundError,
+  JobNotFoundError,
+  JobStateConflictError,
+  SchedulerFailureError,
+  ShuttingDownError,
+  StorageFailureError,
+  TimeoutError,
+  ValidationFailedError,
 } from './common/errors/job-manager.errors';
 export { createJobManagerApp } from './app.factory';
 export { loadAppConfig } from './config/app-config';

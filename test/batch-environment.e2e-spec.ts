@@ -89,8 +89,12 @@ function describeBatchEnvironment(scheduler: 'slurm' | 'grid_engine', savedEnvir
   });
 }
 
-describeWhen(slurmIsUp, 'a running SLURM cluster', '.ci/run calls scripts/ci/slurm-up.sh (as root)')('SLURM job environment and paths (real cluster)', () => {
-  const stateDir = (): string => /StateSaveLocation\s*=\s*(\S+)/.exec(execFileSync('scontrol', ['show', 'config']).toString())![1]!;
+describeWhen(
+  slurmIsUp,
+  'a running SLURM cluster',
+  '.ci/run calls scripts/ci/slurm-up.sh (as root)',
+)('SLURM job environment and paths (real cluster)', () => {
+  const stateDir = (): string => /StateSaveLocation\s*=\s*(\S+)/.exec(execFileSync('scontrol', ['show', 'config']).toString())![1];
   describeBatchEnvironment('slurm', (id) => {
     // slurmctld keeps the environment sbatch sent next to the script while the job is known.
     const file = join(stateDir(), `hash.${Number(id) % 10}`, `job.${id}`, 'environment');
@@ -98,7 +102,11 @@ describeWhen(slurmIsUp, 'a running SLURM cluster', '.ci/run calls scripts/ci/slu
   });
 });
 
-describeWhen(gridEngineIsUp, 'a running Grid Engine', '.ci/run calls scripts/ci/sge-up.sh (as root)')('Grid Engine: a qsub wrapper whose child holds the pipe', () => {
+describeWhen(
+  gridEngineIsUp,
+  'a running Grid Engine',
+  '.ci/run calls scripts/ci/sge-up.sh (as root)',
+)('Grid Engine: a qsub wrapper whose child holds the pipe', () => {
   let harness: TestApp;
   let root: string;
   const savedPath = process.env.PATH;
@@ -113,17 +121,28 @@ describeWhen(gridEngineIsUp, 'a running Grid Engine', '.ci/run calls scripts/ci/
     root = makeTempDir('hfss-qsub-wrapper-');
     // A site shim in front of qsub: its child (here a sleep standing for a hung client) inherits and holds stdout.
     mkdirSync(join(root, 'bin'));
-    writeFileSync(join(root, 'bin', 'qsub'), `#!/bin/bash
+    writeFileSync(
+      join(root, 'bin', 'qsub'),
+      `#!/bin/bash
 sleep 300 &
 echo $! > ${JSON.stringify(join(root, 'child.pid'))}
 wait
-`);
+`,
+    );
     chmodSync(join(root, 'bin', 'qsub'), 0o755);
     process.env.PATH = `${join(root, 'bin')}:${savedPath}`;
-    harness = await startTestApp({ dataDir: join(root, 'data'), env: { HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '1500', HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '60000' } });
+    harness = await startTestApp({
+      dataDir: join(root, 'data'),
+      env: { HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '1500', HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '60000' },
+    });
     const api = apiClient(harness.url);
     const started = Date.now();
-    const submitted = await api.submit({ jobid: 'sge_wrapped', project_path: writeProject(root, 'w.aedt'), scheduler_type: 'grid_engine', scheduler_options: { time: '00:10:00' } });
+    const submitted = await api.submit({
+      jobid: 'sge_wrapped',
+      project_path: writeProject(root, 'w.aedt'),
+      scheduler_type: 'grid_engine',
+      scheduler_options: { time: '00:10:00' },
+    });
     const answeredMs = Date.now() - started;
     // Whatever the runner makes of a timed-out submission (outcome unknown), the request itself is answered in time.
     expect(submitted.status).toBeGreaterThanOrEqual(200);
@@ -133,7 +152,11 @@ wait
   });
 });
 
-describeWhen(gridEngineIsUp, 'a running Grid Engine', '.ci/run calls scripts/ci/sge-up.sh (as root)')('Grid Engine job environment and paths (real install)', () => {
+describeWhen(
+  gridEngineIsUp,
+  'a running Grid Engine',
+  '.ci/run calls scripts/ci/sge-up.sh (as root)',
+)('Grid Engine job environment and paths (real install)', () => {
   describeBatchEnvironment('grid_engine', (id) => {
     // `qstat -j` prints the job's env_list: what qsub sent with -v.
     try {

@@ -34,7 +34,13 @@ describe('hfss-job-manager CLI (built) against a running service', () => {
   it('should submit configs with relative project paths, wait with progress, and exit 1 when a job failed', async () => {
     writeProject(projects, 'ok.aedt', { duration_ms: 300 });
     writeProject(projects, 'bad.aedt', { duration_ms: 100, exit_code: 7 });
-    writeFileSync(join(projects, 'jobs.json'), JSON.stringify([{ jobid: 'cli_ok', project_path: 'ok.aedt' }, { jobid: 'cli_bad', project_path: 'bad.aedt' }]));
+    writeFileSync(
+      join(projects, 'jobs.json'),
+      JSON.stringify([
+        { jobid: 'cli_ok', project_path: 'ok.aedt' },
+        { jobid: 'cli_bad', project_path: 'bad.aedt' },
+      ]),
+    );
     const submitted = await cli('submit', 'jobs.json', '--wait');
     expect(submitted.out).toMatch(/submitted cli_ok/);
     expect(submitted.out).toMatch(/cli_ok\s+completed\s+100% exit=0/);

@@ -36,7 +36,8 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     removeDir(projects);
   });
 
-  const submitSlurm = (jobid: string) => api.submit({ jobid, project_path: project, scheduler_type: 'slurm', scheduler_options: { nodes: 2, cores_per_node: 8 } });
+  const submitSlurm = (jobid: string) =>
+    api.submit({ jobid, project_path: project, scheduler_type: 'slurm', scheduler_options: { nodes: 2, cores_per_node: 8 } });
 
   it('should follow a job from scheduled to running to its final exit code', async () => {
     const submitted = await submitSlurm('c1');

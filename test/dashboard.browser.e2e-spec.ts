@@ -62,7 +62,16 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     // A job submitted after the page loaded appears and moves without a reload.
     await submit('live_solve', { duration_ms: 2500, progress_steps: 10 });
     await row('live_solve').locator('.badge[data-status="running"]').waitFor({ timeout: 15_000 });
-    await waitFor(async () => ((await row('live_solve').locator('progress').evaluate((bar: HTMLProgressElement) => bar.value)) > 0 ? true : undefined), 10_000, 'the progress bar to move');
+    await waitFor(
+      async () =>
+        (await row('live_solve')
+          .locator('progress')
+          .evaluate((bar: HTMLProgressElement) => bar.value)) > 0
+          ? true
+          : undefined,
+      10_000,
+      'the progress bar to move',
+    );
 
     // Two more wait behind it (max 1 concurrent); raising the later one's priority reorders the queue.
     await submit('queued_a', { duration_ms: 100 });
@@ -71,12 +80,20 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     await row('queued_b').getByTitle('Raise priority').click();
     await waitFor(async () => ((await api.job('queued_b')).body.priority === 10 ? true : undefined), 5_000, 'the priority change');
     expect((await api.get('/queue')).body.next.map((entry: { job_id: string }) => entry.job_id)).toEqual(['queued_b', 'queued_a']);
-    await waitFor(async () => ((await row('queued_b').locator('td').nth(3).textContent())?.startsWith('10') ? true : undefined), 5_000, 'the new priority on the page');
+    await waitFor(
+      async () => ((await row('queued_b').locator('td').nth(3).textContent())?.startsWith('10') ? true : undefined),
+      5_000,
+      'the new priority on the page',
+    );
 
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
     await row('live_solve').locator('.badge[data-status="completed"]').waitFor({ timeout: 20_000 });
-    expect(await row('live_solve').locator('progress').evaluate((bar: HTMLProgressElement) => bar.value)).toBe(100);
+    expect(
+      await row('live_solve')
+        .locator('progress')
+        .evaluate((bar: HTMLProgressElement) => bar.value),
+    ).toBe(100);
 
     // Cancel from the page.
     await submit('to_cancel', { duration_ms: 60_000 });
@@ -152,7 +169,9 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     await page.goto(`${harness.url}/docs`);
     await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
     const paths = await page.locator('.opblock-summary-path').allTextContents();
-    expect(paths.map((path) => path.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/jobs/submit', '/jobs/{id}/cancel', '/queue', '/resources/limits', '/health']));
+    expect(paths.map((path) => path.replace(/\u200b/g, ''))).toEqual(
+      expect.arrayContaining(['/jobs/submit', '/jobs/{id}/cancel', '/queue', '/resources/limits', '/health']),
+    );
     const health = page.locator('.opblock-get', { has: page.locator('.opblock-summary-path', { hasText: /^\/health$/ }) });
     await health.locator('.opblock-summary').click();
     await health.getByRole('button', { name: 'Try it out' }).click();

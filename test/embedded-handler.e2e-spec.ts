@@ -16,7 +16,10 @@ describe('JobManagerHandler imported from the built package by a user script', (
       expect(observed.sameUrl).toBe(true);
       expect(observed.health).toBe('ok');
       expect(observed.validationError).toMatch(/project_path must end in .aedt or .aedb/);
-      expect(observed.finished).toEqual([['embedded_a', 'completed', 0], ['embedded_b', 'failed', 2]]);
+      expect(observed.finished).toEqual([
+        ['embedded_a', 'completed', 0],
+        ['embedded_b', 'failed', 2],
+      ]);
       expect(observed.waitTimeout).toBe(true);
       expect(observed.cancelled).toEqual(['cancelled', 'cancelled']);
       expect(observed.portTaken).toMatch(/port 127\.0\.0\.1:\d+ is already in use/);

@@ -32,7 +32,10 @@ describe('executable policy and the re-check at launch', () => {
     harness = await startTestApp({
       env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '150', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '1200', ...env },
       configure: scheduler
-        ? (builder) => builder.overrideProvider(SCHEDULER_BACKENDS).useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, scheduler] })
+        ? (builder) =>
+            builder
+              .overrideProvider(SCHEDULER_BACKENDS)
+              .useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, scheduler] })
         : undefined,
     });
     dirs.push(harness.dataDir);
@@ -57,11 +60,27 @@ describe('executable policy and the re-check at launch', () => {
     beforeEach(() => boot());
 
     it.each([
-      ['a directory named like the solver', () => (mkdirSync(join(work, 'dir', 'ansysedt'), { recursive: true }), join(work, 'dir', 'ansysedt')), /is not a regular file \(it is a directory\)/],
-      ['a script named otherwise', () => installSolver(join(work, 'bin'), 'solve.sh'), /is not named like the solver \(ansysedt or ansysedt.exe\).*HFSS_JM_EXECUTABLE_ROOTS/],
+      [
+        'a directory named like the solver',
+        () => (mkdirSync(join(work, 'dir', 'ansysedt'), { recursive: true }), join(work, 'dir', 'ansysedt')),
+        /is not a regular file \(it is a directory\)/,
+      ],
+      [
+        'a script named otherwise',
+        () => installSolver(join(work, 'bin'), 'solve.sh'),
+        /is not named like the solver \(ansysedt or ansysedt.exe\).*HFSS_JM_EXECUTABLE_ROOTS/,
+      ],
       ['a system program', () => '/bin/sh', /\/bin\/sh.* is not named like the solver/],
-      ['a symlink named ansysedt to /bin/sh', () => (mkdirSync(join(work, 'l')), symlinkSync('/bin/sh', join(work, 'l', 'ansysedt')), join(work, 'l', 'ansysedt')), /resolves to .*sh\) is not named like the solver/],
-      ['a non-executable file named ansysedt', () => (mkdirSync(join(work, 'n')), writeFileSync(join(work, 'n', 'ansysedt'), '#!/bin/sh\n', { mode: 0o644 }), join(work, 'n', 'ansysedt')), /is not executable by the service user/],
+      [
+        'a symlink named ansysedt to /bin/sh',
+        () => (mkdirSync(join(work, 'l')), symlinkSync('/bin/sh', join(work, 'l', 'ansysedt')), join(work, 'l', 'ansysedt')),
+        /resolves to .*sh\) is not named like the solver/,
+      ],
+      [
+        'a non-executable file named ansysedt',
+        () => (mkdirSync(join(work, 'n')), writeFileSync(join(work, 'n', 'ansysedt'), '#!/bin/sh\n', { mode: 0o644 }), join(work, 'n', 'ansysedt')),
+        /is not executable by the service user/,
+      ],
     ])('should answer 400 for %s and store nothing', async (_what, make, message) => {
       const project = writeProject(work, 'p.aedt');
       const before = await jobCount();
@@ -92,7 +111,9 @@ describe('executable policy and the re-check at launch', () => {
       await release();
       const failed = await api.waitForStatus('exe_swapped', ['completed', 'failed']);
       expect(failed).toMatchObject({ status: 'failed', started_at: null, native_id: null });
-      expect(failed.error).toMatch(/ansys_edt_path .*bin\/ansysedt \(resolves to .*elsewhere\/evil\) is not named like the solver.*re-checked at start.*the job was not started/);
+      expect(failed.error).toMatch(
+        /ansys_edt_path .*bin\/ansysedt \(resolves to .*elsewhere\/evil\) is not named like the solver.*re-checked at start.*the job was not started/,
+      );
       expect(existsSync(`${project}.runs`)).toBe(false);
     });
 
@@ -128,7 +149,9 @@ describe('executable policy and the re-check at launch', () => {
       expect((await api.submit({ jobid: 'project_gone', project_path: project })).status).toBe(201);
       rmSync(project);
       await release();
-      expect((await api.waitForStatus('project_gone', ['completed', 'failed'])).error).toMatch(/project_path .*gone\.aedt no longer exists; the job was not started/);
+      expect((await api.waitForStatus('project_gone', ['completed', 'failed'])).error).toMatch(
+        /project_path .*gone\.aedt no longer exists; the job was not started/,
+      );
     });
   });
 
@@ -177,7 +200,9 @@ describe('executable policy and the re-check at launch', () => {
       expect((await api.submit({ jobid: 'exe_escape', project_path: project, ansys_edt_path: solver })).status).toBe(201);
       swapForSymlink(solver, installSolver(outside));
       await release();
-      expect((await api.waitForStatus('exe_escape', ['completed', 'failed'])).error).toMatch(/ansys_edt_path .* is outside the allowed directories.*re-checked at start/);
+      expect((await api.waitForStatus('exe_escape', ['completed', 'failed'])).error).toMatch(
+        /ansys_edt_path .* is outside the allowed directories.*re-checked at start/,
+      );
       expect(existsSync(`${project}.runs`)).toBe(false);
     });
   });

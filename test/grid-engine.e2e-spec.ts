@@ -43,7 +43,12 @@ describeWithGridEngine('Grid Engine backend against a real single-host install (
   });
 
   const submit = (jobid: string, behaviour: Record<string, unknown>, options: Record<string, unknown> = {}) =>
-    api.submit({ jobid, project_path: writeProject(projects, `${jobid}.aedt`, behaviour), scheduler_type: 'grid_engine', scheduler_options: { time: '00:10:00', ...options } });
+    api.submit({
+      jobid,
+      project_path: writeProject(projects, `${jobid}.aedt`, behaviour),
+      scheduler_type: 'grid_engine',
+      scheduler_options: { time: '00:10:00', ...options },
+    });
   const workDirOf = (job: { log_path: string }): string => job.log_path.replace(/\/solver\.log$/, '');
 
   it('should run a job through qsub to completion and record its exit code', async () => {

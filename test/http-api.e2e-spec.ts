@@ -52,8 +52,12 @@ describe('REST surface: errors, validation, telemetry admission', () => {
   });
 
   it('should answer 404 for unknown jobs on every job route', async () => {
-    for (const [method, path] of [['GET', '/jobs/nope'], ['POST', '/jobs/nope/cancel'], ['GET', '/jobs/nope/wait?timeout=1']]) {
-      const response = method === 'GET' ? await api.get(path!) : await api.post(path!);
+    for (const [method, path] of [
+      ['GET', '/jobs/nope'],
+      ['POST', '/jobs/nope/cancel'],
+      ['GET', '/jobs/nope/wait?timeout=1'],
+    ]) {
+      const response = method === 'GET' ? await api.get(path) : await api.post(path);
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ success: false, error: 'Job nope not found', code: 'JOB_NOT_FOUND' });
     }

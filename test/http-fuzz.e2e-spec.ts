@@ -24,7 +24,39 @@ interface Sent {
 // ---- values a client could send instead of a good one -------------------------------------------------------------
 const DEEP = '\u0000DEEP\u0000';
 const oddString = fc.oneof(
-  fc.constantFrom('', ' ', 'null', 'undefined', 'true', '0', '-1', '1e30', 'NaN', '__proto__', 'constructor', '../../etc/passwd', '$(id)', '`id`', "'\"", '\n#SBATCH --wrap=id', 'a\u0000b', '\u2028', '\ufeff', 'é', '😀', '\u202e', 'a\ud800', '\udc00z', '\ud83d', 'C:\\Windows\\system32\\cmd.exe', '/bin/sh', '/proc/self/exe', 'ansysedt', '%s%n', '\\u0000'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    'undefined',
+    'true',
+    '0',
+    '-1',
+    '1e30',
+    'NaN',
+    '__proto__',
+    'constructor',
+    '../../etc/passwd',
+    '$(id)',
+    '`id`',
+    '\'"',
+    '\n#SBATCH --wrap=id',
+    'a\u0000b',
+    '\u2028',
+    '\ufeff',
+    'é',
+    '😀',
+    '\u202e',
+    'a\ud800',
+    '\udc00z',
+    '\ud83d',
+    'C:\\Windows\\system32\\cmd.exe',
+    '/bin/sh',
+    '/proc/self/exe',
+    'ansysedt',
+    '%s%n',
+    '\\u0000',
+  ),
   fc.string({ maxLength: 40, unit: 'binary' }),
   fc.string({ maxLength: 20, unit: 'grapheme' }),
   fc.integer({ min: 257, max: 20_000 }).map((n) => 'x'.repeat(n)),
@@ -49,12 +81,41 @@ const depth = fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(1_000, 2
 function validConfig(project: string): Record<string, unknown> {
   return {
     project_path: project,
-    design_name: 'Board', design_mode: 'Nominal', setup_name: 'Setup1', solver: 'Hfss3DLayout',
-    distributed: true, auto: true, non_graphical: true, monitor: true, wait_for_license: true,
+    design_name: 'Board',
+    design_mode: 'Nominal',
+    setup_name: 'Setup1',
+    solver: 'Hfss3DLayout',
+    distributed: true,
+    auto: true,
+    non_graphical: true,
+    monitor: true,
+    wait_for_license: true,
     machine_nodes: [{ hostname: 'localhost', cores: 2, max_cores: 4, utilization: 80 }],
-    layout_options: { create_starting_mesh: false, default_process_priority: 'Normal', enable_gpu: false, mpi_vendor: 'Intel', mpi_version: 'Default', remote_spawn_command: 'Scheduler', solve_adaptive_only: false, validate_only: false },
+    layout_options: {
+      create_starting_mesh: false,
+      default_process_priority: 'Normal',
+      enable_gpu: false,
+      mpi_vendor: 'Intel',
+      mpi_version: 'Default',
+      remote_spawn_command: 'Scheduler',
+      solve_adaptive_only: false,
+      validate_only: false,
+    },
     scheduler_type: 'none',
-    scheduler_options: { queue: 'compute', time: '01:00:00', nodes: 1, tasks_per_node: 1, cores_per_node: 0, memory: '4GB', exclusive: false, gpus: 0, priority: 'Normal', email_notification: 'a@example.com', run_as_administrator: false, extra_directives: ['--comment=x'] },
+    scheduler_options: {
+      queue: 'compute',
+      time: '01:00:00',
+      nodes: 1,
+      tasks_per_node: 1,
+      cores_per_node: 0,
+      memory: '4GB',
+      exclusive: false,
+      gpus: 0,
+      priority: 'Normal',
+      email_notification: 'a@example.com',
+      run_as_administrator: false,
+      extra_directives: ['--comment=x'],
+    },
     priority: 0,
     timeout: 3600,
   };
@@ -75,7 +136,15 @@ type Mutation = { kind: 'set'; at: number; value: unknown } | { kind: 'delete'; 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: weird }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('add' as const), at: fc.nat(), key: fc.oneof(oddString, fc.constantFrom('__proto__', 'constructor', 'config', 'user')), value: weird }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('add' as const),
+      at: fc.nat(),
+      key: fc.oneof(oddString, fc.constantFrom('__proto__', 'constructor', 'config', 'user')),
+      value: weird,
+    }),
+  },
 );
 
 function mutate(base: Record<string, unknown>, mutations: readonly Mutation[]): unknown {
@@ -94,7 +163,8 @@ function mutate(base: Record<string, unknown>, mutations: readonly Mutation[]): 
     const key = path[path.length - 1];
     if (change.kind === 'set') parent[key] = change.value;
     else if (change.kind === 'delete') delete parent[key];
-    else if (parent[key] !== null && typeof parent[key] === 'object') Object.defineProperty(parent[key], change.key, { value: change.value, enumerable: true, configurable: true, writable: true });
+    else if (parent[key] !== null && typeof parent[key] === 'object')
+      Object.defineProperty(parent[key], change.key, { value: change.value, enumerable: true, configurable: true, writable: true });
   }
   return root;
 }
@@ -111,7 +181,28 @@ const pathSegment = fc.oneof(
   fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent),
 );
 const queryValue = fc.oneof(
-  fc.constantFrom('1e30', '-1', '0', '1', '500', '501', '1000000000', '1000000001', 'NaN', 'Infinity', '', '0x10', '1.5', ' 5', 'queued', 'completed', 'nope', '%ED%A0%80', '%', '3601'),
+  fc.constantFrom(
+    '1e30',
+    '-1',
+    '0',
+    '1',
+    '500',
+    '501',
+    '1000000000',
+    '1000000001',
+    'NaN',
+    'Infinity',
+    '',
+    '0x10',
+    '1.5',
+    ' 5',
+    'queued',
+    'completed',
+    'nope',
+    '%ED%A0%80',
+    '%',
+    '3601',
+  ),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
 const query = fc
@@ -121,28 +212,61 @@ const contentType = fc.constantFrom('application/json', 'application/json; chars
 const rawBody = fc.oneof(
   fc.uint8Array({ maxLength: 600 }),
   fc.string({ maxLength: 200, unit: 'binary' }).map((text) => new TextEncoder().encode(text)),
-  fc.constantFrom('{', '[', '{"a":', '"\\ud800"', '{"priority": 1e999}', '{"__proto__": {"priority": 5}}', 'null', '[]', '""', '{"project_path": "\\u0000"}').map((text) => new TextEncoder().encode(text)),
+  fc
+    .constantFrom('{', '[', '{"a":', '"\\ud800"', '{"priority": 1e999}', '{"__proto__": {"priority": 5}}', 'null', '[]', '""', '{"project_path": "\\u0000"}')
+    .map((text) => new TextEncoder().encode(text)),
 );
 
 function requests(project: string): fc.Arbitrary<Sent> {
   const mutated = (base: Record<string, unknown>): fc.Arbitrary<string> =>
     fc.tuple(fc.array(mutation, { minLength: 1, maxLength: 3 }), depth).map(([changes, levels]) => serialise(mutate(base, changes), levels));
   const uniqueJobId = fc.nat().map((n) => `fz_${n}`);
-  const submitBody = fc.tuple(uniqueJobId, fc.constantFrom(...Object.values(SchedulerType))).chain(([jobid, scheduler]) =>
-    mutated({ ...validConfig(project), jobid, scheduler_type: scheduler }),
-  );
+  const submitBody = fc
+    .tuple(uniqueJobId, fc.constantFrom(...Object.values(SchedulerType)))
+    .chain(([jobid, scheduler]) => mutated({ ...validConfig(project), jobid, scheduler_type: scheduler }));
   const json = (body: fc.Arbitrary<string>, method: Sent['method'], path: fc.Arbitrary<string>) =>
     fc.record({ method: fc.constant(method), path, body, contentType: fc.constant('application/json') });
   return fc.oneof(
     { weight: 8, arbitrary: json(submitBody, 'POST', fc.constant('/jobs/submit')) },
-    { weight: 3, arbitrary: json(mutated({ max_concurrent_jobs: 2, max_cpu_percent: 50, min_free_memory_mb: 0, min_free_disk_mb: 0 }), 'PUT', fc.constant('/resources/limits')) },
-    { weight: 2, arbitrary: json(mutated({ priority: 5 }), 'POST', pathSegment.map((id) => `/jobs/${id}/priority`)) },
+    {
+      weight: 3,
+      arbitrary: json(
+        mutated({ max_concurrent_jobs: 2, max_cpu_percent: 50, min_free_memory_mb: 0, min_free_disk_mb: 0 }),
+        'PUT',
+        fc.constant('/resources/limits'),
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: json(
+        mutated({ priority: 5 }),
+        'POST',
+        pathSegment.map((id) => `/jobs/${id}/priority`),
+      ),
+    },
     { weight: 1, arbitrary: fc.record({ method: fc.constant('POST' as const), path: pathSegment.map((id) => `/jobs/${id}/cancel`) }) },
     { weight: 3, arbitrary: fc.record({ method: fc.constant('GET' as const), path: query.map((q) => `/jobs${q}`) }) },
     { weight: 2, arbitrary: fc.record({ method: fc.constant('GET' as const), path: pathSegment.map((id) => `/jobs/${id}`) }) },
     // Only ids that are never stored (or already ended) are waited for, so no request blocks for its timeout.
-    { weight: 1, arbitrary: fc.record({ method: fc.constant('GET' as const), path: fc.tuple(pathSegment.filter((id) => id !== 'known_job'), query).map(([id, q]) => `/jobs/never_${id}/wait${q}`) }) },
-    { weight: 1, arbitrary: fc.record({ method: fc.constantFrom('GET' as const), path: fc.constantFrom('/health', '/resources', '/queue', '/metrics', '/', '/nowhere', '/jobs/submit', '/resources/limits') }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        method: fc.constant('GET' as const),
+        path: fc
+          .tuple(
+            pathSegment.filter((id) => id !== 'known_job'),
+            query,
+          )
+          .map(([id, q]) => `/jobs/never_${id}/wait${q}`),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        method: fc.constantFrom('GET' as const),
+        path: fc.constantFrom('/health', '/resources', '/queue', '/metrics', '/', '/nowhere', '/jobs/submit', '/resources/limits'),
+      }),
+    },
     {
       weight: 4,
       arbitrary: fc.record({
@@ -173,7 +297,9 @@ describe('HTTP fuzz (fast-check, seeded): every endpoint, structure-aware and ra
     harness = await startTestApp({
       systemInformation: fakeSystemInformation({ cpuPercent: 1000 }),
       configure: (builder) =>
-        builder.overrideProvider(SCHEDULER_BACKENDS).useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, ...clusterBackends] }),
+        builder
+          .overrideProvider(SCHEDULER_BACKENDS)
+          .useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, ...clusterBackends] }),
     });
   });
   afterAll(async () => {
@@ -196,7 +322,12 @@ describe('HTTP fuzz (fast-check, seeded): every endpoint, structure-aware and ra
   const storedJobs = (): number => harness.app.get(JobRepository).list({ limit: 1, offset: 0 }).total;
 
   it('should answer every request below 500, with the error envelope on 4xx, and store no job from a rejected request', async () => {
-    const known = await send({ method: 'POST', path: '/jobs/submit', body: JSON.stringify({ jobid: 'known_job', project_path: project }), contentType: 'application/json' });
+    const known = await send({
+      method: 'POST',
+      path: '/jobs/submit',
+      body: JSON.stringify({ jobid: 'known_job', project_path: project }),
+      contentType: 'application/json',
+    });
     expect(known.status).toBe(201);
     const statuses = new Map<number, number>();
     let sent = 0;

@@ -12,21 +12,57 @@ import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './s
 /** The README's null table, field by field: `absent` = null is the same as leaving the field out, else 400. */
 const NULL_TABLE: Record<string, Record<string, 'absent' | 'rejected'>> = {
   HFSSSimulationConfig: {
-    jobid: 'absent', project_path: 'rejected', ansys_edt_path: 'absent', solver: 'rejected', design_name: 'absent',
-    design_mode: 'absent', setup_name: 'absent', distributed: 'rejected', machine_nodes: 'rejected', auto: 'rejected',
-    non_graphical: 'rejected', monitor: 'rejected', wait_for_license: 'rejected', layout_options: 'rejected',
-    scheduler_type: 'rejected', scheduler_options: 'rejected', priority: 'rejected', timeout: 'absent', user: 'absent',
+    jobid: 'absent',
+    project_path: 'rejected',
+    ansys_edt_path: 'absent',
+    solver: 'rejected',
+    design_name: 'absent',
+    design_mode: 'absent',
+    setup_name: 'absent',
+    distributed: 'rejected',
+    machine_nodes: 'rejected',
+    auto: 'rejected',
+    non_graphical: 'rejected',
+    monitor: 'rejected',
+    wait_for_license: 'rejected',
+    layout_options: 'rejected',
+    scheduler_type: 'rejected',
+    scheduler_options: 'rejected',
+    priority: 'rejected',
+    timeout: 'absent',
+    user: 'absent',
   },
   HFSS3DLayoutBatchOptions: {
-    create_starting_mesh: 'rejected', default_process_priority: 'rejected', enable_gpu: 'rejected', mpi_vendor: 'rejected',
-    mpi_version: 'rejected', remote_spawn_command: 'rejected', solve_adaptive_only: 'rejected', validate_only: 'rejected',
-    temp_directory: 'absent', hpc_license_type: 'absent', num_cores_per_distributed_task: 'absent',
+    create_starting_mesh: 'rejected',
+    default_process_priority: 'rejected',
+    enable_gpu: 'rejected',
+    mpi_vendor: 'rejected',
+    mpi_version: 'rejected',
+    remote_spawn_command: 'rejected',
+    solve_adaptive_only: 'rejected',
+    validate_only: 'rejected',
+    temp_directory: 'absent',
+    hpc_license_type: 'absent',
+    num_cores_per_distributed_task: 'absent',
   },
   MachineNode: { hostname: 'rejected', cores: 'rejected', max_cores: 'rejected', utilization: 'rejected' },
   SchedulerOptions: {
-    queue: 'absent', time: 'rejected', nodes: 'rejected', tasks_per_node: 'rejected', cores_per_node: 'rejected',
-    memory: 'absent', account: 'absent', reservation: 'absent', qos: 'absent', constraints: 'absent', exclusive: 'rejected',
-    gpus: 'rejected', gpu_type: 'absent', priority: 'rejected', email_notification: 'absent', run_as_administrator: 'rejected',
+    queue: 'absent',
+    time: 'rejected',
+    nodes: 'rejected',
+    tasks_per_node: 'rejected',
+    cores_per_node: 'rejected',
+    memory: 'absent',
+    account: 'absent',
+    reservation: 'absent',
+    qos: 'absent',
+    constraints: 'absent',
+    exclusive: 'rejected',
+    gpus: 'rejected',
+    gpu_type: 'absent',
+    priority: 'rejected',
+    email_notification: 'absent',
+    run_as_administrator: 'rejected',
     extra_directives: 'absent',
   },
   UpdateResourceLimitsDto: { max_concurrent_jobs: 'rejected', max_cpu_percent: 'rejected', min_free_memory_mb: 'rejected', min_free_disk_mb: 'rejected' },
@@ -64,7 +100,11 @@ describe('input validation: nulls, nested shapes, bounds', () => {
 
   it('should declare a null policy on every validated field of every request DTO, as the README table says', () => {
     for (const [name, dto] of Object.entries(DTOS)) {
-      const validated = new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((meta) => meta.propertyName));
+      const validated = new Set(
+        getMetadataStorage()
+          .getTargetValidationMetadatas(dto, '', true, false)
+          .map((meta) => meta.propertyName),
+      );
       const declared = Object.fromEntries([...validated].map((field) => [field, nullPolicyOf(dto, field)]));
       expect({ [name]: declared }).toEqual({ [name]: NULL_TABLE[name] });
     }
@@ -85,7 +125,12 @@ describe('input validation: nulls, nested shapes, bounds', () => {
       }
       expect(response.status).toBe(201);
       const stored = response.body.job.config;
-      const holder = { HFSSSimulationConfig: stored, HFSS3DLayoutBatchOptions: stored.layout_options, MachineNode: stored.machine_nodes[0], SchedulerOptions: stored.scheduler_options }[dtoName];
+      const holder = {
+        HFSSSimulationConfig: stored,
+        HFSS3DLayoutBatchOptions: stored.layout_options,
+        MachineNode: stored.machine_nodes[0],
+        SchedulerOptions: stored.scheduler_options,
+      }[dtoName];
       expect(holder[field]).not.toBeNull();
       // The same config without the field is the same job: null was exactly "absent".
       const again = await api.submit({ ...base, jobid: response.body.job_id });
@@ -124,10 +169,18 @@ describe('input validation: nulls, nested shapes, bounds', () => {
     ['scheduler_options as an array', { scheduler_options: [{}] }, /scheduler_options must be an object/],
     ['scheduler_options as a string', { scheduler_options: 'x' }, /scheduler_options must be an object/],
     ['extra_directives as a string', { scheduler_options: { extra_directives: '--x=1' } }, /extra_directives must be an array/],
-    ['a lone surrogate in email_notification', { scheduler_options: { email_notification: 'a\ud800@example.com' } }, /scheduler_options\.email_notification is not well-formed Unicode/],
+    [
+      'a lone surrogate in email_notification',
+      { scheduler_options: { email_notification: 'a\ud800@example.com' } },
+      /scheduler_options\.email_notification is not well-formed Unicode/,
+    ],
     ['a lone surrogate in a field name', { 'x\udc00': 1 }, /field name .* not well-formed Unicode/],
     ['a huge priority', { priority: 1e308 }, /priority must not be greater than 1000/],
-    ['an over-long e-mail address', { scheduler_options: { email_notification: `${'a'.repeat(300)}@example.com` } }, /email_notification must be shorter than or equal to 254/],
+    [
+      'an over-long e-mail address',
+      { scheduler_options: { email_notification: `${'a'.repeat(300)}@example.com` } },
+      /email_notification must be shorter than or equal to 254/,
+    ],
   ])('should answer 400 for %s and store nothing', async (_what, fields, message) => {
     const before = await jobCount();
     const response = await api.submit({ project_path: project, ...fields });

@@ -6,7 +6,9 @@ import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './s
 
 /** Every entry of a zip with its content, read by yauzl (an independent reader, not the code that wrote it). */
 async function unzip(buffer: Buffer): Promise<Map<string, string>> {
-  const zip: ZipFile = await new Promise((resolve, reject) => fromBuffer(buffer, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))));
+  const zip: ZipFile = await new Promise((resolve, reject) =>
+    fromBuffer(buffer, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))),
+  );
   const entries = new Map<string, string>();
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: Entry) => {
@@ -124,7 +126,14 @@ describe('job output: log, timeline, files, archive', () => {
       expect(await download.text()).toBe('S11 -12.5 dB');
       expect(download.headers.get('content-disposition')).toContain('Setup1.sol');
 
-      for (const path of ['results/escape.txt', 'results/escape-dir/secret.txt', 'results/..%2F..%2Fetc%2Fpasswd', 'results/%2E%2E/files_1.aedt', 'other/x', 'results/missing.txt']) {
+      for (const path of [
+        'results/escape.txt',
+        'results/escape-dir/secret.txt',
+        'results/..%2F..%2Fetc%2Fpasswd',
+        'results/%2E%2E/files_1.aedt',
+        'other/x',
+        'results/missing.txt',
+      ]) {
         const refused = await api.get(`/jobs/files_1/files/${path}`);
         expect([400, 404]).toContain(refused.status);
         expect(refused.body).toMatchObject({ success: false });

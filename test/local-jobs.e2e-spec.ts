@@ -27,10 +27,14 @@ describe('Local jobs over HTTP (real app, real SQLite, fake ansysedt)', () => {
     expect(submitted.body).toMatchObject({ success: true, job_id: 'antenna_001', duplicate: false });
     expect(submitted.body.job.command).toEqual(expect.arrayContaining(['-batchsolve', 'Board:Nominal:Setup1', project]));
 
-    const running = await waitFor(async () => {
-      const job = (await api.job('antenna_001')).body;
-      return job.status === 'running' && job.native_id ? job : undefined;
-    }, 10_000, 'the solver to start');
+    const running = await waitFor(
+      async () => {
+        const job = (await api.job('antenna_001')).body;
+        return job.status === 'running' && job.native_id ? job : undefined;
+      },
+      10_000,
+      'the solver to start',
+    );
     expect(running.native_id).toMatch(/^\d+:\d+:1$/);
     const done = await api.waitForStatus('antenna_001', ['completed', 'failed']);
     expect(done).toMatchObject({ status: 'completed', exit_code: 0, error: null });
@@ -57,12 +61,16 @@ describe('Local jobs over HTTP (real app, real SQLite, fake ansysedt)', () => {
       expect((await api.submit({ jobid: id, project_path: project })).status).toBe(201);
     }
     let maxRunning = 0;
-    await waitFor(async () => {
-      const queue = (await api.get('/queue')).body;
-      maxRunning = Math.max(maxRunning, queue.running);
-      const completed = (await api.get('/jobs?status=completed&limit=1')).body.total;
-      return completed === ids.length ? true : undefined;
-    }, 60_000, 'all 20 jobs to complete');
+    await waitFor(
+      async () => {
+        const queue = (await api.get('/queue')).body;
+        maxRunning = Math.max(maxRunning, queue.running);
+        const completed = (await api.get('/jobs?status=completed&limit=1')).body.total;
+        return completed === ids.length ? true : undefined;
+      },
+      60_000,
+      'all 20 jobs to complete',
+    );
     expect(maxRunning).toBeLessThanOrEqual(3);
     expect(maxRunning).toBeGreaterThanOrEqual(2);
 
@@ -86,10 +94,14 @@ describe('Local jobs over HTTP (real app, real SQLite, fake ansysedt)', () => {
     const project = writeProject(projects, 'long.aedt', { duration_ms: 60_000, spawn_child: true });
     await api.submit({ jobid: 'long', project_path: project });
     await api.waitForStatus('long', ['running']);
-    const records = await waitFor(() => {
-      const lines = readRunRecords(`${project}.runs`);
-      return lines.some((r) => r.event === 'child') ? lines : undefined;
-    }, 10_000, 'the fake solver to spawn its child');
+    const records = await waitFor(
+      () => {
+        const lines = readRunRecords(`${project}.runs`);
+        return lines.some((r) => r.event === 'child') ? lines : undefined;
+      },
+      10_000,
+      'the fake solver to spawn its child',
+    );
     const solverPid = records.find((r) => r.event === 'start')!.pid;
     const childPid = records.find((r) => r.event === 'child')!.pid;
     expect(isAlive(solverPid) && isAlive(childPid)).toBe(true);
@@ -133,7 +145,9 @@ describe('Local jobs over HTTP (real app, real SQLite, fake ansysedt)', () => {
     const elapsed = Date.parse(done.finished_at) - Date.parse(done.started_at);
     expect(elapsed).toBeGreaterThanOrEqual(1000);
     expect(elapsed).toBeLessThan(1000 + harness.config.runner.killGraceMs + 2000);
-    const pids = readRunRecords(`${project}.runs`).filter((r) => r.pid).map((r) => r.pid as number);
+    const pids = readRunRecords(`${project}.runs`)
+      .filter((r) => r.pid)
+      .map((r) => r.pid as number);
     expect(pids.length).toBeGreaterThan(0);
     expect(pids.filter(isAlive)).toEqual([]);
   });
@@ -147,7 +161,13 @@ describe('Local jobs over HTTP (real app, real SQLite, fake ansysedt)', () => {
       await api.submit({ jobid: id, project_path: writeProject(projects, `${id}.aedt`, { duration_ms: 1500, spawn_child: false }) });
     }
     await api.waitForStatus('hold1', ['running']);
-    const queued: Array<[string, number]> = [['low_a', 0], ['high', 10], ['low_b', 0], ['mid', 5], ['bumped', -5]];
+    const queued: Array<[string, number]> = [
+      ['low_a', 0],
+      ['high', 10],
+      ['low_b', 0],
+      ['mid', 5],
+      ['bumped', -5],
+    ];
     for (const [id, priority] of queued) {
       await api.submit({ jobid: id, priority, project_path: writeProject(projects, `${id}.aedt`, { duration_ms: 50, spawn_child: false }) });
     }

@@ -10,7 +10,7 @@ function samples(text: string): Map<string, number> {
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     const match = /^([a-z_:]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
-    if (match) values.set(match[1]!, Number(match[2]));
+    if (match) values.set(match[1], Number(match[2]));
   }
   return values;
 }
@@ -80,14 +80,22 @@ describe('observability: /metrics and structured logs', () => {
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries.length).toBeGreaterThan(3);
     for (const entry of entries) {
-      expect(entry).toMatchObject({ level: expect.stringMatching(/^(trace|debug|info|warn|error|fatal)$/), time: expect.any(String), service: 'hfss-job-manager' });
+      expect(entry).toMatchObject({
+        level: expect.stringMatching(/^(trace|debug|info|warn|error|fatal)$/),
+        time: expect.any(String),
+        service: 'hfss-job-manager',
+      });
     }
-    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ context: 'Bootstrap', msg: expect.stringMatching(/HFSS job manager on http:\/\/127\.0\.0\.1/) })]));
+    expect(entries).toEqual(
+      expect.arrayContaining([expect.objectContaining({ context: 'Bootstrap', msg: expect.stringMatching(/HFSS job manager on http:\/\/127\.0\.0\.1/) })]),
+    );
     const requests = entries.filter((entry) => entry.msg === 'http request');
-    expect(requests).toEqual(expect.arrayContaining([
-      expect.objectContaining({ method: 'GET', path: '/jobs', status: 200, duration_ms: expect.any(Number) }),
-      expect.objectContaining({ method: 'GET', path: '/queue', status: 401 }),
-    ]));
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ method: 'GET', path: '/jobs', status: 200, duration_ms: expect.any(Number) }),
+        expect.objectContaining({ method: 'GET', path: '/queue', status: 401 }),
+      ]),
+    );
     expect(service.output()).not.toContain('log-test-token-0123456789');
     expect(service.output()).not.toContain('status=queued');
   });

@@ -11,7 +11,9 @@ describe('openapi/openapi.json says what the server does', () => {
     const envelope = spec.components.schemas.ErrorResponseDto;
     expect(envelope.required).toEqual(expect.arrayContaining(['success', 'error', 'code']));
     expect(envelope.properties.error.type).toBe('string');
-    expect(spec.components.schemas.ErrorCode.enum).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'FILE_NOT_FOUND', 'JOB_NOT_FOUND', 'SCHEDULER_FAILURE', 'TIMEOUT', 'PAYLOAD_TOO_LARGE', 'INTERNAL']));
+    expect(spec.components.schemas.ErrorCode.enum).toEqual(
+      expect.arrayContaining(['VALIDATION_FAILED', 'FILE_NOT_FOUND', 'JOB_NOT_FOUND', 'SCHEDULER_FAILURE', 'TIMEOUT', 'PAYLOAD_TOO_LARGE', 'INTERNAL']),
+    );
   });
 
   it('should declare 201 for a new job and 200 for a duplicate on POST /jobs/submit', () => {

@@ -64,7 +64,11 @@ describe('project uploads (POST /projects)', () => {
   });
 
   it('should extract a zipped .aedb folder', async () => {
-    const zip = pythonZip(join(scratch, 'board.zip'), [{ name: 'board.aedb/' }, { name: 'board.aedb/edb.def', content: 'EDB' }, { name: 'board.aedb/stride/part.txt', content: 'x' }]);
+    const zip = pythonZip(join(scratch, 'board.zip'), [
+      { name: 'board.aedb/' },
+      { name: 'board.aedb/edb.def', content: 'EDB' },
+      { name: 'board.aedb/stride/part.txt', content: 'x' },
+    ]);
     const { status, body } = await upload(harness.url, 'board.aedb.zip', zip);
     expect(status).toBe(201);
     expect(body.kind).toBe('aedb');
@@ -74,10 +78,34 @@ describe('project uploads (POST /projects)', () => {
   });
 
   it.each([
-    ['a parent-directory entry (zip-slip)', [{ name: 'board.aedb/edb.def', content: 'EDB' }, { name: '../../escaped.txt', content: 'pwned' }]],
-    ['an absolute path', [{ name: 'board.aedb/edb.def', content: 'EDB' }, { name: '/tmp/escaped-absolute.txt', content: 'pwned' }]],
-    ['a symbolic link', [{ name: 'board.aedb/edb.def', content: 'EDB' }, { name: 'board.aedb/link', symlinkTo: '/etc/passwd' }]],
-    ['a backslash path', [{ name: 'board.aedb/edb.def', content: 'EDB' }, { name: '..\\..\\escaped.txt', content: 'pwned' }]],
+    [
+      'a parent-directory entry (zip-slip)',
+      [
+        { name: 'board.aedb/edb.def', content: 'EDB' },
+        { name: '../../escaped.txt', content: 'pwned' },
+      ],
+    ],
+    [
+      'an absolute path',
+      [
+        { name: 'board.aedb/edb.def', content: 'EDB' },
+        { name: '/tmp/escaped-absolute.txt', content: 'pwned' },
+      ],
+    ],
+    [
+      'a symbolic link',
+      [
+        { name: 'board.aedb/edb.def', content: 'EDB' },
+        { name: 'board.aedb/link', symlinkTo: '/etc/passwd' },
+      ],
+    ],
+    [
+      'a backslash path',
+      [
+        { name: 'board.aedb/edb.def', content: 'EDB' },
+        { name: '..\\..\\escaped.txt', content: 'pwned' },
+      ],
+    ],
   ])('should refuse a zip with %s and keep nothing of it', async (_what, entries) => {
     const before = storedUploads();
     const zip = pythonZip(join(scratch, `hostile-${before.length}.zip`), entries);

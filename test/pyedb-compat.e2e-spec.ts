@@ -12,7 +12,7 @@ const CLI = resolve(__dirname, '../dist/cli/main.js');
 /** Python's datetime.isoformat() with microseconds and an explicit UTC offset. */
 const PYTHON_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
 
-describe('PyEDB clients against the service (bodies produced by PyEDB\'s own models)', () => {
+describe("PyEDB clients against the service (bodies produced by PyEDB's own models)", () => {
   let harness: TestApp;
   let api: ReturnType<typeof apiClient>;
   let projects: string;
@@ -101,7 +101,7 @@ describe('PyEDB clients against the service (bodies produced by PyEDB\'s own mod
   describe('HFSS_JM_DEFAULT_SCHEDULER and HFSS_JM_OVERRIDE_SCHEDULER_NONE', () => {
     useFakeScheduler('pbs', ['qsub', 'qstat', 'qdel', 'qselect']);
 
-    it("should send PyEDB's scheduler_type \"none\" to the operator's scheduler and run it there to completion", async () => {
+    it('should send PyEDB\'s scheduler_type "none" to the operator\'s scheduler and run it there to completion', async () => {
       await boot({ HFSS_JM_DEFAULT_SCHEDULER: 'pbs', HFSS_JM_OVERRIDE_SCHEDULER_NONE: 'true' });
       const { body, config } = pyedbBody('submit_job_on_scheduler.json', projects);
       const submitted = await api.submit(body);
@@ -132,7 +132,11 @@ function slurmIsUp(): boolean {
   }
 }
 
-describeWhen(slurmIsUp(), 'a running SLURM cluster', '.ci/run calls scripts/ci/slurm-up.sh (as root)')('A PyEDB SLURM config saved with to_dict() on a real SLURM cluster', () => {
+describeWhen(
+  slurmIsUp(),
+  'a running SLURM cluster',
+  '.ci/run calls scripts/ci/slurm-up.sh (as root)',
+)('A PyEDB SLURM config saved with to_dict() on a real SLURM cluster', () => {
   it('should run to completion', async () => {
     const harness = await startTestApp({ env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '400', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '20000' } });
     const projects = makeTempDir('hfss-pyedb-slurm-');

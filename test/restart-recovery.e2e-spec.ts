@@ -44,10 +44,14 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     const queuedProject = writeProject(sandbox.projects, 'queued.aedt', { duration_ms: 50 });
     await api.submit({ jobid: 'survivor', project_path: longProject });
     await api.submit({ jobid: 'queued', project_path: queuedProject });
-    const running = await waitFor(async () => {
-      const job = (await api.job('survivor')).body;
-      return job.status === 'running' && job.native_id ? job : undefined;
-    }, 10_000, 'the solver to start');
+    const running = await waitFor(
+      async () => {
+        const job = (await api.job('survivor')).body;
+        return job.status === 'running' && job.native_id ? job : undefined;
+      },
+      10_000,
+      'the solver to start',
+    );
     await waitFor(() => readRunRecords(`${longProject}.runs`).length > 0 || undefined, 5000, 'the solver to start');
     first.child.kill('SIGKILL');
     await first.exited;
@@ -84,10 +88,14 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     const api = apiClient(first.url);
     const project = writeProject(sandbox.projects, 'doomed.aedt', { duration_ms: 30_000 });
     await api.submit({ jobid: 'doomed', project_path: project });
-    const running = await waitFor(async () => {
-      const job = (await api.job('doomed')).body;
-      return job.native_id && readRunRecords(`${project}.runs`).some((r) => r.event === 'child') ? job : undefined;
-    }, 10_000, 'the solve to start');
+    const running = await waitFor(
+      async () => {
+        const job = (await api.job('doomed')).body;
+        return job.native_id && readRunRecords(`${project}.runs`).some((r) => r.event === 'child') ? job : undefined;
+      },
+      10_000,
+      'the solve to start',
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     // The machine "loses" the solve too: kill the supervisor's whole process group.

@@ -31,19 +31,36 @@ describe('security', () => {
     });
     afterEach(() => harness.close());
 
-    const call = (path: string, init: RequestInit = {}) => fetch(`${harness.url}${path}`, init).then(async (response) => ({ status: response.status, body: await response.json().catch(() => null) }));
+    const call = (path: string, init: RequestInit = {}) =>
+      fetch(`${harness.url}${path}`, init).then(async (response) => ({ status: response.status, body: await response.json().catch(() => null) }));
 
     it('should refuse REST calls without the right token with 401 and the error envelope', async () => {
-      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-xxxxxxxxxx' }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { authorization: 'Bearer wrong-token-xxxxxxxxxx' },
+        { authorization: `Basic ${TOKEN}` },
+        { authorization: `Bearer ${TOKEN}x` },
+      ]) {
         const answer = await call('/jobs', { headers });
-        expect(answer).toEqual({ status: 401, body: { success: false, error: expect.stringMatching(/Missing or invalid bearer token/), code: 'UNAUTHORIZED' } });
+        expect(answer).toEqual({
+          status: 401,
+          body: { success: false, error: expect.stringMatching(/Missing or invalid bearer token/), code: 'UNAUTHORIZED' },
+        });
         expect(JSON.stringify(answer.body)).not.toContain(TOKEN);
       }
       const project = writeProject(tempDir('sec-projects-'), 'a.aedt');
-      const refused = await call('/jobs/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project_path: project }) });
+      const refused = await call('/jobs/submit', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ project_path: project }),
+      });
       expect(refused.status).toBe(401);
       expect((await call('/jobs', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
-      const accepted = await call('/jobs/submit', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ jobid: 'with_token', project_path: project }) });
+      const accepted = await call('/jobs/submit', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ jobid: 'with_token', project_path: project }),
+      });
       expect(accepted.status).toBe(201);
     });
 
@@ -89,7 +106,9 @@ describe('security', () => {
 
     it('should make the real service exit with the reason instead of listening unprotected', async () => {
       const dataDir = tempDir('sec-bind-');
-      const result = await promisify(execFile)(process.execPath, [BUILT_MAIN], { env: { PATH: process.env.PATH, HFSS_JM_HOST: '0.0.0.0', HFSS_JM_PORT: '0', HFSS_JM_DATA_DIR: dataDir } }).then(
+      const result = await promisify(execFile)(process.execPath, [BUILT_MAIN], {
+        env: { PATH: process.env.PATH, HFSS_JM_HOST: '0.0.0.0', HFSS_JM_PORT: '0', HFSS_JM_DATA_DIR: dataDir },
+      }).then(
         () => ({ code: 0, stderr: '', stdout: '' }),
         (error: { code: number; stderr: string; stdout: string }) => error,
       );
@@ -151,7 +170,9 @@ describe('security', () => {
     });
 
     it('should refuse to start with a root that does not exist', () => {
-      expect(() => loadAppConfig({ HFSS_JM_PROJECT_ROOTS: '/nonexistent-root-xyz' })).toThrow(/HFSS_JM_PROJECT_ROOTS names \/nonexistent-root-xyz, which does not exist/);
+      expect(() => loadAppConfig({ HFSS_JM_PROJECT_ROOTS: '/nonexistent-root-xyz' })).toThrow(
+        /HFSS_JM_PROJECT_ROOTS names \/nonexistent-root-xyz, which does not exist/,
+      );
       expect(() => loadAppConfig({ HFSS_JM_PROJECT_ROOTS: 'relative/dir' })).toThrow(/must list absolute directories/);
     });
   });
@@ -161,7 +182,11 @@ describe('security', () => {
     const service = await startServiceProcess(dataDir, { HFSS_JM_API_TOKEN: TOKEN, HFSS_JM_LOG_LEVEL: 'verbose' });
     await fetch(`${service.url}/jobs`, { headers: { authorization: `Bearer ${TOKEN}` } });
     await fetch(`${service.url}/jobs`, { headers: { authorization: `Bearer ${TOKEN.slice(0, -2)}zz` } });
-    await fetch(`${service.url}/jobs/submit`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ project_path: '/missing.aedt' }) });
+    await fetch(`${service.url}/jobs/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ project_path: '/missing.aedt' }),
+    });
     service.child.kill('SIGTERM');
     await service.exited;
     await waitFor(() => (service.output().length > 0 ? true : undefined), 2_000, 'log output');

@@ -13,7 +13,11 @@ describe('Graceful drain on SIGTERM (the built service as a real process)', () =
     await api.submit({ jobid: 'short', project_path: short });
     await api.submit({ jobid: 'long', project_path: long });
     await api.submit({ jobid: 'waiting', project_path: writeProject(sandbox.projects, 'waiting.aedt') });
-    await waitFor(() => (readRunRecords(`${long}.runs`).some((r) => r.event === 'child') && readRunRecords(`${short}.runs`).length > 0) || undefined, 10_000, 'both solves to start');
+    await waitFor(
+      () => (readRunRecords(`${long}.runs`).some((r) => r.event === 'child') && readRunRecords(`${short}.runs`).length > 0) || undefined,
+      10_000,
+      'both solves to start',
+    );
     const startedAt = Date.now();
     service.child.kill('SIGTERM');
 
@@ -26,7 +30,9 @@ describe('Graceful drain on SIGTERM (the built service as a real process)', () =
     const elapsed = Date.now() - startedAt;
     expect(elapsed).toBeGreaterThanOrEqual(2000);
     expect(elapsed).toBeLessThan(2000 + 1000 + 3000);
-    const pids = readRunRecords(`${long}.runs`).filter((r) => r.pid).map((r) => r.pid as number);
+    const pids = readRunRecords(`${long}.runs`)
+      .filter((r) => r.pid)
+      .map((r) => r.pid as number);
     expect(pids.filter(isAlive)).toEqual([]);
 
     const restarted = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '2' });

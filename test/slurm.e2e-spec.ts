@@ -42,7 +42,12 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
   });
 
   const submit = (jobid: string, behaviour: Record<string, unknown>, options: Record<string, unknown> = {}) =>
-    api.submit({ jobid, project_path: writeProject(projects, `${jobid}.aedt`, behaviour), scheduler_type: 'slurm', scheduler_options: { time: '00:10:00', ...options } });
+    api.submit({
+      jobid,
+      project_path: writeProject(projects, `${jobid}.aedt`, behaviour),
+      scheduler_type: 'slurm',
+      scheduler_options: { time: '00:10:00', ...options },
+    });
 
   it('should run a job through sbatch to completion and record its exit code', async () => {
     const submitted = await submit('slurm_ok', { duration_ms: 1500 });
@@ -72,7 +77,7 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
     expect(polls.length).toBeGreaterThanOrEqual(3);
     expect(polls.length).toBeLessThanOrEqual(7);
     for (const argv of polls) {
-      expect(argv[argv.indexOf('-j') + 1]!.split(',').sort()).toEqual([...ids].sort());
+      expect(argv[argv.indexOf('-j') + 1].split(',').sort()).toEqual([...ids].sort());
     }
     for (let i = 0; i < 4; i++) {
       await api.post(`/jobs/slurm_batch_${i}/cancel`);
@@ -93,7 +98,7 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
     expect((await api.post(`/jobs/${project}/cancel`)).body.job.status).toBe('cancelled');
   });
 
-  it('should answer 502 with sbatch\'s own message when SLURM rejects the job', async () => {
+  it("should answer 502 with sbatch's own message when SLURM rejects the job", async () => {
     const rejected = await submit('slurm_rejected', {}, { queue: 'nosuch' });
     expect(rejected.status).toBe(502);
     expect(rejected.body.error).toMatch(/invalid partition specified: nosuch/);
@@ -113,7 +118,10 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
     await submit('slurm_found', { duration_ms: 200 });
     const job = await api.waitForStatus('slurm_found', ['completed'], 30_000);
     const backend = harness.app.get(SlurmBackend);
-    expect(await backend.findByName('slurm_found', job.log_path.replace(/\/solver\.log$/, ''))).toEqual({ nativeId: job.native_id, workDir: expect.any(String) });
+    expect(await backend.findByName('slurm_found', job.log_path.replace(/\/solver\.log$/, ''))).toEqual({
+      nativeId: job.native_id,
+      workDir: expect.any(String),
+    });
     // A name squeue no longer knows (purged after MinJobAge): the native_id file written by the script answers.
     const workDir = job.log_path.replace(/\/solver\.log$/, '');
     expect(readFileSync(`${workDir}/native_id`, 'utf8').trim()).toBe(job.native_id);

@@ -5,7 +5,17 @@ import type { CatchUpAck, JobEventPayload, JobManagerEvent, LimitsUpdatedPayload
 import { apiClient, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
-const EVENT_NAMES = ['job_queued', 'job_scheduled', 'job_started', 'job_completed', 'job_cancelled', 'job_updated', 'job_progress', 'limits_updated', 'resources_updated'];
+const EVENT_NAMES = [
+  'job_queued',
+  'job_scheduled',
+  'job_started',
+  'job_completed',
+  'job_cancelled',
+  'job_updated',
+  'job_progress',
+  'limits_updated',
+  'resources_updated',
+];
 
 /** A real Socket.IO client that records every event it receives, in arrival order. */
 function connect(url: string, options: { jobs?: string } = {}): { socket: Socket; events: JobManagerEvent[]; of: (jobId: string) => JobManagerEvent[] } {
@@ -55,17 +65,27 @@ describe('Socket.IO events (real socket.io-client against the real gateway)', ()
     expect(names[0]).toBe('job_queued');
     expect(names).toContain('job_started');
     expect(names.at(-1)).toBe('job_completed');
-    const progress = watcher.of('sock_ok').filter((event) => event.event === 'job_progress').map((event) => (event as { progress: number }).progress);
+    const progress = watcher
+      .of('sock_ok')
+      .filter((event) => event.event === 'job_progress')
+      .map((event) => (event as { progress: number }).progress);
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     expect(progress.every((percent) => percent > 0 && percent <= 100)).toBe(true);
     const completed = watcher.of('sock_ok').at(-1) as JobEventPayload;
-    expect(completed).toMatchObject({ job_id: 'sock_ok', status: 'completed', previous_status: 'running', exit_code: 0, progress: 100, boot_id: expect.any(String) });
+    expect(completed).toMatchObject({
+      job_id: 'sock_ok',
+      status: 'completed',
+      previous_status: 'running',
+      exit_code: 0,
+      progress: 100,
+      boot_id: expect.any(String),
+    });
     expect(completed.job).toMatchObject({ job_id: 'sock_ok', status: 'completed', log_path: expect.stringMatching(/solver\.log$/) });
     expect(Date.parse(completed.emitted_at)).not.toBeNaN();
     // Every event this client got (telemetry included) carries the next sequence number: nothing was skipped.
     const seqs = watcher.events.map((event) => event.seq);
-    expect(seqs).toEqual(seqs.map((_, index) => seqs[0]! + index));
+    expect(seqs).toEqual(seqs.map((_, index) => seqs[0] + index));
     expect((await api.job('sock_ok')).body.progress).toBe(100);
   });
 
@@ -106,7 +126,10 @@ describe('Socket.IO events (real socket.io-client against the real gateway)', ()
     // Another boot's numbers cannot be caught up: the client is told to re-read the REST API.
     const foreign = (await again.socket.emitWithAck('catch_up', { since_seq: 3, boot_id: 'another-boot' })) as CatchUpAck;
     expect(foreign.complete).toBe(false);
-    expect((await again.socket.emitWithAck('catch_up', { since_seq: -1 })) as CatchUpAck).toMatchObject({ ok: false, error: expect.stringMatching(/since_seq/) });
+    expect((await again.socket.emitWithAck('catch_up', { since_seq: -1 })) as CatchUpAck).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/since_seq/),
+    });
   });
 
   it('should announce a cancellation with job_cancelled followed by job_completed', async () => {

@@ -91,7 +91,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       const queue = await client.call('GET', '/queue');
-      process.stdout.write(`queued ${queue.queued}  running ${queue.running}/${queue.max_concurrent_jobs}  scheduled ${queue.scheduled}${queue.blocked_reasons.length ? `  waiting: ${queue.blocked_reasons.join('; ')}` : ''}\n`);
+      process.stdout.write(
+        `queued ${queue.queued}  running ${queue.running}/${queue.max_concurrent_jobs}  scheduled ${queue.scheduled}${queue.blocked_reasons.length ? `  waiting: ${queue.blocked_reasons.join('; ')}` : ''}\n`,
+      );
       const jobs = await client.call<{ items: Array<Record<string, any>> }>('GET', '/jobs?limit=20');
       jobs.items.forEach((job) => process.stdout.write(`${line(job)}\n`));
       return 0;

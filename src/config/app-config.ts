@@ -62,7 +62,10 @@ export class InvalidConfigurationError extends Error {}
 const LOOPBACK_HOSTS = /^(127(?:\.\d{1,3}){3}|::1|localhost)$/i;
 
 function directoryList(value: string | undefined, variable: string): string[] {
-  const dirs = (value ?? '').split(':').map((dir) => dir.trim()).filter(Boolean);
+  const dirs = (value ?? '')
+    .split(':')
+    .map((dir) => dir.trim())
+    .filter(Boolean);
   const relative = dirs.filter((dir) => !isAbsolute(dir));
   if (relative.length > 0) {
     throw new InvalidConfigurationError(`Invalid configuration: ${variable} must list absolute directories (got ${relative.join(', ')})`);
@@ -78,10 +81,15 @@ function directoryList(value: string | undefined, variable: string): string[] {
 
 /** HFSS_JM_JOB_ENV_PASSTHROUGH as names; the service's own variables are refused, never silently dropped. */
 function passthroughList(value: string | undefined): string[] {
-  const names = (value ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const own = names.filter((name) => isServiceVariable(name) || (name.endsWith('*') && SERVICE_VARIABLE_PREFIX.startsWith(name.slice(0, -1).toUpperCase())));
   if (own.length > 0) {
-    throw new InvalidConfigurationError(`Invalid configuration: HFSS_JM_JOB_ENV_PASSTHROUGH may not pass the service's own variables (${own.join(', ')}): they hold its secrets`);
+    throw new InvalidConfigurationError(
+      `Invalid configuration: HFSS_JM_JOB_ENV_PASSTHROUGH may not pass the service's own variables (${own.join(', ')}): they hold its secrets`,
+    );
   }
   return names;
 }

@@ -12,7 +12,11 @@ describe(JobManagerHandler.name, () => {
 
     it("should take PyEDB's fields like the REST API does", () => {
       const config = new JobManagerHandler().createSimulationConfig({
-        project_path: '/p/a.aedt', user: 'alice', platform: 'Windows', timestamp: '2025-01-01T00:00:00', version: '1.0.0',
+        project_path: '/p/a.aedt',
+        user: 'alice',
+        platform: 'Windows',
+        timestamp: '2025-01-01T00:00:00',
+        version: '1.0.0',
         scheduler_options: { queue: 'default', account: null },
       });
       expect(config.user).toBe('alice');

@@ -124,7 +124,11 @@ export class JobManagerHandler {
       await app.close();
       const code = (error as NodeJS.ErrnoException).code;
       const where = `${this.config.server.host}:${this.config.server.port}`;
-      throw new JobManagerStartError(code === 'EADDRINUSE' ? `Job manager service failed to start: port ${where} is already in use` : `Job manager service failed to start on ${where}: ${String(error)}`);
+      throw new JobManagerStartError(
+        code === 'EADDRINUSE'
+          ? `Job manager service failed to start: port ${where} is already in use`
+          : `Job manager service failed to start on ${where}: ${String(error)}`,
+      );
     }
     this.app = app;
     return app.getUrl();

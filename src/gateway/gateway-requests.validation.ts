@@ -38,11 +38,14 @@ export function parseCatchUpRequest(body: unknown): Parsed<CatchUpRequest> {
   if (body.boot_id !== undefined && (typeof body.boot_id !== 'string' || body.boot_id.length > 64)) {
     return { ok: false, error: 'boot_id must be the string the service sent' };
   }
-  return { ok: true, value: { since_seq: body.since_seq, boot_id: body.boot_id as string | undefined } };
+  return { ok: true, value: { since_seq: body.since_seq, boot_id: body.boot_id } };
 }
 
 /** `?jobs=a,b` in the handshake: watch only these jobs; invalid ids are dropped. */
 export function parseHandshakeJobs(query: unknown): string[] | null {
   if (typeof query !== 'string' || query === '') return null;
-  return query.split(',').filter((id) => JOB_ID_PATTERN.test(id)).slice(0, 1000);
+  return query
+    .split(',')
+    .filter((id) => JOB_ID_PATTERN.test(id))
+    .slice(0, 1000);
 }

@@ -17,7 +17,13 @@ import { bearerTokenOf, tokenMatches } from '../security/bearer-token';
 import { EventJournal } from './event-journal';
 import { parseCatchUpRequest, parseHandshakeJobs, parseSubscribeRequest, parseWatchAllRequest } from './gateway-requests.validation';
 import {
-  Ack, AdmissionPayload, ALL_EVENTS_ROOM, CatchUpAck, ClientToServerEvents, JobManagerEventName, jobRoom,
+  Ack,
+  AdmissionPayload,
+  ALL_EVENTS_ROOM,
+  CatchUpAck,
+  ClientToServerEvents,
+  JobManagerEventName,
+  jobRoom,
   ServerToClientEvents,
 } from './job-events.contract';
 
@@ -109,9 +115,20 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
   onJobStateChanged(event: JobStateChangedEvent): void {
     const view = toJobView(event.job, this.runner.positionOf(event.job.id));
     const base = {
-      job_id: view.job_id, status: view.status, previous_status: event.previousStatus, priority: view.priority, scheduler_type: view.scheduler_type,
-      native_id: view.native_id, exit_code: view.exit_code, error: view.error, progress: view.progress, detail: event.detail,
-      created_at: view.created_at, started_at: view.started_at, finished_at: view.finished_at, job: view,
+      job_id: view.job_id,
+      status: view.status,
+      previous_status: event.previousStatus,
+      priority: view.priority,
+      scheduler_type: view.scheduler_type,
+      native_id: view.native_id,
+      exit_code: view.exit_code,
+      error: view.error,
+      progress: view.progress,
+      detail: event.detail,
+      created_at: view.created_at,
+      started_at: view.started_at,
+      finished_at: view.finished_at,
+      job: view,
     };
     if (event.previousStatus === event.job.status) {
       this.emitForJob('job_updated', base);
@@ -140,7 +157,12 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
 
   private admission(): AdmissionPayload {
     const blockers = this.runner.blockers();
-    return { admitting: blockers.length === 0, blocked_reasons: this.runner.queuedCount > 0 ? blockers : [], queued: this.runner.queuedCount, running: this.runner.runningCount };
+    return {
+      admitting: blockers.length === 0,
+      blocked_reasons: this.runner.queuedCount > 0 ? blockers : [],
+      queued: this.runner.queuedCount,
+      running: this.runner.runningCount,
+    };
   }
 
   private emitForJob(name: JobManagerEventName, payload: { job_id: string } & Record<string, unknown>): void {

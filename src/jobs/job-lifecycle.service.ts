@@ -48,7 +48,9 @@ export class JobLifecycleService {
       };
       const timer = setTimeout(() => {
         waiters.delete(done);
-        reject(new TimeoutError(`Job ${job.id} did not finish within ${timeoutMs / 1000} s (it is still ${this.repository.findById(job.id)?.status ?? job.status})`));
+        reject(
+          new TimeoutError(`Job ${job.id} did not finish within ${timeoutMs / 1000} s (it is still ${this.repository.findById(job.id)?.status ?? job.status})`),
+        );
       }, timeoutMs);
       waiters.add(done);
     });

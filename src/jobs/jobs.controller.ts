@@ -1,5 +1,17 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorResponseDto } from '../common/filters/error-response';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
@@ -15,7 +27,10 @@ import { JobsService } from './jobs.service';
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Validation failed or a file is missing' })
 @Controller('jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService, private readonly normalizer: PyedbSubmissionNormalizer) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly normalizer: PyedbSubmissionNormalizer,
+  ) {}
 
   @Get()
   @ApiOperation({ operationId: 'listJobs', summary: 'Paginated list of all jobs, newest first, optionally filtered by status' })
@@ -31,7 +46,10 @@ export class JobsController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The jobid exists with a different configuration' })
   @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The scheduler rejected the job or is unreachable' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The service is shutting down' })
-  @ApiBody({ type: HFSSSimulationConfig, description: 'A config; PyEDB\'s `{"config": …, "priority": n}` wrapper and `to_dict()` / `model_dump()` bodies are accepted too' })
+  @ApiBody({
+    type: HFSSSimulationConfig,
+    description: 'A config; PyEDB\'s `{"config": …, "priority": n}` wrapper and `to_dict()` / `model_dump()` bodies are accepted too',
+  })
   async submit(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
     const { job, duplicate } = await this.jobs.submit(parseSimulationConfig(this.normalizer.normalize(body)));
     response.status(duplicate ? HttpStatus.OK : HttpStatus.CREATED);

@@ -3,7 +3,12 @@ import { isAbsolute, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
 import {
-  DuplicateJobIdError, FileNotFoundError, JobNotFoundError, JobStateConflictError, ShuttingDownError, ValidationFailedError,
+  DuplicateJobIdError,
+  FileNotFoundError,
+  JobNotFoundError,
+  JobStateConflictError,
+  ShuttingDownError,
+  ValidationFailedError,
 } from '../common/errors/job-manager.errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -55,7 +60,7 @@ export class JobsService {
       throw new ShuttingDownError();
     }
     const config = Object.assign(new HFSSSimulationConfig(), input, { jobid: input.jobid ?? generateJobId() });
-    const jobId = config.jobid!;
+    const jobId = config.jobid;
     const canonical = instanceToPlain(config) as HFSSSimulationConfig;
     const fingerprint = configFingerprint(canonical);
     const existing = this.repository.findById(jobId);
@@ -80,11 +85,25 @@ export class JobsService {
     acceptedFiles.commit();
     const job = this.lifecycle.create(
       {
-        id: jobId, seq: this.repository.allocateSeq(), status: JobStatus.QUEUED, priority: config.priority,
-        schedulerType: config.scheduler_type, config: canonical, configHash: fingerprint,
+        id: jobId,
+        seq: this.repository.allocateSeq(),
+        status: JobStatus.QUEUED,
+        priority: config.priority,
+        schedulerType: config.scheduler_type,
+        config: canonical,
+        configHash: fingerprint,
         argv: buildAnsysEdtArgv(runConfig, { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir }),
-        workDir, logPath: join(workDir, 'solver.log'), nativeId: null, exitCode: null, error: null, progress: null,
-        createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, cancelRequestedAt: null,
+        workDir,
+        logPath: join(workDir, 'solver.log'),
+        nativeId: null,
+        exitCode: null,
+        error: null,
+        progress: null,
+        createdAt: now,
+        updatedAt: now,
+        startedAt: null,
+        finishedAt: null,
+        cancelRequestedAt: null,
       },
       'submitted',
     );

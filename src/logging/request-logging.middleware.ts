@@ -7,7 +7,10 @@ export function requestLogging(logger: LoggerService) {
     const started = process.hrtime.bigint();
     response.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.debug?.({ msg: 'http request', method: request.method, path: request.path, status: response.statusCode, duration_ms: Math.round(ms * 100) / 100 }, 'Http');
+      logger.debug?.(
+        { msg: 'http request', method: request.method, path: request.path, status: response.statusCode, duration_ms: Math.round(ms * 100) / 100 },
+        'Http',
+      );
     });
     next();
   };

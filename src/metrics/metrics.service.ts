@@ -33,9 +33,30 @@ export class MetricsService {
         for (const [state, count] of Object.entries(repository.countsByStatus())) this.set({ state }, count);
       },
     });
-    new Gauge({ name: 'hfss_jm_queue_depth', help: 'Local jobs waiting in the priority queue', registers, collect() { this.set(localRunner.queuedCount); } });
-    new Gauge({ name: 'hfss_jm_running_local_jobs', help: 'Local solves running now', registers, collect() { this.set(localRunner.runningCount); } });
-    new Gauge({ name: 'hfss_jm_tracked_cluster_jobs', help: 'Cluster jobs being monitored', registers, collect() { this.set(clusterRunner.trackedCount); } });
+    new Gauge({
+      name: 'hfss_jm_queue_depth',
+      help: 'Local jobs waiting in the priority queue',
+      registers,
+      collect() {
+        this.set(localRunner.queuedCount);
+      },
+    });
+    new Gauge({
+      name: 'hfss_jm_running_local_jobs',
+      help: 'Local solves running now',
+      registers,
+      collect() {
+        this.set(localRunner.runningCount);
+      },
+    });
+    new Gauge({
+      name: 'hfss_jm_tracked_cluster_jobs',
+      help: 'Cluster jobs being monitored',
+      registers,
+      collect() {
+        this.set(clusterRunner.trackedCount);
+      },
+    });
     this.dispatchLatency = new Histogram({
       name: 'hfss_jm_dispatch_latency_seconds',
       help: 'From taking a free slot to the solver supervisor running',
@@ -49,7 +70,12 @@ export class MetricsService {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.pollFailures = new Counter({ name: 'hfss_jm_scheduler_poll_failures_total', help: 'Failed status polls (scheduler down, slow or erroring)', labelNames: ['scheduler'], registers });
+    this.pollFailures = new Counter({
+      name: 'hfss_jm_scheduler_poll_failures_total',
+      help: 'Failed status polls (scheduler down, slow or erroring)',
+      labelNames: ['scheduler'],
+      registers,
+    });
     this.transitions = new Counter({ name: 'hfss_jm_job_transitions_total', help: 'Job state changes by new state', labelNames: ['status'], registers });
   }
 

@@ -103,7 +103,7 @@ export function createAsyncApiDocument(openapi: OpenAPIObject): Record<string, u
     const name = queue.shift()!;
     if (schemas[name] || !shared[name]) continue;
     schemas[name] = shared[name];
-    for (const [, referenced] of JSON.stringify(shared[name]).matchAll(/#\/components\/schemas\/([A-Za-z0-9_]+)/g)) queue.push(referenced!);
+    for (const [, referenced] of JSON.stringify(shared[name]).matchAll(/#\/components\/schemas\/([A-Za-z0-9_]+)/g)) queue.push(referenced);
   }
   const messages: Record<string, unknown> = {};
   const channels: Record<string, unknown> = {};

@@ -76,7 +76,11 @@ export class ProjectUploadService {
         }
         if (!UPLOAD_FILE_NAME_PATTERN.test(info.filename ?? '')) {
           file.resume();
-          return fail(new ValidationFailedError(`Project file name must end in .aedt, .aedtz or .zip (a zipped .aedb) and contain only letters, digits, spaces and ._- (got ${JSON.stringify(info.filename)})`));
+          return fail(
+            new ValidationFailedError(
+              `Project file name must end in .aedt, .aedtz or .zip (a zipped .aedb) and contain only letters, digits, spaces and ._- (got ${JSON.stringify(info.filename)})`,
+            ),
+          );
         }
         const hash = createHash('sha256');
         let size = 0;
@@ -88,7 +92,13 @@ export class ProjectUploadService {
             done(null, chunk);
           },
         });
-        file.on('limit', () => file.destroy(new UploadTooLargeError(`The project is larger than the upload limit of ${this.config.staging.maxUploadBytes / 1024 / 1024} MiB (HFSS_JM_MAX_UPLOAD_MB)`)));
+        file.on('limit', () =>
+          file.destroy(
+            new UploadTooLargeError(
+              `The project is larger than the upload limit of ${this.config.staging.maxUploadBytes / 1024 / 1024} MiB (HFSS_JM_MAX_UPLOAD_MB)`,
+            ),
+          ),
+        );
         const fileName = info.filename ?? '';
         const written = pipeline(file, count, createWriteStream(path, { flags: 'wx' })).then(() => ({ fileName, path, sha256: hash.digest('hex'), size }));
         written.catch(fail);
@@ -127,7 +137,7 @@ export class ProjectUploadService {
     const top = await readdir(extracted, { withFileTypes: true });
     const aedb = top.filter((entry) => entry.isDirectory() && entry.name.toLowerCase().endsWith('.aedb'));
     if (aedb.length === 1 && top.length === 1) {
-      return { ...base, kind: 'aedb', projectPath: join(extracted, aedb[0]!.name) };
+      return { ...base, kind: 'aedb', projectPath: join(extracted, aedb[0].name) };
     }
     if (top.some((entry) => entry.isFile() && entry.name === 'edb.def')) {
       // The zip holds the folder's content: name the folder after the zip.
@@ -139,7 +149,8 @@ export class ProjectUploadService {
   }
 
   private rethrow(error: unknown): never {
-    if (isDiskError(error)) throw new StorageFailureError(`The staging directory cannot be written (${(error as NodeJS.ErrnoException).code}): nothing was kept`);
+    if (isDiskError(error))
+      throw new StorageFailureError(`The staging directory cannot be written (${(error as NodeJS.ErrnoException).code}): nothing was kept`);
     throw error;
   }
 }

@@ -1,5 +1,14 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ErrorResponseDto } from '../common/filters/error-response';
 import { ProjectUploadBodyDto, UploadedProjectDto } from './dto/uploaded-project.dto';
@@ -24,7 +33,10 @@ export class ProjectsController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ operationId: 'uploadProject', summary: 'Upload a project (.aedt, .aedtz or a zipped .aedb), streamed to disk; submit jobs with the returned project_id as project_ref' })
+  @ApiOperation({
+    operationId: 'uploadProject',
+    summary: 'Upload a project (.aedt, .aedtz or a zipped .aedb), streamed to disk; submit jobs with the returned project_id as project_ref',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: ProjectUploadBodyDto })
   @ApiCreatedResponse({ type: UploadedProjectDto })

@@ -37,7 +37,9 @@ export function unsafeEntryReason(entry: Pick<Entry, 'fileName' | 'externalFileA
  */
 export async function extractZip(zipPath: string, target: string, limits: ExtractLimits): Promise<string[]> {
   const zip: ZipFile = await new Promise((resolve, reject) =>
-    openZip(zipPath, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, autoClose: false }, (error, file) => (error ? reject(new UnsafeArchiveError(`unreadable zip: ${error.message}`)) : resolve(file))),
+    openZip(zipPath, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, autoClose: false }, (error, file) =>
+      error ? reject(new UnsafeArchiveError(`unreadable zip: ${error.message}`)) : resolve(file),
+    ),
   );
   try {
     const entries = await readEntries(zip, limits);
@@ -49,7 +51,9 @@ export async function extractZip(zipPath: string, target: string, limits: Extrac
         continue;
       }
       await mkdir(dirname(path), { recursive: true });
-      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(entry, (error, read) => (error ? reject(error) : resolve(read))));
+      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+        zip.openReadStream(entry, (error, read) => (error ? reject(error) : resolve(read))),
+      );
       await pipeline(stream, createWriteStream(path, { flags: 'wx' }));
       written.push(entry.fileName);
     }

@@ -2,8 +2,14 @@ import { admissionBlockers, HostSample } from './host-sample';
 
 const limits = { maxConcurrentJobs: 2, maxCpuPercent: 80, minFreeMemoryMb: 1024, minFreeDiskMb: 2048 };
 const healthy: HostSample = {
-  sampledAt: 0, cpuPercent: 10, cpuCores: 2, memoryTotalMb: 24_000, memoryFreeMb: 20_000,
-  diskPath: '/tmp', diskTotalMb: 100_000, diskFreeMb: 50_000,
+  sampledAt: 0,
+  cpuPercent: 10,
+  cpuCores: 2,
+  memoryTotalMb: 24_000,
+  memoryFreeMb: 20_000,
+  diskPath: '/tmp',
+  diskTotalMb: 100_000,
+  diskFreeMb: 50_000,
 };
 
 describe('admissionBlockers', () => {

@@ -15,7 +15,10 @@ export abstract class SubmissionFailureError extends SchedulerFailureError {
   abstract readonly kind: SubmissionFailureKind;
 
   /** The scheduler's own message (stderr of the client command), for the job's error and the golden tests. */
-  constructor(message: string, readonly schedulerMessage = '') {
+  constructor(
+    message: string,
+    readonly schedulerMessage = '',
+  ) {
     super(message);
   }
 }

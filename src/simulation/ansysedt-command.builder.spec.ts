@@ -83,7 +83,7 @@ describe('buildAnsysEdtArgv', () => {
     const hostilePath = `/projects/it's "mine" $(touch ${dir}/pwned) \`id\`; rm -rf x & a.aedt`;
     const config = parseSimulationConfig({ project_path: hostilePath, design_name: 'A $(id) `x` "q"', ansys_edt_path: printer });
     const argv = buildAnsysEdtArgv(config, context);
-    const received = execFileSync(argv[0]!, argv.slice(1)).toString().split('\0').slice(0, -1);
+    const received = execFileSync(argv[0], argv.slice(1)).toString().split('\0').slice(0, -1);
     expect(received).toEqual(argv.slice(1));
     expect(received.at(-1)).toBe(hostilePath);
     expect(received.at(-2)).toBe('A $(id) `x` "q"');

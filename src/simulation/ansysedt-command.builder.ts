@@ -88,8 +88,7 @@ export function buildAnsysEdtArgv(config: HFSSSimulationConfig, context: AnsysEd
     argv.push('-waitforlicense');
   }
   if (config.distributed) {
-    const machineList =
-      config.scheduler_type === SchedulerType.NONE ? formatMachineList(config.machine_nodes) : `numcores=${clusterCoreCount(config)}`;
+    const machineList = config.scheduler_type === SchedulerType.NONE ? formatMachineList(config.machine_nodes) : `numcores=${clusterCoreCount(config)}`;
     argv.push('-distributed', '-machinelist', machineList);
   }
   if (config.auto) {

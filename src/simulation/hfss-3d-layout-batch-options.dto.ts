@@ -11,47 +11,63 @@ export const HPC_LICENSE_TYPES = ['Pack', 'Pool'] as const;
 /** HFSS solver flags passed through `-batchoptions`, mirroring pyedb's `HFSS3DLayoutBatchOptions`. */
 export class HFSS3DLayoutBatchOptions {
   /** Generate the initial mesh. */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   create_starting_mesh: boolean = false;
 
   /** Operating-system priority of the solver processes. */
-  @NullRejected() @IsIn(PROCESS_PRIORITIES)
+  @NullRejected()
+  @IsIn(PROCESS_PRIORITIES)
   default_process_priority: (typeof PROCESS_PRIORITIES)[number] = 'Normal';
 
   /** GPU acceleration. */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   enable_gpu: boolean = false;
 
   /** MPI implementation (Intel MPI, Microsoft MPI, Open MPI, MPICH, Platform MPI). */
-  @NullRejected() @IsIn(MPI_VENDORS)
+  @NullRejected()
+  @IsIn(MPI_VENDORS)
   mpi_vendor: (typeof MPI_VENDORS)[number] = process.platform === 'win32' ? 'Intel' : 'OpenMPI';
 
   /** MPI version string. */
-  @NullRejected() @IsString() @Matches(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'mpi_version must be a plain version string' })
+  @NullRejected()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'mpi_version must be a plain version string' })
   mpi_version: string = 'Default';
 
   /** How remote solver processes are started. */
-  @NullRejected() @IsIn(REMOTE_SPAWN_COMMANDS)
+  @NullRejected()
+  @IsIn(REMOTE_SPAWN_COMMANDS)
   remote_spawn_command: (typeof REMOTE_SPAWN_COMMANDS)[number] = 'Scheduler';
 
   /** Skip the frequency sweep. */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   solve_adaptive_only: boolean = false;
 
   /** Check the setup only, do not solve. */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   validate_only: boolean = false;
 
   /** Scratch directory of the solver; the service's temp directory when absent. */
-  @OptionalNullAsAbsent() @IsString() @MaxLength(1024) @IsSingleLine()
-  @Matches(/^[^'"]+$/, { message: "temp_directory must not contain quotes (it is quoted inside -batchoptions)" })
+  @OptionalNullAsAbsent()
+  @IsString()
+  @MaxLength(1024)
+  @IsSingleLine()
+  @Matches(/^[^'"]+$/, { message: 'temp_directory must not contain quotes (it is quoted inside -batchoptions)' })
   temp_directory?: string;
 
   /** HPC licence type. */
-  @OptionalNullAsAbsent() @IsIn(HPC_LICENSE_TYPES)
+  @OptionalNullAsAbsent()
+  @IsIn(HPC_LICENSE_TYPES)
   hpc_license_type?: (typeof HPC_LICENSE_TYPES)[number];
 
   /** Cores per distributed task. */
-  @OptionalNullAsAbsent() @IsInt() @Min(1) @Max(1_024)
+  @OptionalNullAsAbsent()
+  @IsInt()
+  @Min(1)
+  @Max(1_024)
   num_cores_per_distributed_task?: number;
 }

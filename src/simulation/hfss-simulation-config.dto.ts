@@ -1,7 +1,20 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsNotEmpty, IsObject, IsString, Matches, Max,
-  MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { NullRejected, OptionalNullAsAbsent } from '../common/validation/null-policy';
 import { IsSingleLine } from '../common/validation/safe-text';
@@ -20,83 +33,130 @@ export const MAX_TIMEOUT_SECONDS = 30 * 24 * 3600;
 /** One HFSS / HFSS 3D Layout solve request, mirroring pyedb's `HFSSSimulationConfig` (snake_case on the wire). */
 export class HFSSSimulationConfig {
   /** Unique job identifier; generated when absent. Re-submitting an existing id returns the existing job. @example "antenna_001" */
-  @OptionalNullAsAbsent() @IsString() @Matches(JOB_ID_PATTERN, { message: 'jobid must be 1-64 letters, digits, underscores or hyphens' })
+  @OptionalNullAsAbsent()
+  @IsString()
+  @Matches(JOB_ID_PATTERN, { message: 'jobid must be 1-64 letters, digits, underscores or hyphens' })
   jobid?: string;
 
   /** Who submitted the job (PyEDB's `user`); shown as the job's owner. @example "alice" */
-  @OptionalNullAsAbsent() @IsString() @IsNotEmpty() @MaxLength(256) @IsSingleLine()
+  @OptionalNullAsAbsent()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  @IsSingleLine()
   user?: string;
 
   /** Absolute path of the `.aedt` project or `.aedb` folder; it must exist. @example "/projects/antenna.aedt" */
-  @NullRejected('project_path is required') @IsString() @IsNotEmpty() @MaxLength(4096) @IsSingleLine()
+  @NullRejected('project_path is required')
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4096)
+  @IsSingleLine()
   @Matches(PROJECT_EXTENSION_PATTERN, { message: 'project_path must end in .aedt or .aedb' })
   project_path!: string;
 
   /** Full path of the `ansysedt` executable; the service default when absent. */
-  @OptionalNullAsAbsent() @IsString() @IsNotEmpty() @MaxLength(4096) @IsSingleLine()
+  @OptionalNullAsAbsent()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4096)
+  @IsSingleLine()
   ansys_edt_path?: string;
 
   /** Solver family; picks the `-batchoptions` key prefix. */
-  @NullRejected() @IsIn(SOLVERS)
+  @NullRejected()
+  @IsIn(SOLVERS)
   solver: Solver = 'Hfss3DLayout';
 
   /** Design inside the project (the active design when empty). */
-  @OptionalNullAsAbsent() @IsString() @MaxLength(256) @IsSingleLine()
+  @OptionalNullAsAbsent()
+  @IsString()
+  @MaxLength(256)
+  @IsSingleLine()
   @Matches(/^[^:]*$/, { message: 'design_name must not contain ":" (it separates design, mode and setup)' })
   design_name?: string;
 
   /** Design mode / variation, e.g. `Nominal`. */
-  @OptionalNullAsAbsent() @IsString() @MaxLength(256) @IsSingleLine()
+  @OptionalNullAsAbsent()
+  @IsString()
+  @MaxLength(256)
+  @IsSingleLine()
   @Matches(/^[^:]*$/, { message: 'design_mode must not contain ":"' })
   design_mode?: string;
 
   /** Setup to solve (all setups when empty). */
-  @OptionalNullAsAbsent() @IsString() @MaxLength(256) @IsSingleLine()
+  @OptionalNullAsAbsent()
+  @IsString()
+  @MaxLength(256)
+  @IsSingleLine()
   @Matches(/^[^:]*$/, { message: 'setup_name must not contain ":"' })
   setup_name?: string;
 
   /** Run distributed over MPI (`-distributed -machinelist …`). */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   distributed: boolean = true;
 
   /** Hosts for a local distributed run; cluster runs take their hosts from the scheduler. */
-  @NullRejected() @IsArray() @IsObject({ each: true, message: 'each machine_nodes entry must be an object' })
-  @ValidateNested({ each: true }) @Type(() => MachineNode) @ArrayMinSize(1) @ArrayMaxSize(256)
+  @NullRejected()
+  @IsArray()
+  @IsObject({ each: true, message: 'each machine_nodes entry must be an object' })
+  @ValidateNested({ each: true })
+  @Type(() => MachineNode)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(256)
   machine_nodes: MachineNode[] = [new MachineNode()];
 
   /** Automatic HPC settings (`-auto`). */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   auto: boolean = true;
 
   /** No GUI (`-ng`). */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   non_graphical: boolean = true;
 
   /** Stream solver progress to the log (`-monitor`). */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   monitor: boolean = true;
 
   /** Wait for a licence instead of failing (`-waitforlicense`). */
-  @NullRejected() @IsBoolean()
+  @NullRejected()
+  @IsBoolean()
   wait_for_license: boolean = true;
 
   /** Solver flags for `-batchoptions`. */
-  @NullRejected() @IsObject() @ValidateNested() @Type(() => HFSS3DLayoutBatchOptions)
+  @NullRejected()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => HFSS3DLayoutBatchOptions)
   layout_options: HFSS3DLayoutBatchOptions = new HFSS3DLayoutBatchOptions();
 
   /** `none` runs locally; otherwise the batch scheduler to submit to. */
-  @NullRejected() @IsEnum(SchedulerType)
+  @NullRejected()
+  @IsEnum(SchedulerType)
   scheduler_type: SchedulerType = SchedulerType.NONE;
 
   /** Scheduler directives (ignored for local runs). */
-  @NullRejected() @IsObject() @ValidateNested() @Type(() => SchedulerOptions)
+  @NullRejected()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SchedulerOptions)
   scheduler_options: SchedulerOptions = new SchedulerOptions();
 
   /** Local queue priority: higher runs first, FIFO within a priority. */
-  @NullRejected() @IsInt() @Min(-1000) @Max(1000)
+  @NullRejected()
+  @IsInt()
+  @Min(-1000)
+  @Max(1000)
   priority: number = 0;
 
   /** Wall-clock limit of a local run, in seconds; the job ends as `timed_out` when it is exceeded. `null`: no limit. */
-  @OptionalNullAsAbsent() @IsInt() @Min(1) @Max(MAX_TIMEOUT_SECONDS)
+  @OptionalNullAsAbsent()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
   timeout?: number;
 }

@@ -10,18 +10,29 @@ export const HOSTNAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/;
  */
 export class MachineNode {
   /** DNS name or IP address. @example "localhost" */
-  @NullRejected() @IsString() @Matches(HOSTNAME_PATTERN, { message: 'hostname must contain only letters, digits, dots and hyphens' })
+  @NullRejected()
+  @IsString()
+  @Matches(HOSTNAME_PATTERN, { message: 'hostname must contain only letters, digits, dots and hyphens' })
   hostname: string = 'localhost';
 
   /** Distributed tasks on this host; -1 lets the solver decide. */
-  @NullRejected() @IsInt() @Min(-1) @Max(4_096)
+  @NullRejected()
+  @IsInt()
+  @Min(-1)
+  @Max(4_096)
   cores: number = -1;
 
   /** Cores available on this host. */
-  @NullRejected() @IsInt() @Min(1) @Max(4_096)
+  @NullRejected()
+  @IsInt()
+  @Min(1)
+  @Max(4_096)
   max_cores: number = 20;
 
   /** Share of the host's RAM the solver may use, in percent (1-100). */
-  @NullRejected() @IsInt() @Min(1) @Max(100)
+  @NullRejected()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   utilization: number = 90;
 }

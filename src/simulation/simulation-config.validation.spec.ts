@@ -43,7 +43,10 @@ describe('parseSimulationConfig', () => {
     [{ project_path: '/p/b.aedt', scheduler_options: { nodes: 0 } }, /scheduler_options\.nodes must not be less than 1/],
     [{ project_path: '/p/b.aedt', scheduler_options: { memory: '4 gigs' } }, /memory must look like 4GB/],
     [{ project_path: '/p/b.aedt', scheduler_options: { priority: 'Urgent' } }, /scheduler_options\.priority must be one of/],
-    [{ project_path: '/p/b.aedt', scheduler_options: { extra_directives: ['--comment=ok', '--wrap="$(id)"'] } }, /extra_directives entry must be a single flag/],
+    [
+      { project_path: '/p/b.aedt', scheduler_options: { extra_directives: ['--comment=ok', '--wrap="$(id)"'] } },
+      /extra_directives entry must be a single flag/,
+    ],
     [{ project_path: '/p/b.aedt', scheduler_options: { extra_directives: ['--x=1\n#SBATCH --y'] } }, /extra_directives/],
     [{ project_path: '/p/b.aedt', design_name: 'a:b' }, /design_name must not contain ":"/],
     [{ project_path: '/p/b.aedt', priority: 1001 }, /priority must not be greater than 1000/],

@@ -28,7 +28,10 @@ export function spyOnCommands(commands: string[]): { calls: (command: string) =>
       } catch {
         // no call yet
       }
-      return lines.map((line) => JSON.parse(line) as string[]).filter((argv) => argv[0] === command).map((argv) => argv.slice(1));
+      return lines
+        .map((line) => JSON.parse(line) as string[])
+        .filter((argv) => argv[0] === command)
+        .map((argv) => argv.slice(1));
     },
     restore: () => {
       process.env.PATH = originalPath;

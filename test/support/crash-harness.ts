@@ -81,43 +81,62 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
   }));
   const acknowledged = new Set<string>();
   const report: CrashHarnessReport = {
-    injections: 0, submitted: jobs.length, submitRequests: 0, submitRequestsLost: 0, duplicateAnswers: 0, badDuplicateAnswers: [], byStatus: {},
-    multipleTerminalStates: [], solvesStartedTwice: [], lost: [], notFinished: [], completedWithoutStart: [], elapsedMs: 0,
+    injections: 0,
+    submitted: jobs.length,
+    submitRequests: 0,
+    submitRequestsLost: 0,
+    duplicateAnswers: 0,
+    badDuplicateAnswers: [],
+    byStatus: {},
+    multipleTerminalStates: [],
+    solvesStartedTwice: [],
+    lost: [],
+    notFinished: [],
+    completedWithoutStart: [],
+    elapsedMs: 0,
   };
   const env = { HFSS_JM_MAX_CONCURRENT_JOBS: '4', HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '500', HFSS_JM_LOG_LEVEL: 'warn', ...options.env };
 
   /** Submits a slice of the jobs not yet acknowledged; requests cut short by the kill are retried next round. */
   const submitSome = (url: string, count: number): Promise<void>[] =>
-    jobs.filter((job) => !acknowledged.has(job.jobid)).slice(0, count).map(async (job) => {
-      report.submitRequests += 1;
-      try {
-        const response = await fetch(`${url}/jobs/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: job.body });
-        const answer = (await response.json()) as { duplicate?: boolean };
-        if (response.status === 200 && answer.duplicate) report.duplicateAnswers += 1;
-        if (response.status === 200 || response.status === 201) acknowledged.add(job.jobid);
-      } catch {
-        report.submitRequestsLost += 1;
-      }
-    });
+    jobs
+      .filter((job) => !acknowledged.has(job.jobid))
+      .slice(0, count)
+      .map(async (job) => {
+        report.submitRequests += 1;
+        try {
+          const response = await fetch(`${url}/jobs/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: job.body });
+          const answer = (await response.json()) as { duplicate?: boolean };
+          if (response.status === 200 && answer.duplicate) report.duplicateAnswers += 1;
+          if (response.status === 200 || response.status === 201) acknowledged.add(job.jobid);
+        } catch {
+          report.submitRequestsLost += 1;
+        }
+      });
 
   const perRound = Math.max(1, Math.ceil(jobs.length / Math.max(1, options.injections / 2)));
   for (let round = 0; round < options.injections; round++) {
     const service = await startServiceProcess(options.dataDir, env);
     const inFlight = submitSome(service.url, perRound + 1);
     // A client that is unsure whether an earlier submission landed sends it again: it must come back as a duplicate.
-    const retried = jobs.filter((job) => acknowledged.has(job.jobid)).sort(() => next() - 0.5).slice(0, 2);
-    inFlight.push(...retried.map(async (job) => {
-      report.submitRequests += 1;
-      try {
-        const response = await fetch(`${service.url}/jobs/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: job.body });
-        const answer = (await response.json()) as { duplicate?: boolean };
-        if (response.status === 200 && answer.duplicate) report.duplicateAnswers += 1;
-        else throw new Error(`re-submission of ${job.jobid} answered ${response.status} without duplicate: true`);
-      } catch (error) {
-        if (error instanceof Error && error.message.startsWith('re-submission')) report.badDuplicateAnswers.push(job.jobid);
-        else report.submitRequestsLost += 1;
-      }
-    }));
+    const retried = jobs
+      .filter((job) => acknowledged.has(job.jobid))
+      .sort(() => next() - 0.5)
+      .slice(0, 2);
+    inFlight.push(
+      ...retried.map(async (job) => {
+        report.submitRequests += 1;
+        try {
+          const response = await fetch(`${service.url}/jobs/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: job.body });
+          const answer = (await response.json()) as { duplicate?: boolean };
+          if (response.status === 200 && answer.duplicate) report.duplicateAnswers += 1;
+          else throw new Error(`re-submission of ${job.jobid} answered ${response.status} without duplicate: true`);
+        } catch (error) {
+          if (error instanceof Error && error.message.startsWith('re-submission')) report.badDuplicateAnswers.push(job.jobid);
+          else report.submitRequestsLost += 1;
+        }
+      }),
+    );
     const [min, max] = options.killAfterMs;
     await new Promise((resolve) => setTimeout(resolve, min + next() * (max - min)));
     service.child.kill('SIGKILL');
@@ -136,10 +155,12 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
   let states = new Map<string, string>();
   while (Date.now() < deadline) {
     states = new Map(
-      await Promise.all(jobs.map(async (job) => {
-        const response = await fetch(`${service.url}/jobs/${job.jobid}`);
-        return [job.jobid, response.status === 200 ? ((await response.json()) as { status: string }).status : 'missing'] as [string, string];
-      })),
+      await Promise.all(
+        jobs.map(async (job) => {
+          const response = await fetch(`${service.url}/jobs/${job.jobid}`);
+          return [job.jobid, response.status === 200 ? ((await response.json()) as { status: string }).status : 'missing'] as [string, string];
+        }),
+      ),
     );
     if ([...states.values()].every((status) => TERMINAL.has(status) || status === 'missing')) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -158,11 +179,13 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
   }
   const db = new Database(join(options.dataDir, 'jobs.sqlite'), { readonly: true });
   try {
-    const rows = db.prepare(`SELECT job_id, COUNT(*) AS n FROM job_events WHERE status IN ('completed','failed','cancelled','timed_out') GROUP BY job_id HAVING n > 1`).all() as Array<{ job_id: string }>;
+    const rows = db
+      .prepare(`SELECT job_id, COUNT(*) AS n FROM job_events WHERE status IN ('completed','failed','cancelled','timed_out') GROUP BY job_id HAVING n > 1`)
+      .all() as Array<{ job_id: string }>;
     // A terminal job's later events (none expected) would repeat its status; count distinct entries into a terminal state.
     for (const row of rows) {
       const events = db.prepare('SELECT status FROM job_events WHERE job_id = ? ORDER BY seq').all(row.job_id) as Array<{ status: string }>;
-      const entries = events.filter((event, index) => TERMINAL.has(event.status) && (index === 0 || events[index - 1]!.status !== event.status)).length;
+      const entries = events.filter((event, index) => TERMINAL.has(event.status) && (index === 0 || events[index - 1].status !== event.status)).length;
       if (entries > 1) report.multipleTerminalStates.push(row.job_id);
     }
   } finally {

@@ -8,7 +8,10 @@ import { makeTempDir, removeDir } from './test-app';
  * each test, with its own state dir, a spy on the given commands, and `control()` to switch failure modes
  * (control.json: down, delay_ms, pending_ms, purge_after_ms, reject). Call inside a describe block.
  */
-export function useFakeScheduler(name: string, commands: string[]): {
+export function useFakeScheduler(
+  name: string,
+  commands: string[],
+): {
   control: (settings: Record<string, unknown>) => void;
   spy: () => ReturnType<typeof spyOnCommands>;
 } {

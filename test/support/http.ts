@@ -31,10 +31,14 @@ export function apiClient(baseUrl: string) {
     job: (id: string) => call('GET', `/jobs/${id}`),
     /** Polls until the job's status is one of `statuses`. */
     async waitForStatus(id: string, statuses: string[], timeoutMs = 20_000): Promise<any> {
-      return waitFor(async () => {
-        const { body } = await call('GET', `/jobs/${id}`);
-        return statuses.includes(body.status) ? body : undefined;
-      }, timeoutMs, `job ${id} to reach ${statuses.join('|')}`);
+      return waitFor(
+        async () => {
+          const { body } = await call('GET', `/jobs/${id}`);
+          return statuses.includes(body.status) ? body : undefined;
+        },
+        timeoutMs,
+        `job ${id} to reach ${statuses.join('|')}`,
+      );
     },
   };
 }
@@ -56,7 +60,10 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
 /** Lines the fake solver appended to its record file. */
 export function readRunRecords(recordFile: string): Array<Record<string, any>> {
   try {
-    return readFileSync(recordFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    return readFileSync(recordFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
   } catch {
     return [];
   }

@@ -7,7 +7,7 @@ export function describeWhen(available: boolean, what: string, fix: string): jes
     throw new Error(`${what} is not available: ${fix}`);
   }
   if (!available) {
-    // eslint-disable-next-line no-console
+     
     console.warn(`Skipping tests that need ${what} (${fix})`);
   }
   return available ? describe : describe.skip;

@@ -66,12 +66,16 @@ function assertBuilt(): void {
 }
 
 /** Runs the built service on a data dir when it is expected to refuse to start: resolves with its exit code and output. */
-export async function runServiceUntilExit(dataDir: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ code: number | string; output: string }> {
+export async function runServiceUntilExit(
+  dataDir: string,
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ code: number | string; output: string }> {
   assertBuilt();
   const child = spawn(process.execPath, [BUILT_MAIN], { env: serviceEnv(dataDir, await freePort(), env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | string>((resolveExit) => child.on('exit', (exitCode, signal) => resolveExit(exitCode ?? signal ?? -1)));
   clearTimeout(timer);
@@ -84,22 +88,26 @@ export async function startServiceProcess(dataDir: string, env: Record<string, s
   const port = await freePort();
   const child = spawn(process.execPath, [BUILT_MAIN], { env: serviceEnv(dataDir, port, env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolveExit) => child.on('exit', (code, signal) => resolveExit(code ?? signal ?? -1)));
   const url = `http://127.0.0.1:${port}`;
   const service = { url, child, output: () => output, exited };
   started.add(service);
-  await waitFor(async () => {
-    if (child.exitCode !== null) {
-      throw new Error(`service exited during start:\n${output}`);
-    }
-    try {
-      return (await fetch(`${url}/health`)).ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 20_000, `the service on ${url} to answer /health`);
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) {
+        throw new Error(`service exited during start:\n${output}`);
+      }
+      try {
+        return (await fetch(`${url}/health`)).ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    20_000,
+    `the service on ${url} to answer /health`,
+  );
   return service;
 }
 

@@ -12,7 +12,9 @@ import { SystemInformation } from '../../src/resources/system-information.provid
 export const FAKE_ANSYSEDT = resolve(__dirname, '../fakes/bin/ansysedt');
 
 /** A host that always has room: tests of admission swap in their own readings. */
-export function fakeSystemInformation(readings: { cpuPercent?: number; freeMemoryMb?: number; freeDiskMb?: number } = {}): SystemInformation & { readings: typeof readings } {
+export function fakeSystemInformation(
+  readings: { cpuPercent?: number; freeMemoryMb?: number; freeDiskMb?: number } = {},
+): SystemInformation & { readings: typeof readings } {
   const MIB = 1024 * 1024;
   const fake = {
     readings,
@@ -20,7 +22,7 @@ export function fakeSystemInformation(readings: { cpuPercent?: number; freeMemor
     mem: async () => ({ total: 24_000 * MIB, available: (fake.readings.freeMemoryMb ?? 20_000) * MIB }),
     diskSpace: async () => ({ totalBytes: 100_000 * MIB, availableBytes: (fake.readings.freeDiskMb ?? 50_000) * MIB }),
   };
-  return fake as unknown as SystemInformation & { readings: typeof readings };
+  return fake;
 }
 
 export interface TestApp {
@@ -46,14 +48,16 @@ export function writeProject(dir: string, name: string, behaviour: Record<string
  * Boots the real AppModule (same pipes, filters and providers as production) on a data dir, listening on a
  * random loopback port. Only the host readings are faked unless `realTelemetry` is set.
  */
-export async function startTestApp(options: {
-  dataDir?: string;
-  env?: Record<string, string>;
-  systemInformation?: SystemInformation;
-  realTelemetry?: boolean;
-  /** Further provider overrides, e.g. extra scheduler backends. */
-  configure?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
-} = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    systemInformation?: SystemInformation;
+    realTelemetry?: boolean;
+    /** Further provider overrides, e.g. extra scheduler backends. */
+    configure?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  } = {},
+): Promise<TestApp> {
   const dataDir = options.dataDir ?? makeTempDir();
   const config = loadAppConfig({
     HFSS_JM_DATA_DIR: dataDir,

@@ -9,7 +9,10 @@ export class ValidationFailedError extends DomainError {
 export class FileNotFoundError extends DomainError {
   readonly code = DomainErrorCode.FileNotFound;
 
-  constructor(readonly path: string, what = 'File') {
+  constructor(
+    readonly path: string,
+    what = 'File',
+  ) {
     super(`${what} not found: ${path}`);
   }
 }

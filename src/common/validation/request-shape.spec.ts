@@ -39,7 +39,10 @@ describe('isWellFormedUnicode', () => {
         return false;
       }
     };
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 12 }), (text) => isWellFormedUnicode(text) === reference(text)), { seed: 11, numRuns: 2_000 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 12 }), (text) => isWellFormedUnicode(text) === reference(text)),
+      { seed: 11, numRuns: 2_000 },
+    );
   });
 });
 

@@ -86,7 +86,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
         this.lifecycle.transition(job, { status: JobStatus.FAILED, error: message, finishedAt: Date.now() }, 'batch script refused');
         throw new ValidationFailedError(message);
       }
-      this.lifecycle.transition(job, { status: JobStatus.FAILED, error: `${job.schedulerType} rejected the job: ${message}`, finishedAt: Date.now() }, 'submission rejected');
+      this.lifecycle.transition(
+        job,
+        { status: JobStatus.FAILED, error: `${job.schedulerType} rejected the job: ${message}`, finishedAt: Date.now() },
+        'submission rejected',
+      );
       throw error instanceof SchedulerFailureError ? error : new SchedulerFailureError(message);
     }
   }
@@ -98,12 +102,20 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       const found = await this.backendFor(job.schedulerType).findByName(job.id, job.workDir);
       if (!found) {
         this.unresolved.delete(job.id);
-        return this.lifecycle.transition(job, { status: JobStatus.CANCELLED, cancelRequestedAt: Date.now(), finishedAt: Date.now(), error: 'cancelled before the scheduler accepted it' }, 'cancelled while unresolved');
+        return this.lifecycle.transition(
+          job,
+          { status: JobStatus.CANCELLED, cancelRequestedAt: Date.now(), finishedAt: Date.now(), error: 'cancelled before the scheduler accepted it' },
+          'cancelled while unresolved',
+        );
       }
       job = this.accept(job, found);
     }
     if (!job.nativeId) {
-      return this.lifecycle.transition(job, { status: JobStatus.CANCELLED, cancelRequestedAt: Date.now(), finishedAt: Date.now(), error: 'cancelled before submission' }, 'cancelled');
+      return this.lifecycle.transition(
+        job,
+        { status: JobStatus.CANCELLED, cancelRequestedAt: Date.now(), finishedAt: Date.now(), error: 'cancelled before submission' },
+        'cancelled',
+      );
     }
     const backend = this.backendFor(job.schedulerType);
     let current = job.cancelRequestedAt ? job : this.lifecycle.transition(job, { cancelRequestedAt: Date.now() }, 'cancel requested');
@@ -155,7 +167,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   private accept(job: JobRecord, ref: NativeJobRef): JobRecord {
     this.unresolved.delete(job.id);
-    const accepted = this.lifecycle.transition(job, { status: JobStatus.SCHEDULED, nativeId: ref.nativeId, error: null }, `accepted by ${job.schedulerType} as ${ref.nativeId}`);
+    const accepted = this.lifecycle.transition(
+      job,
+      { status: JobStatus.SCHEDULED, nativeId: ref.nativeId, error: null },
+      `accepted by ${job.schedulerType} as ${ref.nativeId}`,
+    );
     this.tracked.set(accepted.id, accepted);
     this.ensurePolling(accepted.schedulerType);
     return accepted;
@@ -166,7 +182,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     if (TERMINAL_NATIVE_STATUSES.has(state.status)) {
       const { status, error } = finalStatusFor(state, job.cancelRequestedAt ? 'cancel' : undefined);
       this.tracked.delete(job.id);
-      return this.lifecycle.transition(job, { status, exitCode: state.exitCode ?? null, error, finishedAt: Date.now() }, `${job.schedulerType} reports ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+      return this.lifecycle.transition(
+        job,
+        { status, exitCode: state.exitCode ?? null, error, finishedAt: Date.now() },
+        `${job.schedulerType} reports ${state.status}${state.reason ? ` (${state.reason})` : ''}`,
+      );
     }
     let next = job;
     if (state.status === 'running' && job.status !== JobStatus.RUNNING) {
@@ -232,7 +252,9 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     } catch (error) {
       poller.consecutiveFailures += 1;
       this.events.emit(SchedulerPolledEvent.name, new SchedulerPolledEvent(kind, performance.now() - started, false, polled));
-      this.logger.warn(`Polling ${kind} failed (${poller.consecutiveFailures} in a row); job states are kept as they were: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Polling ${kind} failed (${poller.consecutiveFailures} in a row); job states are kept as they were: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

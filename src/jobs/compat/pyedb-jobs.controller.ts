@@ -13,7 +13,9 @@ export class PyedbJobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every job as PyEDB\'s job manager listed it: an array of {id, status, start_time, end_time, return_code, scheduler_job_id, config}, oldest first' })
+  @ApiOperation({
+    summary: "Every job as PyEDB's job manager listed it: an array of {id, status, start_time, end_time, return_code, scheduler_job_id, config}, oldest first",
+  })
   @ApiOkResponse({ type: [PyedbJobDto], description: 'All jobs, oldest first' })
   listJobsPyedb(): PyedbJobDto[] {
     const jobs: PyedbJobDto[] = [];

@@ -53,7 +53,11 @@ describe('unwrapPyedbSubmission', () => {
   });
 
   it("should take the handler's machine_nodes and batch_options beside config, and a null ansys_edt_path as the service's", () => {
-    const body: Record<string, any> = { ...fixture('submit_local_job.json'), machine_nodes: [{ hostname: 'node7', cores: 4, max_cores: 8, utilization: 80 }], batch_options: { mpi_vendor: 'Open MPI' } };
+    const body: Record<string, any> = {
+      ...fixture('submit_local_job.json'),
+      machine_nodes: [{ hostname: 'node7', cores: 4, max_cores: 8, utilization: 80 }],
+      batch_options: { mpi_vendor: 'Open MPI' },
+    };
     body.config.ansys_edt_path = null;
     const config = parseSimulationConfig(unwrapPyedbSubmission(body));
     expect(config.machine_nodes).toEqual([{ hostname: 'node7', cores: 4, max_cores: 8, utilization: 80 }]);
@@ -62,7 +66,9 @@ describe('unwrapPyedbSubmission', () => {
   });
 
   it('should still reject unknown keys beside config, and unknown fields inside it', () => {
-    expect(() => unwrapPyedbSubmission({ ...fixture('submit_local_job.json'), shell: 'rm -rf /' })).toThrow(new ValidationFailedError('property shell should not exist'));
+    expect(() => unwrapPyedbSubmission({ ...fixture('submit_local_job.json'), shell: 'rm -rf /' })).toThrow(
+      new ValidationFailedError('property shell should not exist'),
+    );
     const body = fixture('submit_local_job.json');
     body.config.pre_command = 'x';
     expect(() => parseSimulationConfig(unwrapPyedbSubmission(body))).toThrow(/property pre_command should not exist/);

@@ -231,7 +231,11 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     }
     try {
       entry.ref = await this.backend.submit({
-        jobId: queued.id, config: queued.config, argv: queued.argv, workDir: queued.workDir, logPath: queued.logPath,
+        jobId: queued.id,
+        config: queued.config,
+        argv: queued.argv,
+        workDir: queued.workDir,
+        logPath: queued.logPath,
       });
     } catch (error) {
       if (error instanceof LaunchStorageError) {
@@ -328,7 +332,11 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     const { status, error } = finalStatusFor(state, entry.stopReason, entry.job.config.timeout);
     const finishedAt = Date.now();
     this.persist(entry, () => {
-      const finished = this.lifecycle.transition(entry.job, { status, exitCode: state.exitCode ?? null, error, finishedAt }, detail ?? error ?? 'solver finished');
+      const finished = this.lifecycle.transition(
+        entry.job,
+        { status, exitCode: state.exitCode ?? null, error, finishedAt },
+        detail ?? error ?? 'solver finished',
+      );
       this.running.delete(entry.job.id);
       entry.markFinished(finished);
       this.dispatch();
@@ -400,7 +408,9 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       entry.stopReason = recordedStopReason(job);
       let launch: InterruptedLaunch;
       try {
-        launch = job.nativeId ? { kind: 'running', ref: { nativeId: job.nativeId, workDir: job.workDir } } : await this.backend.resolveInterruptedLaunch(job.workDir);
+        launch = job.nativeId
+          ? { kind: 'running', ref: { nativeId: job.nativeId, workDir: job.workDir } }
+          : await this.backend.resolveInterruptedLaunch(job.workDir);
       } catch (error) {
         const reason = `could not tell whether the interrupted launch started: ${error instanceof Error ? error.message : String(error)}`;
         this.finish(entry, { status: 'failed', exitCode: null, reason }, reason);
@@ -411,7 +421,11 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
           this.requeue(entry, `re-queued: the job manager stopped before the solver started (${launch.detail})`);
           break;
         case 'ended':
-          this.finish(entry, { ...launch.state, reason: launch.state.reason && `while the job manager was down: ${launch.state.reason}` }, `finished while the job manager was down (${launch.state.status})`);
+          this.finish(
+            entry,
+            { ...launch.state, reason: launch.state.reason && `while the job manager was down: ${launch.state.reason}` },
+            `finished while the job manager was down (${launch.state.status})`,
+          );
           break;
         case 'running': {
           const ref = launch.ref;
@@ -437,7 +451,10 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
         this.settle(entry, { ...state, reason }, `finished while the job manager was down (${state.status})`);
       } else if (entry.stopReason) {
         this.logger.log(`Honouring the ${entry.stopReason} of job ${entry.job.id} recorded before the restart`);
-        void this.backend.cancel(entry.ref!).then(() => this.refreshSafely([entry]), (error: unknown) => this.logger.error(`Stopping job ${entry.job.id} failed: ${String(error)}`));
+        void this.backend.cancel(entry.ref!).then(
+          () => this.refreshSafely([entry]),
+          (error: unknown) => this.logger.error(`Stopping job ${entry.job.id} failed: ${String(error)}`),
+        );
       } else {
         this.logger.log(`Re-attached to running job ${entry.job.id} (${entry.ref!.nativeId})`);
         this.armTimeout(entry);

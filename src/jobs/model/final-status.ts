@@ -5,7 +5,11 @@ import { JobStatus } from './job-status';
 export type StopReason = 'cancel' | 'timeout' | 'shutdown';
 
 /** The terminal status of a job from how its process ended and whether we stopped it. */
-export function finalStatusFor(state: NativeJobState, stopReason: StopReason | undefined, timeoutSeconds?: number): { status: JobStatus; error: string | null } {
+export function finalStatusFor(
+  state: NativeJobState,
+  stopReason: StopReason | undefined,
+  timeoutSeconds?: number,
+): { status: JobStatus; error: string | null } {
   if (state.status === 'completed') {
     return { status: JobStatus.COMPLETED, error: null };
   }

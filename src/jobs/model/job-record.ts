@@ -31,5 +31,6 @@ export interface JobRecord {
 }
 
 /** The fields a state transition may change. */
-export type JobPatch = Partial<Pick<JobRecord,
-  'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>>;
+export type JobPatch = Partial<
+  Pick<JobRecord, 'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>
+>;

@@ -9,12 +9,7 @@ export enum JobStatus {
   TIMED_OUT = 'timed_out',
 }
 
-export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set([
-  JobStatus.COMPLETED,
-  JobStatus.FAILED,
-  JobStatus.CANCELLED,
-  JobStatus.TIMED_OUT,
-]);
+export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set([JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.TIMED_OUT]);
 
 export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_JOB_STATUSES.has(status);

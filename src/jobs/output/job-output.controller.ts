@@ -51,7 +51,10 @@ export class JobOutputController {
       response.end();
       return;
     }
-    this.logs.open(slice).on('error', () => response.destroy()).pipe(response);
+    this.logs
+      .open(slice)
+      .on('error', () => response.destroy())
+      .pipe(response);
   }
 
   @Get(':id/events')
@@ -67,7 +70,11 @@ export class JobOutputController {
   async listFiles(@Param('id') id: string): Promise<JobFilesDto> {
     const job = this.jobs.get(id);
     const { files, truncated } = await this.files.list(job);
-    return { job_id: job.id, items: files.map((file) => ({ root: file.root, path: file.path, size: file.size, modified_at: new Date(file.modifiedAt).toISOString() })), truncated };
+    return {
+      job_id: job.id,
+      items: files.map((file) => ({ root: file.root, path: file.path, size: file.size, modified_at: new Date(file.modifiedAt).toISOString() })),
+      truncated,
+    };
   }
 
   @Get(':id/files/:root/*path')
@@ -79,7 +86,10 @@ export class JobOutputController {
     response.setHeader('Content-Type', 'application/octet-stream');
     response.setHeader('Content-Length', String(file.size));
     response.setHeader('Content-Disposition', contentDisposition(file.path.split('/').pop()!));
-    this.files.open(file).on('error', () => response.destroy()).pipe(response);
+    this.files
+      .open(file)
+      .on('error', () => response.destroy())
+      .pipe(response);
   }
 
   @Get(':id/archive')

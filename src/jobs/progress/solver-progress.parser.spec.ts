@@ -11,14 +11,12 @@ describe('solver progress parser', () => {
     expect(parseSolverProgressLine(line)?.percent).toBe(percent);
   });
 
-  it.each([
-    ['[info] Batch options: (none)'],
-    ['Disk usage is at 95%'],
-    [''],
-    ['[info] Machine list: node1:4:16:90%'],
-  ])('should find no progress in %j', (line) => {
-    expect(parseSolverProgressLine(line)).toBeNull();
-  });
+  it.each([['[info] Batch options: (none)'], ['Disk usage is at 95%'], [''], ['[info] Machine list: node1:4:16:90%']])(
+    'should find no progress in %j',
+    (line) => {
+      expect(parseSolverProgressLine(line)).toBeNull();
+    },
+  );
 
   it('should keep the line as the message and take the last progress line of a chunk', () => {
     const chunk = ['[info] Solving adaptive pass 1 of 4 (25%)', '[info] Solving adaptive pass 2 of 4 (50%)', '[info] writing fields', ''].join('\n');

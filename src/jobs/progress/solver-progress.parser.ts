@@ -35,7 +35,7 @@ export function parseSolverProgressLine(line: string): SolverProgress | null {
 export function latestSolverProgress(text: string): SolverProgress | null {
   const lines = text.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
-    const progress = parseSolverProgressLine(lines[i]!);
+    const progress = parseSolverProgressLine(lines[i]);
     if (progress) {
       return progress;
     }

@@ -57,11 +57,11 @@ describe(PriorityQueue.name, () => {
         queue.push(entry);
         live.set(entry.id, { ...entry });
       } else if (action < 8) {
-        const id = ids[random(ids.length)]!;
+        const id = ids[random(ids.length)];
         expect(queue.remove(id)).toBe(true);
         live.delete(id);
       } else {
-        const id = ids[random(ids.length)]!;
+        const id = ids[random(ids.length)];
         const priority = random(7) - 3;
         queue.reprioritise(id, priority);
         live.get(id)!.priority = priority;
@@ -82,7 +82,8 @@ describe(PriorityQueue.name, () => {
   });
 
   it('should give every queued job its 1-based position in run order after any mix of operations', () => {
-    type Op = { kind: 'push'; priority: number } | { kind: 'remove'; pick: number } | { kind: 'reprioritise'; pick: number; priority: number } | { kind: 'pop' };
+    type Op =
+      { kind: 'push'; priority: number } | { kind: 'remove'; pick: number } | { kind: 'reprioritise'; pick: number; priority: number } | { kind: 'pop' };
     const priority = fc.integer({ min: -1000, max: 1000 }).chain((wide) => fc.oneof(fc.constant(wide), fc.integer({ min: -2, max: 2 })));
     const op: fc.Arbitrary<Op> = fc.oneof(
       { weight: 5, arbitrary: priority.map((p) => ({ kind: 'push' as const, priority: p })) },
@@ -103,7 +104,7 @@ describe(PriorityQueue.name, () => {
             const top = queue.pop();
             if (top) live.delete(top.id);
           } else if (ids.length > 0) {
-            const id = ids[step.pick % ids.length]!;
+            const id = ids[step.pick % ids.length];
             if (step.kind === 'remove') {
               queue.remove(id);
               live.delete(id);

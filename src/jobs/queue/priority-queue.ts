@@ -15,7 +15,7 @@ function lowerBound(sorted: readonly number[], value: number): number {
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (sorted[middle]! < value) low = middle + 1;
+    if (sorted[middle] < value) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -80,7 +80,7 @@ export class PriorityQueue {
     if (index === undefined) {
       return false;
     }
-    const entry = this.heap[index]!;
+    const entry = this.heap[index];
     const raised = priority > entry.priority;
     this.removeFromLevel(entry.priority, entry.seq);
     this.addToLevel(priority, entry.seq);
@@ -97,18 +97,18 @@ export class PriorityQueue {
   head(limit: number): QueueEntry[] {
     const result: QueueEntry[] = [];
     const frontier: number[] = this.heap.length > 0 ? [0] : [];
-    const before = (a: number, b: number): boolean => runsBefore(this.heap[a]!, this.heap[b]!);
+    const before = (a: number, b: number): boolean => runsBefore(this.heap[a], this.heap[b]);
     while (result.length < limit && frontier.length > 0) {
       let best = 0;
       for (let i = 1; i < frontier.length; i++) {
-        if (before(frontier[i]!, frontier[best]!)) {
+        if (before(frontier[i], frontier[best])) {
           best = i;
         }
       }
-      const index = frontier[best]!;
+      const index = frontier[best];
       frontier[best] = frontier[frontier.length - 1]!;
       frontier.pop();
-      result.push({ ...this.heap[index]! });
+      result.push({ ...this.heap[index] });
       for (const child of [2 * index + 1, 2 * index + 2]) {
         if (child < this.heap.length) {
           frontier.push(child);
@@ -124,7 +124,7 @@ export class PriorityQueue {
     if (index === undefined) {
       return undefined;
     }
-    const entry = this.heap[index]!;
+    const entry = this.heap[index];
     let ahead = 0;
     for (const priority of this.priorities) {
       if (priority <= entry.priority) break;
@@ -139,11 +139,11 @@ export class PriorityQueue {
       level = [];
       this.levels.set(priority, level);
       let at = 0;
-      while (at < this.priorities.length && this.priorities[at]! > priority) at++;
+      while (at < this.priorities.length && this.priorities[at] > priority) at++;
       this.priorities.splice(at, 0, priority);
     }
     // Submissions arrive in seq order, so this is almost always an append.
-    if (level.length === 0 || level[level.length - 1]! < seq) level.push(seq);
+    if (level.length === 0 || level[level.length - 1] < seq) level.push(seq);
     else level.splice(lowerBound(level, seq), 0, seq);
   }
 
@@ -157,7 +157,7 @@ export class PriorityQueue {
   }
 
   private removeAt(index: number): void {
-    const removed = this.heap[index]!;
+    const removed = this.heap[index];
     const last = this.heap.pop()!;
     this.positions.delete(removed.id);
     this.removeFromLevel(removed.priority, removed.seq);
@@ -172,7 +172,7 @@ export class PriorityQueue {
   private siftUp(index: number): void {
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!runsBefore(this.heap[index]!, this.heap[parent]!)) {
+      if (!runsBefore(this.heap[index], this.heap[parent])) {
         return;
       }
       this.swap(index, parent);
@@ -185,10 +185,10 @@ export class PriorityQueue {
       const left = 2 * index + 1;
       const right = left + 1;
       let first = index;
-      if (left < this.heap.length && runsBefore(this.heap[left]!, this.heap[first]!)) {
+      if (left < this.heap.length && runsBefore(this.heap[left], this.heap[first])) {
         first = left;
       }
-      if (right < this.heap.length && runsBefore(this.heap[right]!, this.heap[first]!)) {
+      if (right < this.heap.length && runsBefore(this.heap[right], this.heap[first])) {
         first = right;
       }
       if (first === index) {
@@ -200,8 +200,8 @@ export class PriorityQueue {
   }
 
   private swap(a: number, b: number): void {
-    const entryA = this.heap[a]!;
-    const entryB = this.heap[b]!;
+    const entryA = this.heap[a];
+    const entryB = this.heap[b];
     this.heap[a] = entryB;
     this.heap[b] = entryA;
     this.positions.set(entryB.id, a);

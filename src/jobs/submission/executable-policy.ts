@@ -27,7 +27,10 @@ export interface FileKind {
 }
 
 async function isExecutableByUs(path: string): Promise<boolean> {
-  return access(path, process.platform === 'win32' ? constants.F_OK : constants.X_OK).then(() => true, () => false);
+  return access(path, process.platform === 'win32' ? constants.F_OK : constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

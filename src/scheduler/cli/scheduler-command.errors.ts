@@ -9,7 +9,10 @@ export class SchedulerCommandNotFoundError extends SchedulerFailureError {
 
 /** The command did not answer in time: its effect (a submission, a cancel) is unknown. */
 export class SchedulerCommandTimeoutError extends SchedulerFailureError {
-  constructor(readonly command: string, readonly timeoutMs: number) {
+  constructor(
+    readonly command: string,
+    readonly timeoutMs: number,
+  ) {
     super(`${command} did not answer within ${timeoutMs / 1000} s; the scheduler may be down or overloaded`);
   }
 }
@@ -20,7 +23,14 @@ export class SchedulerCommandTimeoutError extends SchedulerFailureError {
  * `exitCode` is the shell's 128 + signal number.
  */
 export class SchedulerCommandFailedError extends SchedulerFailureError {
-  constructor(readonly command: string, readonly exitCode: number, readonly stderr: string, readonly signal?: NodeJS.Signals) {
-    super(`${command} ${signal ? `was killed by ${signal}` : `failed (exit ${exitCode})`}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no error output'}`);
+  constructor(
+    readonly command: string,
+    readonly exitCode: number,
+    readonly stderr: string,
+    readonly signal?: NodeJS.Signals,
+  ) {
+    super(
+      `${command} ${signal ? `was killed by ${signal}` : `failed (exit ${exitCode})`}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no error output'}`,
+    );
   }
 }

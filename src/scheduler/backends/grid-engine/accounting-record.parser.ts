@@ -17,8 +17,8 @@ export function parseAccountingRecords(text: string, wanted: ReadonlySet<string>
     if (fields.length < 13 || !id || !wanted.has(id)) {
       continue;
     }
-    const failed = Number.parseInt(fields[11]!, 10);
-    const exitStatus = Number.parseInt(fields[12]!, 10);
+    const failed = Number.parseInt(fields[11], 10);
+    const exitStatus = Number.parseInt(fields[12], 10);
     if (Number.isFinite(failed) && Number.isFinite(exitStatus)) {
       states.set(id, gridEngineFinalState(failed, exitStatus));
     }

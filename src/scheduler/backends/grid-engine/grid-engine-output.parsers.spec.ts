@@ -76,8 +76,17 @@ describe('Grid Engine output parsers', () => {
   });
 
   it.each([
-    ['qw', 'pending'], ['hqw', 'pending'], ['t', 'running'], ['r', 'running'], ['Rr', 'running'], ['s', 'running'],
-    ['S', 'running'], ['T', 'running'], ['dr', 'running'], ['Eqw', 'pending'], ['zz', 'unknown'],
+    ['qw', 'pending'],
+    ['hqw', 'pending'],
+    ['t', 'running'],
+    ['r', 'running'],
+    ['Rr', 'running'],
+    ['s', 'running'],
+    ['S', 'running'],
+    ['T', 'running'],
+    ['dr', 'running'],
+    ['Eqw', 'pending'],
+    ['zz', 'unknown'],
   ])('should map qstat state %s to %s', (state, status) => {
     expect(gridEngineStatus(state).status).toBe(status);
   });
@@ -101,7 +110,8 @@ describe('Grid Engine output parsers', () => {
 
   it('should find records by reading the accounting file backwards across chunk boundaries, newest record winning', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sge-acct-'));
-    const record = (id: number, exitStatus: number) => `all.q:vm:root:root:job_${id}:${id}:sge:0:1:1:2:0:${exitStatus}:1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:NONE:d:NONE:1:0:0:0:0:NONE:0:NONE:0:0:0`;
+    const record = (id: number, exitStatus: number) =>
+      `all.q:vm:root:root:job_${id}:${id}:sge:0:1:1:2:0:${exitStatus}:1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:NONE:d:NONE:1:0:0:0:0:NONE:0:NONE:0:0:0`;
     const lines = ['# Version: 8.1.9'];
     for (let id = 1; id <= 30_000; id++) lines.push(record(id, id % 7));
     lines.push(record(5, 42)); // job 5 rescheduled and ran again: this later record wins

@@ -6,7 +6,12 @@ import { parseSimulationConfig } from '../../../simulation/simulation-config.val
 import { UnsafeScriptValueError } from '../shared/batch-script';
 import { gridEngineJobName, gridEngineTime, memoryPerSlot, renderGridEngineSubmission } from './grid-engine-script.renderer';
 
-const spec = (overrides: Record<string, unknown>, argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'], workDir = '/data/jobs/j1', jobId = 'j1') => ({
+const spec = (
+  overrides: Record<string, unknown>,
+  argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'],
+  workDir = '/data/jobs/j1',
+  jobId = 'j1',
+) => ({
   jobId,
   config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'grid_engine', ...overrides }),
   argv,
@@ -19,9 +24,21 @@ describe('renderGridEngineSubmission', () => {
     const { script, qsubArgs } = renderGridEngineSubmission(
       spec({
         scheduler_options: {
-          queue: 'rf.q', time: '1.06:00:00', nodes: 1, tasks_per_node: 2, cores_per_node: 8, memory: '64GB', account: 'rf-lab',
-          reservation: '42', qos: 'high', constraints: 'arch=lx-amd64', exclusive: true, gpus: 2, email_notification: 'eng@example.com',
-          priority: 'Low', extra_directives: ['-l tmpfree=10G'],
+          queue: 'rf.q',
+          time: '1.06:00:00',
+          nodes: 1,
+          tasks_per_node: 2,
+          cores_per_node: 8,
+          memory: '64GB',
+          account: 'rf-lab',
+          reservation: '42',
+          qos: 'high',
+          constraints: 'arch=lx-amd64',
+          exclusive: true,
+          gpus: 2,
+          email_notification: 'eng@example.com',
+          priority: 'Low',
+          extra_directives: ['-l tmpfree=10G'],
         },
       }),
     );
@@ -45,10 +62,10 @@ describe('renderGridEngineSubmission', () => {
         '#$ -l tmpfree=10G',
         '',
         "cd '/data/jobs/j1' || exit 111",
-        "printf '%s\\n' \"$JOB_ID\" > native_id",
+        'printf \'%s\\n\' "$JOB_ID" > native_id',
         "'/ansys/ansysedt' '-ng' '-batchsolve' '/p/a.aedt' >> solver.log 2>&1",
         'rc=$?',
-        "printf '%s\\n' \"$rc\" > exit_code.tmp && mv -f exit_code.tmp exit_code",
+        'printf \'%s\\n\' "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code',
         'exit "$rc"',
         '',
       ].join('\n'),

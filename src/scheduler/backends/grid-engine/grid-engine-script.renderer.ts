@@ -1,7 +1,15 @@
 import { GridEngineSettings } from '../../../config/app-config';
 import { clusterCoresPerNode } from '../../../simulation/ansysedt-command.builder';
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, assertSingleWord, hoursMinutesSeconds, memoryMebibytes, renderScriptBody, UnsafeScriptValueError, WordRule } from '../shared/batch-script';
+import {
+  assertDirectiveSafe,
+  assertSingleWord,
+  hoursMinutesSeconds,
+  memoryMebibytes,
+  renderScriptBody,
+  UnsafeScriptValueError,
+  WordRule,
+} from '../shared/batch-script';
 import { EMPTY_SUBMISSION_CONTEXT, environmentNameList, SubmissionContext } from '../shared/submission-context';
 
 /** The site's names for parallel environments and complexes (HFSS_JM_SGE_*), with their documented defaults. */
@@ -39,7 +47,9 @@ export function memoryPerSlot(memory: string, slotsPerNode: number): string {
 /** qsub -ar takes the numeric id of an advance reservation (qrstat lists them), never its name. */
 function reservationId(reservation: string): string {
   if (!/^\d{1,10}$/.test(reservation)) {
-    throw new UnsafeScriptValueError(`reservation must be the numeric id of a Grid Engine advance reservation for qsub -ar (see qrstat), not a name (got ${JSON.stringify(reservation)})`);
+    throw new UnsafeScriptValueError(
+      `reservation must be the numeric id of a Grid Engine advance reservation for qsub -ar (see qrstat), not a name (got ${JSON.stringify(reservation)})`,
+    );
   }
   return reservation;
 }
@@ -48,7 +58,9 @@ function reservationId(reservation: string): string {
 function outputPath(workDir: string): string {
   const text = assertDirectiveSafe(workDir, 'work directory');
   if (/[:,]/.test(text)) {
-    throw new UnsafeScriptValueError(`the work directory ${JSON.stringify(text)} contains ":" or ",", which qsub -o reads as a host or a list; use a data dir without them`);
+    throw new UnsafeScriptValueError(
+      `the work directory ${JSON.stringify(text)} contains ":" or ",", which qsub -o reads as a host or a list; use a data dir without them`,
+    );
   }
   return text;
 }
@@ -65,7 +77,11 @@ export interface GridEngineSubmission {
  * uses the single-host PE (`$pe_slots`), several nodes the multi-host one, so the slots Grid Engine grants are
  * exactly ansysedt's numcores.
  */
-export function renderGridEngineSubmission(spec: JobSpec, names: GridEngineNames = DEFAULT_GRID_ENGINE_NAMES, context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT): GridEngineSubmission {
+export function renderGridEngineSubmission(
+  spec: JobSpec,
+  names: GridEngineNames = DEFAULT_GRID_ENGINE_NAMES,
+  context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT,
+): GridEngineSubmission {
   const options = spec.config.scheduler_options;
   const slotsPerNode = clusterCoresPerNode(options);
   const slots = options.nodes * slotsPerNode;
@@ -99,7 +115,15 @@ export function renderGridEngineSubmission(spec: JobSpec, names: GridEngineNames
     script: [...lines, '', ...renderScriptBody(spec.workDir, spec.argv, 'JOB_ID'), ''].join('\n'),
     // $JOB_ID in -o is expanded by Grid Engine itself (a pseudo variable), not by a shell.
     qsubArgs: [
-      '-terse', '-N', gridEngineJobName(spec.jobId), '-wd', workDir, '-j', 'y', '-o', `${workDir}/sge.$JOB_ID.out`,
+      '-terse',
+      '-N',
+      gridEngineJobName(spec.jobId),
+      '-wd',
+      workDir,
+      '-j',
+      'y',
+      '-o',
+      `${workDir}/sge.$JOB_ID.out`,
       ...(environment ? ['-v', environment] : []),
     ],
   };

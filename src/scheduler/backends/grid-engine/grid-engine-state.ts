@@ -6,7 +6,10 @@ import { NativeJobState, NativeJobStatus } from '../../scheduler-backend';
  */
 export function gridEngineStatus(state: string): NativeJobState {
   if (state.includes('E')) {
-    return { status: 'pending', reason: `error state ${state}: Grid Engine will not start the job until it is cleared (qstat -j <id> shows why; qmod -cj <id>)` };
+    return {
+      status: 'pending',
+      reason: `error state ${state}: Grid Engine will not start the job until it is cleared (qstat -j <id> shows why; qmod -cj <id>)`,
+    };
   }
   if (state.includes('h') && !state.includes('r')) {
     return { status: 'pending', reason: `on hold (${state})` };

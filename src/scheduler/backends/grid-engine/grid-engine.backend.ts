@@ -20,7 +20,6 @@ export const GRID_ENGINE_SCRIPT_FILE = 'job.sge.sh';
  */
 export const VANISHED_BEFORE_START_GRACE_MS = 60_000;
 
-
 /**
  * Grid Engine (Son of Grid Engine / Univa / Altair) through its CLI: `qsub -terse`, one `qstat -xml` per poll
  * (the service user's jobs only: Grid Engine's qstat cannot select job ids, and `-u '*'` would list every user),
@@ -110,7 +109,11 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
       return null;
     }
     this.missingSince.delete(ref.nativeId);
-    return { status: 'cancelled', exitCode: null, reason: 'deleted while pending outside the job manager (it never started and Grid Engine keeps no accounting record)' };
+    return {
+      status: 'cancelled',
+      exitCode: null,
+      reason: 'deleted while pending outside the job manager (it never started and Grid Engine keeps no accounting record)',
+    };
   }
 
   /** qstat by name while the job is listed; after that the job number its script recorded when it started. */

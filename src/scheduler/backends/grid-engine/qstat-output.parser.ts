@@ -8,7 +8,12 @@ export interface QstatJob extends NativeJobState {
 const TAG = (block: string, tag: string): string | undefined => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(block)?.[1];
 
 function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /**
@@ -20,12 +25,12 @@ function unescapeXml(text: string): string {
 export function parseQstatXml(stdout: string): Map<string, QstatJob> {
   const jobs = new Map<string, QstatJob>();
   for (const [, block] of stdout.matchAll(/<job_list\b[^>]*>([\s\S]*?)<\/job_list>/g)) {
-    const id = TAG(block!, 'JB_job_number');
-    const state = TAG(block!, 'state');
+    const id = TAG(block, 'JB_job_number');
+    const state = TAG(block, 'state');
     if (!id || !state || jobs.has(id)) {
       continue;
     }
-    jobs.set(id, { name: unescapeXml(TAG(block!, 'JB_name') ?? ''), ...gridEngineStatus(state) });
+    jobs.set(id, { name: unescapeXml(TAG(block, 'JB_name') ?? ''), ...gridEngineStatus(state) });
   }
   return jobs;
 }

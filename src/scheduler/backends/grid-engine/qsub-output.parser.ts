@@ -6,5 +6,5 @@ export function parseQsubTerseOutput(stdout: string): string {
   if (!match) {
     throw new SchedulerCommandFailedError('qsub', 0, `unexpected reply ${JSON.stringify(stdout.trim())}`);
   }
-  return match[1]!;
+  return match[1];
 }

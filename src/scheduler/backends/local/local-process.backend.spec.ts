@@ -35,7 +35,11 @@ describe(LocalProcessBackend.name, () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const spec = (workDir: string) => ({
-    jobId: 'j', config: {} as never, argv: [FAKE_ANSYSEDT, '-ng', '-batchsolve', project], workDir, logPath: join(workDir, 'solver.log'),
+    jobId: 'j',
+    config: {} as never,
+    argv: [FAKE_ANSYSEDT, '-ng', '-batchsolve', project],
+    workDir,
+    logPath: join(workDir, 'solver.log'),
   });
 
   it('should run the solver under a supervisor and report its real exit code', async () => {
@@ -95,7 +99,8 @@ describe(LocalProcessBackend.name, () => {
     const { pid, startTime } = parseLocalNativeId(ref.nativeId);
     await until(() => (isProcessAlive(pid, startTime) ? undefined : true));
     expect(await backend.resolveInterruptedLaunch(ref.workDir)).toEqual({
-      kind: 'ended', state: { status: 'failed', exitCode: 5, reason: 'solver exited with code 5' },
+      kind: 'ended',
+      state: { status: 'failed', exitCode: 5, reason: 'solver exited with code 5' },
     });
   });
 

@@ -31,10 +31,7 @@ export interface LocalJobState extends NativeJobState {
 }
 
 /** What a restarted service finds of a launch it had begun. */
-export type InterruptedLaunch =
-  | { kind: 'never-started'; detail: string }
-  | { kind: 'running'; ref: NativeJobRef }
-  | { kind: 'ended'; state: NativeJobState };
+export type InterruptedLaunch = { kind: 'never-started'; detail: string } | { kind: 'running'; ref: NativeJobRef } | { kind: 'ended'; state: NativeJobState };
 
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {

@@ -18,10 +18,10 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const fields = text.slice(close + 2).split(' ');
   return {
     pid: Number(text.slice(0, text.indexOf(' '))),
-    state: fields[0]!,
+    state: fields[0],
     ppid: Number(fields[1]),
     pgid: Number(fields[2]),
-    startTime: fields[19]!,
+    startTime: fields[19],
   };
 }
 

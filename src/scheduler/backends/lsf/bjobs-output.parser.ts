@@ -33,7 +33,11 @@ export function parseBjobsOutput(stdout: string): Map<string, NativeJobState> {
       states.set(id, { status, exitCode: parseLsfExitCode(exit) ?? 0 });
     } else if (status === 'failed') {
       const exitCode = parseLsfExitCode(exit);
-      states.set(id, { status: statusForTermination(reason) ?? 'failed', exitCode, reason: reason ?? (exitCode === null ? undefined : `exit code ${exitCode}`) });
+      states.set(id, {
+        status: statusForTermination(reason) ?? 'failed',
+        exitCode,
+        reason: reason ?? (exitCode === null ? undefined : `exit code ${exitCode}`),
+      });
     } else {
       states.set(id, { status, reason: status === 'unknown' ? `LSF reports ${stat.trim()}${reason ? ` (${reason})` : ''}` : reason });
     }
@@ -49,5 +53,9 @@ export function parseBjobsOutput(stdout: string): Map<string, NativeJobState> {
  * Anything else (`LSF is down. Please wait ...`) means the answer cannot be trusted.
  */
 export function bjobsErrorsAreOnlyUnknownJobs(stderr: string): boolean {
-  return stderr.split('\n').map((line) => line.trim()).filter(Boolean).every((line) => UNKNOWN_JOB_LINE.test(line));
+  return stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .every((line) => UNKNOWN_JOB_LINE.test(line));
 }

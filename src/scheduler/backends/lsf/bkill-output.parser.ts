@@ -5,7 +5,10 @@
  * idempotent; anything else (LSF down, permission denied) is a failure.
  */
 export function bkillFoundNothingToKill(output: string, nativeId: string): boolean {
-  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const nothing = new RegExp(`^Job <${nativeId}>: (?:Job has already finished|No matching job found)\\.?$`);
   return lines.length > 0 && lines.every((line) => nothing.test(line));
 }

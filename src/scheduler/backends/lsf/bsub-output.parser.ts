@@ -8,7 +8,7 @@
 export function parseBsubOutput(stdout: string): string {
   const accepted = /^Job <(\d+)> is submitted to (?:default )?queue <[^>]*>\.?\s*$/m.exec(stdout);
   if (accepted) {
-    return accepted[1]!;
+    return accepted[1];
   }
   throw new Error(`bsub printed no job id: ${JSON.stringify(stdout.trim().slice(0, 200))}`);
 }

@@ -16,12 +16,14 @@ describe('LSF output parsers', () => {
     expect(parseBsubOutput(stdout)).toBe(id);
   });
 
-  it.each([[''], ['Job <fuzz> is submitted to default queue <normal>.'], ['Job <1.4> is submitted to default queue <normal>.'], ['Request aborted by esub. Job not submitted.']])(
-    'should refuse bsub output without a job id: %j',
-    (stdout) => {
-      expect(() => parseBsubOutput(stdout)).toThrow(/bsub printed no job id/);
-    },
-  );
+  it.each([
+    [''],
+    ['Job <fuzz> is submitted to default queue <normal>.'],
+    ['Job <1.4> is submitted to default queue <normal>.'],
+    ['Request aborted by esub. Job not submitted.'],
+  ])('should refuse bsub output without a job id: %j', (stdout) => {
+    expect(() => parseBsubOutput(stdout)).toThrow(/bsub printed no job id/);
+  });
 
   it('should map bjobs states, exit codes and exit reasons', () => {
     const states = parseBjobsOutput(
@@ -152,7 +154,10 @@ describe('LSF output parsers', () => {
     'Thu Mar 13 20:18:32: Exited by signal 2. The CPU time used is 0.1 seconds.',
     'Thu Mar 13 20:18:32: Completed <exit>; TERM_RUNLIMIT: job killed after reaching LSF run time limit.',
   ].join('\n');
-  const STILL_PENDING = ['Job <903>, User <u>, Project <default>, Command <x>', 'Thu Mar 13 20:17:05: Submitted from host <hostA>, to Queue <normal>, CWD </j>;'].join('\n');
+  const STILL_PENDING = [
+    'Job <903>, User <u>, Project <default>, Command <x>',
+    'Thu Mar 13 20:17:05: Submitted from host <hostA>, to Queue <normal>, CWD </j>;',
+  ].join('\n');
   // IBM's "Understand successful application exit values" transcript: requeued on exit 17, then run again.
   const REQUEUED_THEN_DONE = [
     'Job <5583>, user <name>, Project <default>, Application <test>, Command <./non_zero.sh>',
@@ -186,9 +191,18 @@ describe('LSF output parsers', () => {
   });
 
   it.each([
-    ['PEND', 'pending'], ['PROV', 'pending'], ['PSUSP', 'pending'], ['WAIT', 'pending'],
-    ['RUN', 'running'], ['USUSP', 'running'], ['SSUSP', 'running'],
-    ['DONE', 'completed'], ['EXIT', 'failed'], ['UNKWN', 'unknown'], ['ZOMBI', 'unknown'], ['NEWSTATE', 'unknown'],
+    ['PEND', 'pending'],
+    ['PROV', 'pending'],
+    ['PSUSP', 'pending'],
+    ['WAIT', 'pending'],
+    ['RUN', 'running'],
+    ['USUSP', 'running'],
+    ['SSUSP', 'running'],
+    ['DONE', 'completed'],
+    ['EXIT', 'failed'],
+    ['UNKWN', 'unknown'],
+    ['ZOMBI', 'unknown'],
+    ['NEWSTATE', 'unknown'],
   ])('should map the LSF state %s to %s', (stat, status) => {
     expect(lsfStatus(stat)).toBe(status);
   });

@@ -6,7 +6,12 @@ import { parseSimulationConfig } from '../../../simulation/simulation-config.val
 import { UnsafeScriptValueError } from '../shared/batch-script';
 import { lsfMemory, lsfRunLimit, renderLsfSubmission } from './lsf-script.renderer';
 
-const spec = (overrides: Record<string, unknown>, argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'], workDir = '/data/jobs/j1', jobId = 'j1') => ({
+const spec = (
+  overrides: Record<string, unknown>,
+  argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'],
+  workDir = '/data/jobs/j1',
+  jobId = 'j1',
+) => ({
   jobId,
   config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'lsf', ...overrides }),
   argv,
@@ -19,9 +24,22 @@ describe('renderLsfSubmission', () => {
     const { script, bsubArgs } = renderLsfSubmission(
       spec({
         scheduler_options: {
-          queue: 'compute', time: '1.06:00:30', nodes: 4, tasks_per_node: 2, cores_per_node: 16, memory: '64GB', account: 'rf-lab',
-          reservation: 'maint_1', qos: 'gold', constraints: 'ib&avx512', exclusive: true, gpus: 2, gpu_type: 'a100',
-          email_notification: 'eng@example.com', priority: 'Low', extra_directives: ['-app fluent'],
+          queue: 'compute',
+          time: '1.06:00:30',
+          nodes: 4,
+          tasks_per_node: 2,
+          cores_per_node: 16,
+          memory: '64GB',
+          account: 'rf-lab',
+          reservation: 'maint_1',
+          qos: 'gold',
+          constraints: 'ib&avx512',
+          exclusive: true,
+          gpus: 2,
+          gpu_type: 'a100',
+          email_notification: 'eng@example.com',
+          priority: 'Low',
+          extra_directives: ['-app fluent'],
         },
       }),
     );
@@ -43,10 +61,10 @@ describe('renderLsfSubmission', () => {
         '#BSUB -app fluent',
         '',
         "cd '/data/jobs/j1' || exit 111",
-        "printf '%s\\n' \"$LSB_JOBID\" > native_id",
+        'printf \'%s\\n\' "$LSB_JOBID" > native_id',
         "'/ansys/ansysedt' '-ng' '-batchsolve' '/p/a.aedt' >> solver.log 2>&1",
         'rc=$?',
-        "printf '%s\\n' \"$rc\" > exit_code.tmp && mv -f exit_code.tmp exit_code",
+        'printf \'%s\\n\' "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code',
         'exit "$rc"',
         '',
       ].join('\n'),

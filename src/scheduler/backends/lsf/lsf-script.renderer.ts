@@ -1,7 +1,16 @@
 import { LSF_LIMIT_UNITS, LsfLimitUnit } from '../../../config/environment-variables';
 import { clusterCoresPerNode } from '../../../simulation/ansysedt-command.builder';
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, assertSingleWord, memoryBytes, memoryMebibytes, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds, WordRule } from '../shared/batch-script';
+import {
+  assertDirectiveSafe,
+  assertSingleWord,
+  memoryBytes,
+  memoryMebibytes,
+  renderScriptBody,
+  UnsafeScriptValueError,
+  wallTimeSeconds,
+  WordRule,
+} from '../shared/batch-script';
 import { EMPTY_SUBMISSION_CONTEXT, environmentNameList, SubmissionContext } from '../shared/submission-context';
 
 /** The job's LSF output file in its work dir; bsub replaces `%J` with the job id. */

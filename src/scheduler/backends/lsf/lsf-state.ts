@@ -10,10 +10,17 @@ import { NativeJobStatus } from '../../scheduler-backend';
  * and ZOMBI (killed while unreachable, or requeued under a new id) say nothing certain: unknown, never guessed.
  */
 const STATUS_BY_LSF_STATE: Record<string, NativeJobStatus> = {
-  PEND: 'pending', PROV: 'pending', PSUSP: 'pending', WAIT: 'pending',
-  RUN: 'running', USUSP: 'running', SSUSP: 'running',
-  DONE: 'completed', EXIT: 'failed',
-  UNKWN: 'unknown', ZOMBI: 'unknown',
+  PEND: 'pending',
+  PROV: 'pending',
+  PSUSP: 'pending',
+  WAIT: 'pending',
+  RUN: 'running',
+  USUSP: 'running',
+  SSUSP: 'running',
+  DONE: 'completed',
+  EXIT: 'failed',
+  UNKWN: 'unknown',
+  ZOMBI: 'unknown',
 };
 
 export function lsfStatus(stat: string): NativeJobStatus {

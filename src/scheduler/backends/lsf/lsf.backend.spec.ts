@@ -33,15 +33,21 @@ const workDir = (exitCode?: number): string => {
 };
 
 describe('LsfBackend', () => {
-  it('should submit the script on bsub\'s stdin with name and paths as arguments', async () => {
+  it("should submit the script on bsub's stdin with name and paths as arguments", async () => {
     const { cli, calls } = scriptedCli({ bsub: { stdout: 'Job <4711> is submitted to default queue <normal>.\n' } });
     const dir = workDir();
-    const spec = { jobId: 'job_1', config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'lsf' }), argv: ['/ansys/ansysedt', '-batchsolve', '/p/a.aedt'], workDir: dir, logPath: join(dir, 'solver.log') };
+    const spec = {
+      jobId: 'job_1',
+      config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'lsf' }),
+      argv: ['/ansys/ansysedt', '-batchsolve', '/p/a.aedt'],
+      workDir: dir,
+      logPath: join(dir, 'solver.log'),
+    };
     expect(await new LsfBackend(cli).submit(spec)).toEqual({ nativeId: '4711', workDir: dir });
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.args).toEqual(['-J', 'job_1', '-cwd', dir, '-o', `${dir}/lsf.%J.out`, '-env', expect.stringMatching(/^[A-Z_,]+$/)]);
-    expect(calls[0]!.options).toMatchObject({ cwd: dir, input: readFileSync(join(dir, LSF_SCRIPT_FILE), 'utf8') });
-    expect(calls[0]!.options.input).toMatch(/^#!\/bin\/bash\n#BSUB -W 24:00\n/);
+    expect(calls[0].args).toEqual(['-J', 'job_1', '-cwd', dir, '-o', `${dir}/lsf.%J.out`, '-env', expect.stringMatching(/^[A-Z_,]+$/)]);
+    expect(calls[0].options).toMatchObject({ cwd: dir, input: readFileSync(join(dir, LSF_SCRIPT_FILE), 'utf8') });
+    expect(calls[0].options.input).toMatch(/^#!\/bin\/bash\n#BSUB -W 24:00\n/);
   });
 
   it('should poll every job with one bjobs call and settle vanished jobs from their exit-code file, then one bhist call', async () => {
@@ -55,8 +61,17 @@ describe('LsfBackend', () => {
       { nativeId: '7', workDir: workDir() },
     ];
     const { cli, calls } = scriptedCli({
-      bjobs: { stdout: '1|RUN|-|-\n2|EXIT|3|-\n4|EXIT|130|TERM_OWNER: job killed by owner\n5|PEND|-|-\n', stderr: 'Job <3> is not found\nJob <6> is not found\nJob <7> is not found\n', exitCode: 255 },
-      bhist: { stdout: 'Job <6>, User <u>, Project <default>, Command <x>\nMon Oct  1 11:14:04: Submitted from host <h>, to Queue <normal>, CWD </j>;\nMon Oct  1 11:15:00: Signal <KILL> requested by user or administrator <u>;\nMon Oct  1 11:15:01: Exited by signal 2. The CPU time used is 0.1 seconds;\nMon Oct  1 11:15:01: Completed <exit>; TERM_OWNER: job killed by owner.\n', stderr: '', exitCode: 0 },
+      bjobs: {
+        stdout: '1|RUN|-|-\n2|EXIT|3|-\n4|EXIT|130|TERM_OWNER: job killed by owner\n5|PEND|-|-\n',
+        stderr: 'Job <3> is not found\nJob <6> is not found\nJob <7> is not found\n',
+        exitCode: 255,
+      },
+      bhist: {
+        stdout:
+          'Job <6>, User <u>, Project <default>, Command <x>\nMon Oct  1 11:14:04: Submitted from host <h>, to Queue <normal>, CWD </j>;\nMon Oct  1 11:15:00: Signal <KILL> requested by user or administrator <u>;\nMon Oct  1 11:15:01: Exited by signal 2. The CPU time used is 0.1 seconds;\nMon Oct  1 11:15:01: Completed <exit>; TERM_OWNER: job killed by owner.\n',
+        stderr: '',
+        exitCode: 0,
+      },
     });
     const states = await new LsfBackend(cli).poll(refs);
     expect(calls.map((call) => [call.command, ...call.args])).toEqual([
@@ -88,7 +103,10 @@ describe('LsfBackend', () => {
 
   it('should keep jobs unknown when bhist fails or does not know them', async () => {
     const refs = [{ nativeId: '9', workDir: workDir() }];
-    const failing = scriptedCli({ bjobs: { stderr: 'Job <9> is not found\n', exitCode: 255 }, bhist: { stderr: 'bhist: cannot open lsb.events\n', exitCode: 1 } });
+    const failing = scriptedCli({
+      bjobs: { stderr: 'Job <9> is not found\n', exitCode: 255 },
+      bhist: { stderr: 'bhist: cannot open lsb.events\n', exitCode: 1 },
+    });
     expect((await new LsfBackend(failing.cli).poll(refs)).size).toBe(0);
     const unknown = scriptedCli({ bjobs: { stderr: 'Job <9> is not found\n', exitCode: 0 }, bhist: { stderr: 'No matching job found\n', exitCode: 255 } });
     expect((await new LsfBackend(unknown.cli).poll(refs)).size).toBe(0);
@@ -99,19 +117,25 @@ describe('LsfBackend', () => {
     await new LsfBackend(scriptedCli({ bkill: { stdout: 'Job <11> is being terminated\n' } }).cli).cancel(ref);
     await new LsfBackend(scriptedCli({ bkill: { stderr: 'Job <11>: Job has already finished\n', exitCode: 255 } }).cli).cancel(ref);
     await new LsfBackend(scriptedCli({ bkill: { stderr: 'Job <11>: No matching job found\n', exitCode: 255 } }).cli).cancel(ref);
-    await expect(new LsfBackend(scriptedCli({ bkill: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 } }).cli).cancel(ref)).rejects.toThrow(/LSF is down/);
-    await expect(new LsfBackend(scriptedCli({ bkill: { stderr: 'Job <11>: User permission denied\n', exitCode: 1 } }).cli).cancel(ref)).rejects.toThrow(/permission denied/);
+    await expect(new LsfBackend(scriptedCli({ bkill: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 } }).cli).cancel(ref)).rejects.toThrow(
+      /LSF is down/,
+    );
+    await expect(new LsfBackend(scriptedCli({ bkill: { stderr: 'Job <11>: User permission denied\n', exitCode: 1 } }).cli).cancel(ref)).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('should find a job by name while bjobs knows it, else by the id its script recorded', async () => {
     const listed = scriptedCli({ bjobs: { stdout: '40|EXIT|-|-\n41|RUN|-|-\n' } });
     expect(await new LsfBackend(listed.cli).findByName('job_1', '/nowhere')).toEqual({ nativeId: '41', workDir: '/nowhere' });
-    expect(listed.calls[0]!.args).toEqual(['-a', '-noheader', '-J', 'job_1', '-o', BJOBS_FORMAT]);
+    expect(listed.calls[0].args).toEqual(['-a', '-noheader', '-J', 'job_1', '-o', BJOBS_FORMAT]);
     const dir = workDir();
     writeFileSync(join(dir, 'native_id'), '77\n');
     const purged = scriptedCli({ bjobs: { stderr: 'Job <job_1> is not found\n', exitCode: 255 } });
     expect(await new LsfBackend(purged.cli).findByName('job_1', dir)).toEqual({ nativeId: '77', workDir: dir });
     expect(await new LsfBackend(purged.cli).findByName('job_1', workDir())).toBeNull();
-    await expect(new LsfBackend(scriptedCli({ bjobs: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 } }).cli).findByName('job_1', dir)).rejects.toThrow(/LSF is down/);
+    await expect(
+      new LsfBackend(scriptedCli({ bjobs: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 } }).cli).findByName('job_1', dir),
+    ).rejects.toThrow(/LSF is down/);
   });
 });

@@ -45,7 +45,8 @@ export function renderPbsSubmission(spec: JobSpec, context: SubmissionContext = 
   if (options.email_notification) lines.push(`#PBS -M ${word(options.email_notification, 'email_notification')}`, '#PBS -m ae');
   if (PRIORITY[options.priority] !== 0) lines.push(`#PBS -p ${PRIORITY[options.priority]}`);
   if (options.qos) lines.push(`# qos ${word(options.qos, 'qos')} ignored: PBS has no QoS (use queue or extra_directives)`);
-  if (options.gpu_type) lines.push(`# gpu_type ${word(options.gpu_type, 'gpu_type')} ignored: PBS selects GPU models through site resources (extra_directives)`);
+  if (options.gpu_type)
+    lines.push(`# gpu_type ${word(options.gpu_type, 'gpu_type')} ignored: PBS selects GPU models through site resources (extra_directives)`);
   for (const extra of options.extra_directives ?? []) {
     lines.push(`#PBS ${assertDirectiveSafe(extra, 'extra_directives')}`);
   }

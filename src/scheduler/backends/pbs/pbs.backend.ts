@@ -71,7 +71,10 @@ export class PbsBackend extends ClusterSchedulerBackend {
   /** qselect by name (history included); after that the id the script recorded when it started. */
   async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
     const { stdout } = await this.cli.run('qselect', ['-x', '-N', pbsJobName(jobName)]);
-    const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+    const listed = stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .find(Boolean);
     const id = listed ?? (await recordedNativeId(workDir, /^\d+(?:\[\d*\])?\.\S+$/));
     return id ? { nativeId: id, workDir } : null;
   }

@@ -9,7 +9,12 @@ import { pbsJobName, pbsSize, pbsWalltime, renderPbsSubmission } from './pbs-scr
 import { onlyUnknownPbsJobs, parseQstatJson } from './qstat-output.parser';
 import { parsePbsQsubOutput } from './qsub-output.parser';
 
-const spec = (overrides: Record<string, unknown>, argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'], workDir = '/data/jobs/j1', jobId = 'j1') => ({
+const spec = (
+  overrides: Record<string, unknown>,
+  argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'],
+  workDir = '/data/jobs/j1',
+  jobId = 'j1',
+) => ({
   jobId,
   config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'pbs', ...overrides }),
   argv,
@@ -36,8 +41,19 @@ describe('PBS renderer', () => {
     const { script, qsubArgs } = renderPbsSubmission(
       spec({
         scheduler_options: {
-          queue: 'workq', time: '1.06:00:00', nodes: 2, tasks_per_node: 4, cores_per_node: 16, memory: '64GB', account: 'rf-lab',
-          exclusive: true, gpus: 1, email_notification: 'eng@example.com', priority: 'High', qos: 'gold', extra_directives: ['-W sandbox=PRIVATE'],
+          queue: 'workq',
+          time: '1.06:00:00',
+          nodes: 2,
+          tasks_per_node: 4,
+          cores_per_node: 16,
+          memory: '64GB',
+          account: 'rf-lab',
+          exclusive: true,
+          gpus: 1,
+          email_notification: 'eng@example.com',
+          priority: 'High',
+          qos: 'gold',
+          extra_directives: ['-W sandbox=PRIVATE'],
         },
       }),
     );
@@ -120,7 +136,12 @@ describe('PBS output parsers', () => {
   });
 
   it.each([
-    ['Q', undefined, 'pending'], ['T', undefined, 'pending'], ['E', undefined, 'running'], ['S', undefined, 'running'], ['C', 0, 'completed'], ['Z', undefined, 'unknown'],
+    ['Q', undefined, 'pending'],
+    ['T', undefined, 'pending'],
+    ['E', undefined, 'running'],
+    ['S', undefined, 'running'],
+    ['C', 0, 'completed'],
+    ['Z', undefined, 'unknown'],
   ])('should map job_state %s (Exit_status %s) to %s', (jobState, exitStatus, status) => {
     expect(pbsState(jobState, exitStatus).status).toBe(status);
   });

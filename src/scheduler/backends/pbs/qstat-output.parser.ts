@@ -29,5 +29,9 @@ export function parseQstatJson(stdout: string): Map<string, NativeJobState> {
 
 /** qstat exits 153 when some ids are unknown (an answer) — but also on other errors; true for the first kind only. */
 export function onlyUnknownPbsJobs(stderr: string): boolean {
-  return stderr.split('\n').map((line) => line.trim()).filter(Boolean).every((line) => /^qstat: Unknown Job Id \S+$/.test(line));
+  return stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .every((line) => /^qstat: Unknown Job Id \S+$/.test(line));
 }

@@ -12,7 +12,10 @@ type Shape = { nodes: number; tasks_per_node: number; cores_per_node: number };
 const specFor = (schedulerType: string, shape: Shape) => {
   const config = parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: schedulerType, distributed: true, scheduler_options: shape });
   const argv = buildAnsysEdtArgv(config, { executable: '/ansys/ansysedt', defaultTempDirectory: '/tmp' });
-  return { spec: { jobId: 'j1', config, argv, workDir: '/data/jobs/j1', logPath: '/data/jobs/j1/solver.log' }, numcores: Number(/^numcores=(\d+)$/.exec(argv[argv.indexOf('-machinelist') + 1]!)![1]) };
+  return {
+    spec: { jobId: 'j1', config, argv, workDir: '/data/jobs/j1', logPath: '/data/jobs/j1/solver.log' },
+    numcores: Number(/^numcores=(\d+)$/.exec(argv[argv.indexOf('-machinelist') + 1])![1]),
+  };
 };
 const directive = (text: string, pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? 1);
 
@@ -21,7 +24,10 @@ const ALLOCATED: Record<string, (shape: Shape) => { allocated: number; numcores:
   slurm: (shape) => {
     const { spec, numcores } = specFor('slurm', shape);
     const script = renderSlurmScript(spec);
-    return { allocated: directive(script, /--nodes=(\d+)/) * directive(script, /--ntasks-per-node=(\d+)/) * directive(script, /--cpus-per-task=(\d+)/), numcores };
+    return {
+      allocated: directive(script, /--nodes=(\d+)/) * directive(script, /--ntasks-per-node=(\d+)/) * directive(script, /--cpus-per-task=(\d+)/),
+      numcores,
+    };
   },
   grid_engine: (shape) => {
     const { spec, numcores } = specFor('grid_engine', shape);
@@ -59,7 +65,7 @@ describe('allocation and ansysedt numcores', () => {
     'should grant on %s exactly the numcores ansysedt is told for %j, or refuse the shape',
     (scheduler, shape) => {
       try {
-        const { allocated, numcores } = ALLOCATED[scheduler]!(shape);
+        const { allocated, numcores } = ALLOCATED[scheduler](shape);
         expect(allocated).toBe(numcores);
         expect(numcores).toBe(shape.nodes * (shape.cores_per_node || shape.tasks_per_node));
       } catch (error) {

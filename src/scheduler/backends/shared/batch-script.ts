@@ -38,7 +38,9 @@ export interface WordRule {
 export function assertSingleWord(value: string | number, field: string, rule: WordRule): string {
   const text = assertDirectiveSafe(String(value), field);
   if (text === '' || rule.forbidden.test(text)) {
-    throw new UnsafeScriptValueError(`${field} must be a single word without ${rule.description} to go into a ${rule.directive} directive (got ${JSON.stringify(text)})`);
+    throw new UnsafeScriptValueError(
+      `${field} must be a single word without ${rule.description} to go into a ${rule.directive} directive (got ${JSON.stringify(text)})`,
+    );
   }
   return text;
 }
@@ -91,7 +93,7 @@ export function memoryBytes(memory: string): number {
   if (amount === undefined) {
     throw new UnsafeScriptValueError(`memory must look like 4GB, 512M or 2T (got ${JSON.stringify(memory)})`);
   }
-  return Math.round(Number(amount) * BYTES_PER_UNIT[(unit || 'M').toUpperCase()]!);
+  return Math.round(Number(amount) * BYTES_PER_UNIT[(unit || 'M').toUpperCase()]);
 }
 
 /**

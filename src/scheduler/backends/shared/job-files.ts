@@ -29,7 +29,10 @@ export async function markCancelRequested(workDir: string): Promise<void> {
 }
 
 export async function wasCancelRequested(workDir: string): Promise<boolean> {
-  return readFile(join(workDir, CANCEL_MARKER_FILE)).then(() => true, () => false);
+  return readFile(join(workDir, CANCEL_MARKER_FILE)).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A job's final state from the exit status its script recorded. */

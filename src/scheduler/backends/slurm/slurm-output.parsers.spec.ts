@@ -17,7 +17,9 @@ describe('SLURM output parsers', () => {
   });
 
   it('should map squeue states and keep meaningful reasons', () => {
-    const states = parseSqueueOutput('264|PENDING|Resources\n2|RUNNING|None\n3|COMPLETING|None\n4|COMPLETED|None\n5|CANCELLED|None\n6|TIMEOUT|None\n7|FAILED|NonZeroExitCode\n8|WEIRD|None\n\n');
+    const states = parseSqueueOutput(
+      '264|PENDING|Resources\n2|RUNNING|None\n3|COMPLETING|None\n4|COMPLETED|None\n5|CANCELLED|None\n6|TIMEOUT|None\n7|FAILED|NonZeroExitCode\n8|WEIRD|None\n\n',
+    );
     expect(Object.fromEntries(states)).toEqual({
       '264': { status: 'pending', reason: 'Resources' },
       '2': { status: 'running', reason: undefined },

@@ -19,9 +19,21 @@ describe('renderSlurmScript', () => {
     const script = renderSlurmScript(
       spec({
         scheduler_options: {
-          queue: 'compute', time: '1.06:00:00', nodes: 4, tasks_per_node: 2, cores_per_node: 16, memory: '64GB', account: 'rf-lab',
-          qos: 'high', constraints: 'ib&avx512', exclusive: true, gpus: 2, gpu_type: 'a100', email_notification: 'eng@example.com',
-          priority: 'Low', extra_directives: ['--comment=board7'],
+          queue: 'compute',
+          time: '1.06:00:00',
+          nodes: 4,
+          tasks_per_node: 2,
+          cores_per_node: 16,
+          memory: '64GB',
+          account: 'rf-lab',
+          qos: 'high',
+          constraints: 'ib&avx512',
+          exclusive: true,
+          gpus: 2,
+          gpu_type: 'a100',
+          email_notification: 'eng@example.com',
+          priority: 'Low',
+          extra_directives: ['--comment=board7'],
         },
       }),
     );
@@ -50,10 +62,10 @@ describe('renderSlurmScript', () => {
         '',
         'export SLURM_EXPORT_ENV=ALL',
         "cd '/data/jobs/j1' || exit 111",
-        "printf '%s\\n' \"$SLURM_JOB_ID\" > native_id",
+        'printf \'%s\\n\' "$SLURM_JOB_ID" > native_id',
         "'/ansys/ansysedt' '-ng' '-batchsolve' '/p/a.aedt' >> solver.log 2>&1",
         'rc=$?',
-        "printf '%s\\n' \"$rc\" > exit_code.tmp && mv -f exit_code.tmp exit_code",
+        'printf \'%s\\n\' "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code',
         'exit "$rc"',
         '',
       ].join('\n'),
@@ -115,8 +127,12 @@ describe('renderSlurmScript', () => {
   });
 
   it('should allocate exactly cores_per_node per node and refuse a shape SLURM cannot allocate exactly', () => {
-    expect(renderSlurmScript(spec({ scheduler_options: { tasks_per_node: 4, cores_per_node: 12 } }))).toContain('--ntasks-per-node=4\n#SBATCH --cpus-per-task=3\n');
-    expect(() => renderSlurmScript(spec({ scheduler_options: { tasks_per_node: 4, cores_per_node: 10 } }))).toThrow(/cores_per_node \(10\) must be a multiple of tasks_per_node \(4\).*get 8/);
+    expect(renderSlurmScript(spec({ scheduler_options: { tasks_per_node: 4, cores_per_node: 12 } }))).toContain(
+      '--ntasks-per-node=4\n#SBATCH --cpus-per-task=3\n',
+    );
+    expect(() => renderSlurmScript(spec({ scheduler_options: { tasks_per_node: 4, cores_per_node: 10 } }))).toThrow(
+      /cores_per_node \(10\) must be a multiple of tasks_per_node \(4\).*get 8/,
+    );
     expect(() => renderSlurmScript(spec({ scheduler_options: { tasks_per_node: 4, cores_per_node: 2 } }))).toThrow(UnsafeScriptValueError);
   });
 

@@ -25,7 +25,9 @@ export function slurmWord(value: string | number, field: string): string {
 /** sbatch replaces `%j`, `%x`, `%u`… in --output file names (`%%` is a literal `%`); a `\\` there switches that off. */
 function slurmFileName(path: string): string {
   if (path.includes('\\')) {
-    throw new UnsafeScriptValueError(`the work directory ${JSON.stringify(path)} contains a backslash, which slurmd reads as an escape in --output; use a data dir without one`);
+    throw new UnsafeScriptValueError(
+      `the work directory ${JSON.stringify(path)} contains a backslash, which slurmd reads as an escape in --output; use a data dir without one`,
+    );
   }
   return path.replace(/%/g, '%%');
 }

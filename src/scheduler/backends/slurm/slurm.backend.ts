@@ -79,7 +79,10 @@ export class SlurmBackend extends ClusterSchedulerBackend {
   /** squeue by name while SLURM still lists the job; after that the id its batch script recorded when it started. */
   async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
     const { stdout } = await this.cli.run('squeue', ['-h', '-t', 'all', '-n', jobName, '-o', '%i']);
-    const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+    const listed = stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .find(Boolean);
     const id = listed ?? (await recordedNativeId(workDir, /^\d+$/));
     return id ? { nativeId: id, workDir } : null;
   }

@@ -5,7 +5,15 @@ import { NativeJobState } from '../../scheduler-backend';
 export function parsePropertyBlocks(stdout: string): Array<Record<string, string>> {
   return stdout
     .split(/\r?\n\s*\r?\n/)
-    .map((block) => Object.fromEntries(block.split(/\r?\n/).map((line) => /^\s*([^:]+?)\s*:\s?(.*)$/.exec(line)).filter((match): match is RegExpExecArray => match !== null).map((match) => [match[1]!, match[2]!.trim()])))
+    .map((block) =>
+      Object.fromEntries(
+        block
+          .split(/\r?\n/)
+          .map((line) => /^\s*([^:]+?)\s*:\s?(.*)$/.exec(line))
+          .filter((match): match is RegExpExecArray => match !== null)
+          .map((match) => [match[1], match[2].trim()]),
+      ),
+    )
     .filter((block) => Object.keys(block).length > 0);
 }
 
@@ -53,7 +61,7 @@ export function parseJobSubmitOutput(stdout: string): string {
   if (!match) {
     throw new SchedulerCommandFailedError('job', 0, `unexpected reply to job submit ${JSON.stringify(stdout.trim())}`);
   }
-  return match[1]!;
+  return match[1];
 }
 
 /** The exit code of a job's (single) task from `job listtasks <id> /format:list`. */

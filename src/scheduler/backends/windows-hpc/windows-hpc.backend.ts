@@ -30,7 +30,9 @@ export class WindowsHpcBackend extends ClusterSchedulerBackend {
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     await mkdir(spec.workDir, { recursive: true });
-    const { stdout } = await this.cli.run('job', ['submit', ...renderWindowsHpcSubmission(spec, currentSubmissionContext(this.config, 'windows'))], { cwd: spec.workDir });
+    const { stdout } = await this.cli.run('job', ['submit', ...renderWindowsHpcSubmission(spec, currentSubmissionContext(this.config, 'windows'))], {
+      cwd: spec.workDir,
+    });
     return { nativeId: parseJobSubmitOutput(stdout), workDir: spec.workDir };
   }
 

@@ -3,7 +3,10 @@ import { UnsafeScriptValueError } from '../shared/batch-script';
 import { parseJobList, parseJobSubmitOutput, parseTaskExitCode, windowsHpcState } from './job-list-output.parser';
 import { hpcRuntime, quoteWindowsArgument, renderWindowsHpcSubmission } from './windows-hpc-submission.renderer';
 
-const spec = (overrides: Record<string, unknown>, argv: string[] = ['C:\\Program Files\\AnsysEM\\ansysedt.exe', '-ng', '-batchsolve', 'D:\\proj\\a b.aedt']) => ({
+const spec = (
+  overrides: Record<string, unknown>,
+  argv: string[] = ['C:\\Program Files\\AnsysEM\\ansysedt.exe', '-ng', '-batchsolve', 'D:\\proj\\a b.aedt'],
+) => ({
   jobId: 'j1',
   config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'windows_hpc', ...overrides }),
   argv,
@@ -13,19 +16,60 @@ const spec = (overrides: Record<string, unknown>, argv: string[] = ['C:\\Program
 
 // HPC Pack `job list /format:list` (Microsoft's documented list layout: "Property : Value" blocks).
 const JOB_LIST = [
-  'Id                  : 41', 'Name                : hfss-a', 'Owner               : CONTOSO\\eng', 'State               : Running', 'Priority            : Normal', '',
-  'Id                  : 42', 'Name                : hfss-b', 'Owner               : CONTOSO\\eng', 'State               : Failed', 'Priority            : Normal', '',
-  'Id                  : 43', 'Name                : hfss-c', 'Owner               : CONTOSO\\eng', 'State               : Finished', '',
-  'Id                  : 44', 'Name                : hfss-d', 'State               : ExternalValidation', '',
+  'Id                  : 41',
+  'Name                : hfss-a',
+  'Owner               : CONTOSO\\eng',
+  'State               : Running',
+  'Priority            : Normal',
+  '',
+  'Id                  : 42',
+  'Name                : hfss-b',
+  'Owner               : CONTOSO\\eng',
+  'State               : Failed',
+  'Priority            : Normal',
+  '',
+  'Id                  : 43',
+  'Name                : hfss-c',
+  'Owner               : CONTOSO\\eng',
+  'State               : Finished',
+  '',
+  'Id                  : 44',
+  'Name                : hfss-d',
+  'State               : ExternalValidation',
+  '',
 ].join('\r\n');
 
 describe('Windows HPC submission renderer', () => {
   it('should render job submit options and a command line that CommandLineToArgvW splits back into the argv', () => {
-    const args = renderWindowsHpcSubmission(spec({ scheduler_options: { queue: 'Default', time: '2-01:30:00', cores_per_node: 16, account: 'rf-lab', exclusive: true, priority: 'High', extra_directives: ['/nodegroups:GPU'] } }));
+    const args = renderWindowsHpcSubmission(
+      spec({
+        scheduler_options: {
+          queue: 'Default',
+          time: '2-01:30:00',
+          cores_per_node: 16,
+          account: 'rf-lab',
+          exclusive: true,
+          priority: 'High',
+          extra_directives: ['/nodegroups:GPU'],
+        },
+      }),
+    );
     expect(args).toEqual([
-      '/jobname:hfss-j1', '/workdir:D:\\jobs\\j1', '/stdout:D:\\jobs\\j1\\solver.log', '/stderr:D:\\jobs\\j1\\solver.log', '/runtime:2:1:30',
-      '/priority:Highest', '/numcores:16', '/jobtemplate:Default', '/projectname:rf-lab', '/exclusive:true', '/nodegroups:GPU',
-      '"C:\\Program Files\\AnsysEM\\ansysedt.exe"', '-ng', '-batchsolve', '"D:\\proj\\a b.aedt"',
+      '/jobname:hfss-j1',
+      '/workdir:D:\\jobs\\j1',
+      '/stdout:D:\\jobs\\j1\\solver.log',
+      '/stderr:D:\\jobs\\j1\\solver.log',
+      '/runtime:2:1:30',
+      '/priority:Highest',
+      '/numcores:16',
+      '/jobtemplate:Default',
+      '/projectname:rf-lab',
+      '/exclusive:true',
+      '/nodegroups:GPU',
+      '"C:\\Program Files\\AnsysEM\\ansysedt.exe"',
+      '-ng',
+      '-batchsolve',
+      '"D:\\proj\\a b.aedt"',
     ]);
   });
 
@@ -38,7 +82,12 @@ describe('Windows HPC submission renderer', () => {
   });
 
   it.each([
-    ['plain', 'plain'], ['a b', '"a b"'], ['x&y', '"x&y"'], ['a|b>c', '"a|b>c"'], ['C:\\dir with space\\', '"C:\\dir with space\\\\"'], ['', '""'],
+    ['plain', 'plain'],
+    ['a b', '"a b"'],
+    ['x&y', '"x&y"'],
+    ['a|b>c', '"a|b>c"'],
+    ['C:\\dir with space\\', '"C:\\dir with space\\\\"'],
+    ['', '""'],
   ])('should quote %j as %j', (value, quoted) => {
     expect(quoteWindowsArgument(value)).toBe(quoted);
   });
@@ -71,7 +120,13 @@ describe('Windows HPC output parsers', () => {
     expect(parseTaskExitCode('Task Id : 42.1\nExit Code :\n')).toBeNull();
   });
 
-  it.each([['Canceling', 'running'], ['Canceled', 'cancelled'], ['Queued', 'pending'], ['Finishing', 'running'], ['Weird', 'unknown']])('should map %s to %s', (state, status) => {
+  it.each([
+    ['Canceling', 'running'],
+    ['Canceled', 'cancelled'],
+    ['Queued', 'pending'],
+    ['Finishing', 'running'],
+    ['Weird', 'unknown'],
+  ])('should map %s to %s', (state, status) => {
     expect(windowsHpcState(state).status).toBe(status);
   });
 });
