@@ -67,7 +67,7 @@ export class ProjectUploadService {
       const fail = (error: unknown): void => {
         request.unpipe(parser);
         request.resume();
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       };
       parser.on('file', (field, file, info) => {
         if (field !== 'file') {

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { serviceProcessEnvironment } from '../../config/process-environment';
 
 async function isExecutable(path: string): Promise<boolean> {
   try {
@@ -12,7 +13,7 @@ async function isExecutable(path: string): Promise<boolean> {
 }
 
 /** The absolute path a command name resolves to through PATH, or undefined. Absolute paths are checked as given. */
-export async function resolveExecutable(command: string, searchPath = process.env.PATH ?? ''): Promise<string | undefined> {
+export async function resolveExecutable(command: string, searchPath = serviceProcessEnvironment().PATH ?? ''): Promise<string | undefined> {
   if (isAbsolute(command) || command.includes('/') || command.includes('\\')) {
     return (await isExecutable(command)) ? command : undefined;
   }

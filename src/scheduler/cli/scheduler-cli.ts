@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../../config/config.constants';
 import { schedulerCommandEnvironment } from '../environment/job-environment';
 import { runInProcessGroup, shellStatusOfSignal } from './run-in-process-group';
 import { SchedulerCommandFailedError, SchedulerCommandNotFoundError, SchedulerCommandTimeoutError } from './scheduler-command.errors';
+import { serviceProcessEnvironment } from '../../config/process-environment';
 
 export interface CommandResult {
   stdout: string;
@@ -40,7 +41,7 @@ export class SchedulerCli {
       input: options.input,
       cwd: options.cwd,
       // Read at each call: the service's environment at the moment of the command, minus its own variables.
-      env: schedulerCommandEnvironment(process.env),
+      env: schedulerCommandEnvironment(serviceProcessEnvironment()),
       timeoutMs,
       killGraceMs: SCHEDULER_COMMAND_KILL_GRACE_MS,
       drainMs: SCHEDULER_COMMAND_DRAIN_MS,

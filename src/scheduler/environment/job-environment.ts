@@ -7,6 +7,7 @@
  * so nothing else of the service's environment reaches a compute node. The service's own settings and secrets
  * (every `HFSS_JM_*` variable, HFSS_JM_API_TOKEN first) are never passed, whatever the operator lists.
  */
+import { serviceProcessEnvironment } from '../../config/process-environment';
 
 /** Always passed when set: what a POSIX login shell and the Ansys Electronics Desktop launcher need. */
 export const POSIX_JOB_ENVIRONMENT = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ'] as const;
@@ -41,7 +42,7 @@ function matches(name: string, pattern: string): boolean {
  */
 export function jobEnvironment(
   passthrough: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = serviceProcessEnvironment(),
   platform: 'posix' | 'windows' = 'posix',
 ): Record<string, string> {
   // Windows HPC nodes keep their own PATH, profile and Ansys/licence settings: only what the operator names goes there.
@@ -58,6 +59,6 @@ export function jobEnvironment(
  * `module`-loading wrappers, Kerberos tickets…) stay, so site wrappers keep working; what reaches the job is only
  * the explicit list each backend writes (see jobEnvironment), never this whole environment.
  */
-export function schedulerCommandEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function schedulerCommandEnvironment(env: NodeJS.ProcessEnv = serviceProcessEnvironment()): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name, value]) => value !== undefined && !isServiceVariable(name)));
 }

@@ -12,6 +12,7 @@ import { ExitRecord, exitRecordToState } from './exit-record';
 import { claimLaunchLock, formatLocalNativeId, launchFiles, latestAttempt, parseLocalNativeId } from './local-launch-files';
 import { LocalProcessExitedEvent } from './local-process-exited.event';
 import { isProcessAlive, killProcessTree, processStartTime } from './process-tree';
+import { serviceProcessEnvironment } from '../../../config/process-environment';
 
 export const SUPERVISOR_SCRIPT = join(__dirname, 'solver-supervisor.cjs');
 
@@ -73,7 +74,7 @@ export class LocalProcessBackend extends SchedulerBackend {
     const supervisor = execa(process.execPath, [SUPERVISOR_SCRIPT, files.launch], {
       cwd: spec.workDir,
       // The host's environment, as a local solve needs it, but never the service's own HFSS_JM_* settings and secrets.
-      env: schedulerCommandEnvironment(process.env),
+      env: schedulerCommandEnvironment(serviceProcessEnvironment()),
       extendEnv: false,
       detached: true,
       cleanup: false,

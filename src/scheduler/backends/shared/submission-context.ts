@@ -1,5 +1,6 @@
 import { AppConfig } from '../../../config/app-config';
 import { jobEnvironment } from '../../environment/job-environment';
+import { serviceProcessEnvironment } from '../../../config/process-environment';
 
 /** What a renderer needs besides the job itself: decided by the service, not by the client. */
 export interface SubmissionContext {
@@ -24,5 +25,5 @@ export function environmentNameList(context: SubmissionContext): string {
  * allow-list and the operator's HFSS_JM_JOB_ENV_PASSTHROUGH (none without a config, as in unit tests).
  */
 export function currentSubmissionContext(config: Pick<AppConfig, 'jobEnvironment'> | undefined, platform: 'posix' | 'windows' = 'posix'): SubmissionContext {
-  return { environment: jobEnvironment(config?.jobEnvironment.passthrough ?? [], process.env, platform) };
+  return { environment: jobEnvironment(config?.jobEnvironment.passthrough ?? [], serviceProcessEnvironment(), platform) };
 }
