@@ -9,6 +9,9 @@ export enum DomainErrorCode {
   ShuttingDown = 'SHUTTING_DOWN',
   StorageFailure = 'STORAGE_FAILURE',
   Unauthorized = 'UNAUTHORIZED',
+  ForbiddenHost = 'FORBIDDEN_HOST',
+  ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
 }
 
 /** Errors the services throw; `DomainErrorFilter` maps each code to one HTTP status. */
