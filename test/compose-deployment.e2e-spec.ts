@@ -55,17 +55,27 @@ describe('docker-compose.yml deployment', () => {
     expect(env.HFSS_JM_API_TOKEN_FILE).toBe(secretFiles[0]);
     expect(env.HFSS_JM_API_TOKEN).toBeUndefined();
     const port = await freePort();
-    const child = spawn(process.execPath, [BUILT_MAIN], { env: { PATH: process.env.PATH ?? '', ...env, HFSS_JM_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUILT_MAIN], {
+      env: { PATH: process.env.PATH ?? '', ...env, HFSS_JM_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | string>((resolveExit) => child.on('exit', (code, signal) => resolveExit(code ?? signal ?? -1)));
     try {
       const url = `http://127.0.0.1:${port}`;
-      await waitFor(async () => {
-        if (child.exitCode !== null) throw new Error(`the service exited at boot:\n${output}`);
-        return fetch(`${url}/health`).then((response) => response.ok || undefined, () => undefined);
-      }, 20_000, '/health');
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`the service exited at boot:\n${output}`);
+          return fetch(`${url}/health`).then(
+            (response) => response.ok || undefined,
+            () => undefined,
+          );
+        },
+        20_000,
+        '/health',
+      );
       expect((await fetch(`${url}/jobs`)).status).toBe(401);
       expect((await fetch(`${url}/jobs`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
       expect((await fetch(`http://localhost:${port}/health`)).status).toBe(200);

@@ -45,7 +45,9 @@ function hostilePage(target: string, project: string): string {
 
 /** A page that submits a form to the service as soon as it loads: a plain cross-site form POST, navigating away. */
 function autoSubmittingForm(action: string, enctype: string, fields: Record<string, string>): string {
-  const inputs = Object.entries(fields).map(([name, value]) => `<input type="hidden" name='${name}' value='${value}'>`).join('');
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name='${name}' value='${value}'>`)
+    .join('');
   return `<!doctype html><html><body><form method="POST" action="${action}" enctype="${enctype}">${inputs}</form><script>document.forms[0].submit()</script></body></html>`;
 }
 
@@ -60,7 +62,10 @@ describeWithChromium('Cross-site attacks from a hostile page in real headless Ch
 
   beforeAll(async () => {
     // evil.example resolves to 127.0.0.1 inside this browser: what DNS rebinding achieves.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', '--host-resolver-rules=MAP evil.example 127.0.0.1'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--host-resolver-rules=MAP evil.example 127.0.0.1'],
+    });
     hostile = createServer((request, response) => {
       const page = pages.get(new URL(request.url ?? '/', 'http://x').pathname);
       response.writeHead(page ? 200 : 404, { 'content-type': 'text/html' }).end(page ?? 'not found');
@@ -115,7 +120,10 @@ describeWithChromium('Cross-site attacks from a hostile page in real headless Ch
     const project = writeProject(projects, 'evil.aedt', { duration_ms: 100 });
     pages.set('/attack', hostilePage(harness.url, project));
     // text/plain form whose single field forges a JSON body: {"jobid":"evil_form",...,"x":"="}
-    pages.set('/form-json', autoSubmittingForm(`${harness.url}/jobs/submit`, 'text/plain', { [`{"jobid":"evil_form","project_path":"${project}","x":"`]: '"}' }));
+    pages.set(
+      '/form-json',
+      autoSubmittingForm(`${harness.url}/jobs/submit`, 'text/plain', { [`{"jobid":"evil_form","project_path":"${project}","x":"`]: '"}' }),
+    );
     pages.set('/form-cancel', autoSubmittingForm(`${harness.url}/jobs/victim/cancel`, 'application/x-www-form-urlencoded', { confirm: 'yes' }));
 
     const attackPage = await browser.newPage();
@@ -124,7 +132,10 @@ describeWithChromium('Cross-site attacks from a hostile page in real headless Ch
       await attackPage.goto(`${origin}/attack`);
       await attackPage.waitForFunction(() => (window as unknown as { attack: { done: boolean } }).attack.done, undefined, { timeout: 20_000 });
 
-      for (const [path, action] of [['/form-json', '/jobs/submit'], ['/form-cancel', '/jobs/victim/cancel']]) {
+      for (const [path, action] of [
+        ['/form-json', '/jobs/submit'],
+        ['/form-cancel', '/jobs/victim/cancel'],
+      ]) {
         const formPost = formPage.waitForResponse((response) => response.url() === `${harness.url}${action}`);
         await formPage.goto(`${origin}${path}`);
         const answer = await formPost;
@@ -172,7 +183,9 @@ describeWithChromium('Cross-site attacks from a hostile page in real headless Ch
     const origin = `http://localhost:${hostilePort}`;
     await boot({ HFSS_JM_ALLOWED_ORIGINS: origin });
     const project = writeProject(projects, 'portal.aedt', { duration_ms: 100 });
-    pages.set('/portal', `<!doctype html><html><head><script>${SOCKET_IO_CLIENT}</script></head><body><script>
+    pages.set(
+      '/portal',
+      `<!doctype html><html><head><script>${SOCKET_IO_CLIENT}</script></head><body><script>
       window.portal = { events: [], submit: null };
       const socket = io(${JSON.stringify(harness.url)}, { transports: ['websocket'] });
       socket.on('job_completed', (event) => window.portal.events.push(event.job_id));
@@ -180,11 +193,14 @@ describeWithChromium('Cross-site attacks from a hostile page in real headless Ch
         const response = await fetch(${JSON.stringify(`${harness.url}/jobs/submit`)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jobid: 'from_portal', project_path: ${JSON.stringify(project)} }) });
         window.portal.submit = response.status + ' ' + (await response.json()).job.job_id;
       });
-    </script></body></html>`);
+    </script></body></html>`,
+    );
     const page = await browser.newPage();
     try {
       await page.goto(`${origin}/portal`);
-      await page.waitForFunction(() => (window as unknown as { portal: { events: string[] } }).portal.events.includes('from_portal'), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (window as unknown as { portal: { events: string[] } }).portal.events.includes('from_portal'), undefined, {
+        timeout: 20_000,
+      });
       expect(await page.evaluate(() => (window as unknown as { portal: { submit: string } }).portal.submit)).toBe('201 from_portal');
     } finally {
       await page.close();

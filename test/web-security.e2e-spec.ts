@@ -94,7 +94,9 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
         const framed = await http().get('/').set({ 'sec-fetch-site': site, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' });
         expect([site, framed.status]).toEqual([site, 403]);
       }
-      const sameSitePort = await http().post('/jobs/site_probe/cancel').set({ origin: `http://127.0.0.1:${Number(port) + 1}`, 'sec-fetch-site': 'same-site' });
+      const sameSitePort = await http()
+        .post('/jobs/site_probe/cancel')
+        .set({ origin: `http://127.0.0.1:${Number(port) + 1}`, 'sec-fetch-site': 'same-site' });
       expect(sameSitePort.status).toBe(403);
       expect((await api().job('site_probe')).body.status).toBe('running');
       // A link to the dashboard from another site still opens it.
@@ -103,7 +105,16 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
     });
 
     it('should refuse a rebinding Host (evil.example:port) on every route, the dashboard and /docs included', async () => {
-      for (const [method, path] of [['get', '/jobs'], ['get', '/health'], ['get', '/'], ['get', '/docs'], ['get', '/docs/swagger-ui.css'], ['get', '/dashboard/dashboard.js'], ['get', '/nowhere'], ['post', '/jobs/submit']] as const) {
+      for (const [method, path] of [
+        ['get', '/jobs'],
+        ['get', '/health'],
+        ['get', '/'],
+        ['get', '/docs'],
+        ['get', '/docs/swagger-ui.css'],
+        ['get', '/dashboard/dashboard.js'],
+        ['get', '/nowhere'],
+        ['post', '/jobs/submit'],
+      ] as const) {
         for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`, `localhost.evil.example:${port}`, '']) {
           const answer = await http()[method](path).set('host', host).set('content-type', 'application/json');
           expect([method, path, host, answer.status, answer.body]).toEqual([method, path, host, 403, forbidden('FORBIDDEN_HOST')]);
@@ -114,7 +125,7 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
       }
     });
 
-    it('should keep working for clients that send no Origin (curl, requests, the CLI) and for the service\'s own pages', async () => {
+    it("should keep working for clients that send no Origin (curl, requests, the CLI) and for the service's own pages", async () => {
       const project = writeProject(projects, 'ok.aedt', { duration_ms: 60_000 });
       expect((await api().submit({ jobid: 'plain_client', project_path: project })).status).toBe(201);
       await api().waitForStatus('plain_client', ['running']);
@@ -132,7 +143,9 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
     });
 
     it('should send no CORS headers and answer preflights from any origin with 403', async () => {
-      const preflight = await http().options('/jobs/submit').set({ origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
+      const preflight = await http()
+        .options('/jobs/submit')
+        .set({ origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
       expect(preflight.status).toBe(403);
       expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
       expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
@@ -156,7 +169,9 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
     beforeEach(() => start({ HFSS_JM_ALLOWED_ORIGINS: `${PORTAL}, http://tools.example`, HFSS_JM_ALLOWED_HOSTS: 'jobs.example,.cluster.example' }));
 
     it('should answer preflights of an allowed origin and let its requests through with CORS headers', async () => {
-      const preflight = await http().options('/jobs/submit').set({ origin: PORTAL, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' });
+      const preflight = await http()
+        .options('/jobs/submit')
+        .set({ origin: PORTAL, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' });
       expect(preflight.status).toBe(204);
       expect(preflight.headers).toMatchObject({
         'access-control-allow-origin': PORTAL,
@@ -214,13 +229,22 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
     it('should refuse a foreign Origin, Sec-Fetch-Site cross-site and a rebinding Host over WebSocket and polling', async () => {
       await start();
       for (const transports of [['websocket'], ['polling']]) {
-        for (const extraHeaders of [{ origin: 'http://evil.example' }, { origin: `http://127.0.0.1:${Number(port) + 1}` }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]) {
+        const hostile: Array<Record<string, string>> = [
+          { origin: 'http://evil.example' },
+          { origin: `http://127.0.0.1:${Number(port) + 1}` },
+          { origin: 'null' },
+          { 'sec-fetch-site': 'cross-site' },
+        ];
+        for (const extraHeaders of hostile) {
           const result = await attempt({ transports, extraHeaders }, `sio_${transports[0]}_${Object.keys(extraHeaders)[0]}`);
           expect([transports, extraHeaders, result]).toEqual([transports, extraHeaders, { outcome: 'refused', events: [] }]);
         }
       }
       // ws sends the Host header it is given; the polling transport's XMLHttpRequest may not, so its handshake is sent by hand.
-      expect(await attempt({ transports: ['websocket'], extraHeaders: { host: `evil.example:${port}` } }, 'sio_host')).toEqual({ outcome: 'refused', events: [] });
+      expect(await attempt({ transports: ['websocket'], extraHeaders: { host: `evil.example:${port}` } }, 'sio_host')).toEqual({
+        outcome: 'refused',
+        events: [],
+      });
       const pollingHandshake = await http().get('/socket.io/?EIO=4&transport=polling').set('host', `evil.example:${port}`);
       expect(pollingHandshake.status).toBe(403);
       expect((await http().get('/socket.io/?EIO=4&transport=polling')).status).toBe(200);
@@ -228,7 +252,7 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
       expect((await api().get('/jobs')).body.total).toBe(0);
     });
 
-    it('should accept clients without Origin, the service\'s own origin and an allowed origin, and deliver events', async () => {
+    it("should accept clients without Origin, the service's own origin and an allowed origin, and deliver events", async () => {
       await start({ HFSS_JM_ALLOWED_ORIGINS: 'https://portal.example' });
       for (const [transports, extraHeaders] of [
         [['websocket'], {}],

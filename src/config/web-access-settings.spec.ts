@@ -8,7 +8,16 @@ describe('web access settings', () => {
   it('should normalize allowed origins and refuse anything that is not an origin', () => {
     expect(parseAllowedOrigins(' https://Portal.Example:443 , http://tools.example:8080 ')).toEqual(['https://portal.example', 'http://tools.example:8080']);
     expect(parseAllowedOrigins(undefined)).toEqual([]);
-    for (const entry of ['*', 'null', 'portal.example', 'https://portal.example/app', 'https://*.example.com', 'ftp://portal.example', 'https://u:p@portal.example', 'https://portal.example?x']) {
+    for (const entry of [
+      '*',
+      'null',
+      'portal.example',
+      'https://portal.example/app',
+      'https://*.example.com',
+      'ftp://portal.example',
+      'https://u:p@portal.example',
+      'https://portal.example?x',
+    ]) {
       expect(() => parseAllowedOrigins(entry)).toThrow(InvalidConfigurationError);
       expect(() => parseAllowedOrigins(entry)).toThrow(/HFSS_JM_ALLOWED_ORIGINS entry/);
     }

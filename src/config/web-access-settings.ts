@@ -8,7 +8,10 @@ export class InvalidConfigurationError extends Error {}
 export const API_TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
 
 function listOf(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -23,7 +26,15 @@ export function parseAllowedOrigins(value: string | undefined): string[] {
     } catch {
       url = undefined;
     }
-    const plain = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && !entry.includes('*') && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+    const plain =
+      url !== undefined &&
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      !entry.includes('*') &&
+      !url.username &&
+      !url.password &&
+      url.pathname === '/' &&
+      !url.search &&
+      !url.hash;
     if (!url || !plain) {
       throw new InvalidConfigurationError(
         `Invalid configuration: HFSS_JM_ALLOWED_ORIGINS entry ${JSON.stringify(entry)} is not an origin; write scheme://host[:port], e.g. https://portal.example.com (no path, no wildcard)`,

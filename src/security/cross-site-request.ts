@@ -55,7 +55,8 @@ export function crossSiteRefusal(method: string, headers: IncomingHttpHeaders, o
   const site = header(headers, 'sec-fetch-site');
   if (site === 'cross-site' || site === 'same-site') {
     const dest = header(headers, 'sec-fetch-dest');
-    const navigation = (method === 'GET' || method === 'HEAD') && header(headers, 'sec-fetch-mode') === 'navigate' && (dest === undefined || dest === 'document');
+    const navigation =
+      (method === 'GET' || method === 'HEAD') && header(headers, 'sec-fetch-mode') === 'navigate' && (dest === undefined || dest === 'document');
     if (!navigation) {
       return `Cross-site request refused (Sec-Fetch-Site: ${site}): only this service's own pages may call it from a browser`;
     }
