@@ -181,6 +181,12 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
         vary: expect.stringContaining('Origin'),
       });
       expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+      expect(preflight.headers['access-control-allow-private-network']).toBeUndefined();
+      const privateNetwork = await http()
+        .options('/jobs/submit')
+        .set({ origin: PORTAL, 'access-control-request-method': 'POST', 'access-control-request-private-network': 'true' });
+      expect(privateNetwork.status).toBe(204);
+      expect(privateNetwork.headers['access-control-allow-private-network']).toBe('true');
       const submitted = await http()
         .post('/jobs/submit')
         .set({ origin: PORTAL, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' })

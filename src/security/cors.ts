@@ -21,6 +21,10 @@ export function answerCors(request: Request, response: Response, origins: Origin
   response.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS);
   response.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
   response.setHeader('Access-Control-Max-Age', PREFLIGHT_MAX_AGE_SECONDS);
+  // Chromium's Private Network Access preflight: a configured public portal calling a service on loopback or the LAN.
+  if (request.headers['access-control-request-private-network'] === 'true') {
+    response.setHeader('Access-Control-Allow-Private-Network', 'true');
+  }
   response.status(204).end();
   return true;
 }
