@@ -11,6 +11,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ProjectsModule } from './projects/projects.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SecurityModule } from './security/security.module';
@@ -38,6 +39,7 @@ export class AppModule {
         HealthModule,
         JobsModule,
         MetricsModule,
+        ProjectsModule,
         ResourcesModule,
         SchedulerModule,
         SecurityModule,

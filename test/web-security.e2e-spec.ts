@@ -81,6 +81,9 @@ describe('web security: Host, Origin, Sec-Fetch-Site, content type, CORS and Soc
         expect(get.headers['access-control-allow-origin']).toBeUndefined();
       }
       expect((await api().get('/resources')).body.limits).toEqual(before);
+      // The project upload takes multipart/form-data, which a cross-site form can send: refused by origin.
+      const upload = await http().post('/projects').set('origin', 'http://evil.example').attach('file', Buffer.from('{}'), 'evil.aedt');
+      expect([upload.status, upload.body.code]).toEqual([403, 'FORBIDDEN_ORIGIN']);
     });
 
     it('should refuse Sec-Fetch-Site cross-site and same-site (another port of this host), except a top-level navigation', async () => {

@@ -9,7 +9,8 @@ const USAGE = `Usage: hfss-job-manager <command> [options]
 
   serve                       start the service (settings from HFSS_JM_* variables)
   submit <config.json> [--wait]
-                              submit one config (or a JSON array of configs); relative project paths are resolved here
+                              submit one config (or a JSON array of configs), also as saved from PyEDB
+                              (model_dump(), to_dict() or {"config", "priority"}); relative project paths are resolved here
   status [job_id]             one job, or the queue and the latest jobs
   cancel <job_id>             cancel a queued or running job
   wait <job_id>... [--timeout S]
@@ -47,6 +48,14 @@ async function waitFor(client: JobManagerClient, ids: string[], timeoutS: number
   }
 }
 
+/** Resolves a relative project_path here, in a config or in PyEDB's `{"config": …, "priority": n}` wrapper. */
+function withAbsoluteProjectPath(body: Record<string, unknown>): Record<string, unknown> {
+  const wrapped = typeof body.config === 'object' && body.config !== null && !('project_path' in body);
+  const config = (wrapped ? body.config : body) as Record<string, unknown>;
+  const resolved = typeof config.project_path === 'string' ? { ...config, project_path: resolve(config.project_path) } : config;
+  return wrapped ? { ...body, config: resolved } : resolved;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -70,8 +79,7 @@ async function main(argv: string[]): Promise<number> {
       const configs = (Array.isArray(parsed) ? parsed : [parsed]) as Array<Record<string, unknown>>;
       const ids: string[] = [];
       for (const config of configs) {
-        const projectPath = typeof config.project_path === 'string' ? resolve(config.project_path) : config.project_path;
-        const answer = await client.call('POST', '/jobs/submit', { ...config, project_path: projectPath });
+        const answer = await client.call('POST', '/jobs/submit', withAbsoluteProjectPath(config));
         process.stdout.write(`${answer.duplicate ? 'exists   ' : 'submitted'} ${line(answer.job)}\n`);
         ids.push(answer.job_id);
       }

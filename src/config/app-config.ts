@@ -1,8 +1,9 @@
 import { tmpdir } from 'node:os';
 import { realpathSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { SchedulerType } from '../simulation/scheduler-type.enum';
 import { EnvironmentVariables } from './environment-variables';
 import { InvalidConfigurationError, parseAllowedHosts, parseAllowedOrigins, readApiToken } from './web-access-settings';
 
@@ -22,6 +23,8 @@ export interface AppConfig {
   server: { host: string; port: number; swagger: boolean };
   storage: { dataDir: string; synchronous: 'full' | 'normal' };
   solver: { ansysEdtPath: string; tempDir: string };
+  /** Uploaded projects and the per-job copies of them. */
+  staging: { dir: string; maxUploadBytes: number };
   limits: ResourceLimits;
   telemetry: { intervalMs: number };
   progress: { intervalMs: number };
@@ -30,6 +33,8 @@ export interface AppConfig {
   cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number };
   gridEngine: { accountingFile: string };
   security: SecurityConfig;
+  /** Which scheduler a submission goes to when it names none (HFSS_JM_DEFAULT_SCHEDULER, HFSS_JM_OVERRIDE_SCHEDULER_NONE). */
+  submissions: { defaultScheduler: SchedulerType; overrideNone: boolean };
   logLevel: EnvironmentVariables['HFSS_JM_LOG_LEVEL'] & string;
   logFormat: 'json' | 'text';
 }
@@ -80,10 +85,18 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
         'Set HFSS_JM_API_TOKEN (or HFSS_JM_API_TOKEN_FILE), bind 127.0.0.1, or set HFSS_JM_ALLOW_UNAUTHENTICATED=true behind a proxy that authenticates.',
     );
   }
+  const defaultScheduler = env.HFSS_JM_DEFAULT_SCHEDULER ?? SchedulerType.NONE;
+  if (env.HFSS_JM_OVERRIDE_SCHEDULER_NONE && defaultScheduler === SchedulerType.NONE) {
+    throw new InvalidConfigurationError('Invalid configuration: HFSS_JM_OVERRIDE_SCHEDULER_NONE needs HFSS_JM_DEFAULT_SCHEDULER set to a cluster scheduler');
+  }
   return {
     server: { host, port: env.HFSS_JM_PORT ?? 8080, swagger: env.HFSS_JM_SWAGGER ?? true },
     storage: { dataDir: resolve(env.HFSS_JM_DATA_DIR ?? 'data'), synchronous: env.HFSS_JM_SQLITE_SYNCHRONOUS ?? 'full' },
     solver: { ansysEdtPath: env.HFSS_JM_ANSYSEDT_PATH ?? 'ansysedt', tempDir: resolve(env.HFSS_JM_TEMP_DIR ?? tmpdir()) },
+    staging: {
+      dir: resolve(env.HFSS_JM_STAGING_DIR ?? join(resolve(env.HFSS_JM_DATA_DIR ?? 'data'), 'staging')),
+      maxUploadBytes: (env.HFSS_JM_MAX_UPLOAD_MB ?? 4096) * 1024 * 1024,
+    },
     limits: {
       maxConcurrentJobs: env.HFSS_JM_MAX_CONCURRENT_JOBS ?? 2,
       maxCpuPercent: env.HFSS_JM_MAX_CPU_PERCENT ?? 90,
@@ -113,6 +126,7 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       allowedOrigins: parseAllowedOrigins(env.HFSS_JM_ALLOWED_ORIGINS),
       allowedHosts: parseAllowedHosts(env.HFSS_JM_ALLOWED_HOSTS),
     },
+    submissions: { defaultScheduler, overrideNone: env.HFSS_JM_OVERRIDE_SCHEDULER_NONE ?? false },
     logLevel: env.HFSS_JM_LOG_LEVEL ?? 'log',
     logFormat: env.HFSS_JM_LOG_FORMAT ?? 'json',
   };

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { SchedulerType } from '../simulation/scheduler-type.enum';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -69,6 +70,17 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(100) @Max(10_000_000)
   HFSS_JM_EVENT_BUFFER_SIZE?: number;
 
+  /** Largest project upload accepted by POST /projects, in MiB (default 4096). */
+  @IsOptional() @IsInt() @Min(1) @Max(1_048_576)
+  HFSS_JM_MAX_UPLOAD_MB?: number;
+
+  /**
+   * Where uploaded projects are kept and where each job that uses one gets its own copy (default
+   * `<data dir>/staging`). For cluster jobs it must be on a filesystem the compute nodes see.
+   */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HFSS_JM_STAGING_DIR?: string;
+
   /** Grid Engine's accounting file (final records of finished jobs); default `$SGE_ROOT/$SGE_CELL/common/accounting`. */
   @IsOptional() @IsString() @IsNotEmpty()
   HFSS_JM_SGE_ACCOUNTING_FILE?: string;
@@ -122,4 +134,12 @@ export class EnvironmentVariables {
   /** Directories (separated by ':') that a client-given ansys_edt_path must lie in; unset = anywhere. */
   @IsOptional() @IsString() @IsNotEmpty()
   HFSS_JM_EXECUTABLE_ROOTS?: string;
+
+  /** Scheduler for submissions without `scheduler_type`; `none` (local) by default. */
+  @IsOptional() @IsEnum(SchedulerType)
+  HFSS_JM_DEFAULT_SCHEDULER?: SchedulerType;
+
+  /** Migration aid for PyEDB clients, which send `scheduler_type: "none"` on clusters: send those to the default scheduler. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  HFSS_JM_OVERRIDE_SCHEDULER_NONE?: boolean;
 }

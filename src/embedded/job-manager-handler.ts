@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { createJobManagerApp } from '../app.factory';
 import { TimeoutError } from '../common/errors/job-manager.errors';
 import { AppConfig, loadAppConfig } from '../config/app-config';
+import { chooseScheduler, unwrapPyedbSubmission } from '../jobs/compat/pyedb-submission.normalizer';
 import { JobViewDto } from '../jobs/dto/job-view.dto';
 import { toJobView } from '../jobs/job-view.mapper';
 import { JobsService } from '../jobs/jobs.service';
@@ -54,10 +55,13 @@ export class JobManagerHandler {
     return this.starting;
   }
 
-  /** Validates fields into a config (defaults filled in); a relative project path is resolved against the working directory. */
+  /**
+   * Validates fields into a config (defaults filled in) exactly as `POST /jobs/submit` does, PyEDB's fields and the
+   * operator's default scheduler included; a relative project path is resolved against the working directory.
+   */
   createSimulationConfig(fields: SimulationConfigFields): HFSSSimulationConfig {
     const projectPath = typeof fields.project_path === 'string' && !isAbsolute(fields.project_path) ? resolve(fields.project_path) : fields.project_path;
-    return parseSimulationConfig({ ...fields, project_path: projectPath });
+    return parseSimulationConfig(chooseScheduler(unwrapPyedbSubmission({ ...fields, project_path: projectPath }), this.config.submissions));
   }
 
   /** Submits each config (validated like `createSimulationConfig`); resolves with the job ids in order. */

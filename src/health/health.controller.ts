@@ -18,7 +18,7 @@ export class HealthController {
   constructor(private readonly runner: LocalJobRunner) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: ok while the service accepts jobs, draining during shutdown' })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness: ok while the service accepts jobs, draining during shutdown' })
   health(): HealthDto {
     const draining = this.runner.isDraining;
     return { status: draining ? 'draining' : 'ok', version: PACKAGE_VERSION, uptime_s: Math.round(process.uptime()), accepting_jobs: !draining };

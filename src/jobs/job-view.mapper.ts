@@ -8,6 +8,7 @@ export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
     job_id: job.id,
     status: job.status,
     priority: job.priority,
+    user: job.config.user ?? null,
     scheduler_type: job.schedulerType,
     native_id: job.nativeId,
     exit_code: job.exitCode,

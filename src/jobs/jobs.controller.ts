@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiConflictResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorResponseDto } from '../common/filters/error-response';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
+import { parseSimulationConfig } from '../simulation/simulation-config.validation';
+import { PyedbSubmissionNormalizer } from './compat/pyedb-submission.normalizer';
 import { ChangePriorityDto } from './dto/change-priority.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
@@ -13,29 +15,32 @@ import { JobsService } from './jobs.service';
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Validation failed or a file is missing' })
 @Controller('jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(private readonly jobs: JobsService, private readonly normalizer: PyedbSubmissionNormalizer) {}
 
   @Get()
-  @ApiOperation({ summary: 'Paginated list of all jobs, newest first, optionally filtered by status' })
+  @ApiOperation({ operationId: 'listJobs', summary: 'Paginated list of all jobs, newest first, optionally filtered by status' })
   list(@Query() query: ListJobsQueryDto): JobListDto {
     const page = this.jobs.list(query);
     return { items: page.items.map((job) => toJobView(job, this.jobs.queuePosition(job))), total: page.total, limit: query.limit, offset: query.offset };
   }
 
   @Post('submit')
-  @ApiOperation({ summary: 'Submit a new job; re-submitting an existing jobid with the same config returns the stored job (200)' })
+  @ApiOperation({ operationId: 'submitJob', summary: 'Submit a new job; re-submitting an existing jobid with the same config returns the stored job (200)' })
+  @ApiCreatedResponse({ type: SubmitJobResponseDto, description: 'A new job, queued (local) or accepted by the scheduler' })
   @ApiOkResponse({ type: SubmitJobResponseDto, description: 'Duplicate: the jobid already exists with this configuration' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The jobid exists with a different configuration' })
   @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The scheduler rejected the job or is unreachable' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The service is shutting down' })
-  async submit(@Body() config: HFSSSimulationConfig, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
-    const { job, duplicate } = await this.jobs.submit(config);
+  @ApiBody({ type: HFSSSimulationConfig, description: 'A config; PyEDB\'s `{"config": …, "priority": n}` wrapper and `to_dict()` / `model_dump()` bodies are accepted too' })
+  async submit(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
+    const { job, duplicate } = await this.jobs.submit(parseSimulationConfig(this.normalizer.normalize(body)));
     response.status(duplicate ? HttpStatus.OK : HttpStatus.CREATED);
-    return { success: true, job_id: job.id, duplicate, job: toJobView(job, this.jobs.queuePosition(job)) };
+    const message = duplicate ? `Job ${job.id} already exists with this configuration; nothing new was queued` : `Job ${job.id} submitted successfully`;
+    return { success: true, job_id: job.id, message, duplicate, job: toJobView(job, this.jobs.queuePosition(job)) };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One job with its configuration, state and exit code' })
+  @ApiOperation({ operationId: 'getJob', summary: 'One job with its configuration, state and exit code' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   get(@Param('id') id: string): JobViewDto {
     const job = this.jobs.get(id);
@@ -43,7 +48,7 @@ export class JobsController {
   }
 
   @Get(':id/wait')
-  @ApiOperation({ summary: 'Wait until the job is completed, failed, cancelled or timed out (504 when the wait times out)' })
+  @ApiOperation({ operationId: 'waitForJob', summary: 'Wait until the job is completed, failed, cancelled or timed out (504 when the wait times out)' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiGatewayTimeoutResponse({ type: ErrorResponseDto })
   async wait(@Param('id') id: string, @Query() query: WaitJobQueryDto): Promise<JobViewDto> {
@@ -52,7 +57,7 @@ export class JobsController {
 
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Cancel a queued or running job (idempotent); running jobs lose their whole process tree' })
+  @ApiOperation({ operationId: 'cancelJob', summary: 'Cancel a queued or running job (idempotent); running jobs lose their whole process tree' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job already completed or failed' })
   async cancel(@Param('id') id: string): Promise<JobActionResponseDto> {
@@ -61,7 +66,7 @@ export class JobsController {
 
   @Post(':id/priority')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Change the priority of a queued job and re-queue it' })
+  @ApiOperation({ operationId: 'setJobPriority', summary: 'Change the priority of a queued job and re-queue it' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job is not queued (running or finished)' })
   changePriority(@Param('id') id: string, @Body() body: ChangePriorityDto): JobActionResponseDto {

@@ -48,6 +48,16 @@ describe('cross-site request rules', () => {
     ['POST', { 'transfer-encoding': 'chunked' }, true],
     ['POST', { 'content-type': 'application/json-patch+json', 'content-length': '2' }, true],
   ])('should require JSON bodies: %s %j refused=%s', (method, headers, refused) => {
-    expect(nonJsonBodyRefusal(method, headers) !== undefined).toBe(refused);
+    expect(nonJsonBodyRefusal(method, '/jobs/submit', headers) !== undefined).toBe(refused);
+  });
+
+  it('should take multipart/form-data on the project upload only', () => {
+    const multipart = { 'content-type': 'multipart/form-data; boundary=x', 'content-length': '10' };
+    expect(nonJsonBodyRefusal('POST', '/projects', multipart)).toBeUndefined();
+    expect(nonJsonBodyRefusal('POST', '/projects/', multipart)).toBeUndefined();
+    expect(nonJsonBodyRefusal('POST', '/projects', { 'content-type': 'text/plain', 'content-length': '1' })).toMatch(/not accepted/);
+    expect(nonJsonBodyRefusal('PUT', '/projects', multipart)).toMatch(/not accepted/);
+    expect(nonJsonBodyRefusal('POST', '/projects/abc', multipart)).toMatch(/not accepted/);
+    expect(nonJsonBodyRefusal('POST', '/jobs/submit', multipart)).toMatch(/not accepted/);
   });
 });

@@ -33,7 +33,7 @@ export function webSecurity(config: AppConfig): RequestHandler {
       sendDomainError(response, new ForbiddenOriginError(crossSite));
       return;
     }
-    const media = nonJsonBodyRefusal(request.method, request.headers);
+    const media = nonJsonBodyRefusal(request.method, request.path, request.headers);
     if (media !== undefined) {
       sendDomainError(response, new UnsupportedMediaTypeError(media));
       return;

@@ -1,7 +1,8 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsSingleLine } from '../common/validation/safe-text';
 
-export const MPI_VENDORS = ['Intel', 'MSMPI', 'OpenMPI', 'MPICH', 'PlatformMPI', 'Default'] as const;
+/** `Microsoft` and `Open MPI` are PyEDB's spellings (what its clients send), kept beside the older `MSMPI` / `OpenMPI`. */
+export const MPI_VENDORS = ['Intel', 'MSMPI', 'Microsoft', 'OpenMPI', 'Open MPI', 'MPICH', 'PlatformMPI', 'Default'] as const;
 export const PROCESS_PRIORITIES = ['Normal', 'Low', 'High', 'Idle'] as const;
 export const REMOTE_SPAWN_COMMANDS = ['Scheduler', 'SSH', 'RSH'] as const;
 export const HPC_LICENSE_TYPES = ['Pack', 'Pool'] as const;

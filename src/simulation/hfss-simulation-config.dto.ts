@@ -22,6 +22,10 @@ export class HFSSSimulationConfig {
   @IsOptional() @IsString() @Matches(JOB_ID_PATTERN, { message: 'jobid must be 1-64 letters, digits, underscores or hyphens' })
   jobid?: string;
 
+  /** Who submitted the job (PyEDB's `user`); shown as the job's owner. @example "alice" */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(256) @IsSingleLine()
+  user?: string;
+
   /** Absolute path of the `.aedt` project or `.aedb` folder; it must exist. @example "/projects/antenna.aedt" */
   @IsString() @IsNotEmpty() @MaxLength(4096) @IsSingleLine()
   @Matches(PROJECT_EXTENSION_PATTERN, { message: 'project_path must end in .aedt or .aedb' })

@@ -9,9 +9,11 @@ export enum DomainErrorCode {
   ShuttingDown = 'SHUTTING_DOWN',
   StorageFailure = 'STORAGE_FAILURE',
   Unauthorized = 'UNAUTHORIZED',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  ProjectNotFound = 'PROJECT_NOT_FOUND',
   ForbiddenHost = 'FORBIDDEN_HOST',
   ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
-  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
 }
 
 /** Errors the services throw; `DomainErrorFilter` maps each code to one HTTP status. */

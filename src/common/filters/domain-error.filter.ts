@@ -14,9 +14,11 @@ export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.ShuttingDown]: HttpStatus.SERVICE_UNAVAILABLE,
   [DomainErrorCode.StorageFailure]: HttpStatus.INSUFFICIENT_STORAGE,
   [DomainErrorCode.Unauthorized]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [DomainErrorCode.ProjectNotFound]: HttpStatus.NOT_FOUND,
   [DomainErrorCode.ForbiddenHost]: HttpStatus.FORBIDDEN,
   [DomainErrorCode.ForbiddenOrigin]: HttpStatus.FORBIDDEN,
-  [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 };
 
 /** Writes a domain error as its HTTP status and the seed's envelope; also used by middleware that runs before Nest's routing. */

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { errorBody } from './error-response';
+import { DomainErrorCode } from '../errors/domain-error';
+import { ErrorCode, errorBody } from './error-response';
 
 /** Validation-pipe messages come as an array; the envelope carries one readable line. */
 function messageOf(exception: HttpException): string {
@@ -13,11 +14,12 @@ function messageOf(exception: HttpException): string {
   return exception.message;
 }
 
-const CODE_BY_STATUS: Partial<Record<number, string>> = {
-  [HttpStatus.BAD_REQUEST]: 'VALIDATION_FAILED',
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: DomainErrorCode.ValidationFailed,
   [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
-  [HttpStatus.UNAUTHORIZED]: 'UNAUTHORIZED',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'UNSUPPORTED_MEDIA_TYPE',
+  [HttpStatus.UNAUTHORIZED]: DomainErrorCode.Unauthorized,
 };
 
 /** Framework HTTP errors keep their status in the seed's envelope; anything else is a logged 500 with an error id. */
@@ -29,7 +31,7 @@ export class UnhandledErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      response.status(status).json(errorBody(messageOf(exception), CODE_BY_STATUS[status] ?? `HTTP_${status}`));
+      response.status(status).json(errorBody(messageOf(exception), CODE_BY_STATUS[status] ?? 'HTTP_ERROR'));
       return;
     }
     const errorId = randomUUID();

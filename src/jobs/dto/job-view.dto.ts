@@ -10,6 +10,8 @@ export class JobViewDto {
   @ApiProperty({ enum: JobStatus, enumName: 'JobStatus' })
   status!: JobStatus;
   priority!: number;
+  /** The submitter named in the config (`user`), when it names one. */
+  user!: string | null;
   @ApiProperty({ enum: SchedulerType, enumName: 'SchedulerType' })
   scheduler_type!: SchedulerType;
   /** Local supervisor `pid:start:attempt` or the scheduler's job id. */
@@ -44,6 +46,8 @@ export class SubmitJobResponseDto {
   @ApiProperty({ enum: [true] })
   success!: true;
   job_id!: string;
+  /** As PyEDB's service answered: `Job <id> submitted successfully`. */
+  message!: string;
   /** True when this jobid already existed with the same configuration: nothing new was queued. */
   duplicate!: boolean;
   job!: JobViewDto;
