@@ -1,16 +1,21 @@
 # hfss-job-manager service image. Ansys itself is not in the image: mount an installation and point
 # HFSS_JM_ANSYSEDT_PATH at its ansysedt, and mount project directories read-only.
-FROM node:22-bookworm-slim AS build
+# BASE_IMAGE: any Debian-based image with node (>= 20.19) and npm on PATH; CI builds on a local debootstrapped
+# base (scripts/ci/container-smoke.sh) because no registry image can be pulled there.
+ARG BASE_IMAGE=node:22-bookworm-slim
+FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# better-sqlite3 compiles against the headers shipped with node when they are there (no header download).
+RUN if [ -f /usr/local/include/node/node.h ]; then export npm_config_nodedir=/usr/local; fi && npm ci --no-audit --no-fund
 COPY tsconfig.json nest-cli.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:22-bookworm-slim
+FROM ${BASE_IMAGE}
 WORKDIR /app
+# Bound to all interfaces inside the container, so a token is required: HFSS_JM_API_TOKEN_FILE (a secret) or HFSS_JM_API_TOKEN.
 ENV NODE_ENV=production HFSS_JM_HOST=0.0.0.0 HFSS_JM_PORT=8080 HFSS_JM_DATA_DIR=/data
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

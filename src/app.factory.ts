@@ -8,6 +8,7 @@ import { DASHBOARD_ASSET_PREFIX, DASHBOARD_PUBLIC_DIR } from './dashboard/dashbo
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { requestLogging } from './logging/request-logging.middleware';
 import { createOpenApiDocument } from './openapi/create-openapi-document';
+import { webSecurity } from './security/web-security.middleware';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -18,8 +19,12 @@ export function logLevelsUpTo(level: AppConfig['logLevel']): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
 }
 
-/** What every instance gets, whoever built it (main, the embedded façade, the e2e tests): body limit and docs. */
+/**
+ * What every instance gets, whoever built it (main, the embedded façade, the e2e tests): the Host, cross-site and
+ * content-type checks in front of every route (Socket.IO gets them in JobEventsGateway), body limit and docs.
+ */
 export function configureJobManagerApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+  app.use(webSecurity(config));
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
   app.useStaticAssets(DASHBOARD_PUBLIC_DIR, { prefix: DASHBOARD_ASSET_PREFIX, index: false });
   if (config.server.swagger) {

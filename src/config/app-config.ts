@@ -6,6 +6,9 @@ import { validateSync } from 'class-validator';
 import { isServiceVariable, SERVICE_VARIABLE_PREFIX } from '../scheduler/environment/job-environment';
 import { SchedulerType } from '../simulation/scheduler-type.enum';
 import { EnvironmentVariables, LsfLimitUnit } from './environment-variables';
+import { InvalidConfigurationError, parseAllowedHosts, parseAllowedOrigins, readApiToken } from './web-access-settings';
+
+export { InvalidConfigurationError };
 
 export interface ResourceLimits {
   maxConcurrentJobs: number;
@@ -55,9 +58,11 @@ export interface SecurityConfig {
   projectRoots: string[];
   /** Directories a client-given ansys_edt_path must lie in; empty = anywhere. */
   executableRoots: string[];
+  /** Origins (normalized, e.g. `https://portal.example.com`) allowed cross-origin on REST (CORS) and Socket.IO; empty = none. */
+  allowedOrigins: string[];
+  /** Host header names accepted besides loopback and the bound address (`.domain` = domain and subdomains, `*` = any). */
+  allowedHosts: string[];
 }
-
-export class InvalidConfigurationError extends Error {}
 
 const LOOPBACK_HOSTS = /^(127(?:\.\d{1,3}){3}|::1|localhost)$/i;
 
@@ -103,10 +108,11 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
     throw new InvalidConfigurationError(`Invalid configuration: ${messages.join('; ')}`);
   }
   const host = env.HFSS_JM_HOST ?? '127.0.0.1';
-  if (!LOOPBACK_HOSTS.test(host) && !env.HFSS_JM_API_TOKEN && !env.HFSS_JM_ALLOW_UNAUTHENTICATED) {
+  const apiToken = readApiToken(env.HFSS_JM_API_TOKEN, env.HFSS_JM_API_TOKEN_FILE);
+  if (!LOOPBACK_HOSTS.test(host) && !apiToken && !env.HFSS_JM_ALLOW_UNAUTHENTICATED) {
     throw new InvalidConfigurationError(
       `Invalid configuration: refusing to listen on ${host} without HFSS_JM_API_TOKEN: anyone who can reach the port could run solves. ` +
-        'Set HFSS_JM_API_TOKEN, bind 127.0.0.1, or set HFSS_JM_ALLOW_UNAUTHENTICATED=true behind a proxy that authenticates.',
+        'Set HFSS_JM_API_TOKEN (or HFSS_JM_API_TOKEN_FILE), bind 127.0.0.1, or set HFSS_JM_ALLOW_UNAUTHENTICATED=true behind a proxy that authenticates.',
     );
   }
   const defaultScheduler = env.HFSS_JM_DEFAULT_SCHEDULER ?? SchedulerType.NONE;
@@ -148,9 +154,11 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
     jobEnvironment: { passthrough: passthroughList(env.HFSS_JM_JOB_ENV_PASSTHROUGH) },
     lsf: { unitForLimits: env.HFSS_JM_LSF_UNIT_FOR_LIMITS ?? 'MB' },
     security: {
-      apiToken: env.HFSS_JM_API_TOKEN,
+      apiToken,
       projectRoots: directoryList(env.HFSS_JM_PROJECT_ROOTS, 'HFSS_JM_PROJECT_ROOTS'),
       executableRoots: directoryList(env.HFSS_JM_EXECUTABLE_ROOTS, 'HFSS_JM_EXECUTABLE_ROOTS'),
+      allowedOrigins: parseAllowedOrigins(env.HFSS_JM_ALLOWED_ORIGINS),
+      allowedHosts: parseAllowedHosts(env.HFSS_JM_ALLOWED_HOSTS),
     },
     submissions: { defaultScheduler, overrideNone: env.HFSS_JM_OVERRIDE_SCHEDULER_NONE ?? false },
     logLevel: env.HFSS_JM_LOG_LEVEL ?? 'log',

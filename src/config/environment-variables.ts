@@ -224,6 +224,18 @@ export class EnvironmentVariables {
   @Matches(/^[\x21-\x7e]{16,512}$/, { message: 'HFSS_JM_API_TOKEN must be 16-512 printable characters without spaces' })
   HFSS_JM_API_TOKEN?: string;
 
+  /** A file holding the bearer token (a Compose or Kubernetes secret); read once at boot, trailing newline trimmed. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HFSS_JM_API_TOKEN_FILE?: string;
+
+  /** Comma-separated origins (`https://portal.example.com`) whose pages may call the API cross-origin (CORS); unset = none. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HFSS_JM_ALLOWED_ORIGINS?: string;
+
+  /** Comma-separated names the service may be reached by (Host header) besides loopback and the bound address. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  HFSS_JM_ALLOWED_HOSTS?: string;
+
   /** Explicitly allow listening beyond loopback without a token (behind a trusted proxy that authenticates). */
   @IsOptional()
   @Transform(toBoolean)

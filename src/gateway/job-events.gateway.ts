@@ -14,6 +14,7 @@ import { toHostSampleDto, toResourceLimitsDto } from '../resources/resources-vie
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { bearerTokenOf, tokenMatches } from '../security/bearer-token';
+import { socketHandshakeCheck } from '../security/socket-handshake.check';
 import { EventJournal } from './event-journal';
 import { parseCatchUpRequest, parseHandshakeJobs, parseSubscribeRequest, parseWatchAllRequest } from './gateway-requests.validation';
 import {
@@ -55,8 +56,12 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** With HFSS_JM_API_TOKEN set, the handshake must carry it: `io(url, { auth: { token } })` or an Authorization header. */
+  /**
+   * Every handshake passes the Host and origin checks (a page of another origin gets no events), and with
+   * HFSS_JM_API_TOKEN set must carry the token: `io(url, { auth: { token } })` or an Authorization header.
+   */
   afterInit(server: Server<ClientToServerEvents, ServerToClientEvents>): void {
+    server.engine.opts.allowRequest = socketHandshakeCheck(this.config);
     const expected = this.config.security.apiToken;
     if (!expected) return;
     server.use((socket, next) => {

@@ -12,6 +12,8 @@ export enum DomainErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   ProjectNotFound = 'PROJECT_NOT_FOUND',
+  ForbiddenHost = 'FORBIDDEN_HOST',
+  ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
 }
 
 /** Errors the services throw; `DomainErrorFilter` maps each code to one HTTP status. */

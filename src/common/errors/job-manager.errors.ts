@@ -71,3 +71,22 @@ export class UnauthorizedError extends DomainError {
     super('Missing or invalid bearer token: send "Authorization: Bearer <HFSS_JM_API_TOKEN>"');
   }
 }
+
+/** The Host header names no address of this service: a DNS-rebinding attempt or a missing HFSS_JM_ALLOWED_HOSTS entry (HTTP 403). */
+export class ForbiddenHostError extends DomainError {
+  readonly code = DomainErrorCode.ForbiddenHost;
+
+  constructor(readonly host: string) {
+    super(`Host ${JSON.stringify(host)} is not a name of this service; if it is, add it to HFSS_JM_ALLOWED_HOSTS`);
+  }
+}
+
+/** A request sent by a page of another origin (cross-site request forgery, cross-site reads) (HTTP 403). */
+export class ForbiddenOriginError extends DomainError {
+  readonly code = DomainErrorCode.ForbiddenOrigin;
+}
+
+/** A state-changing request whose body is not JSON: HTML forms and text/plain "simple" requests (HTTP 415). */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = DomainErrorCode.UnsupportedMediaType;
+}

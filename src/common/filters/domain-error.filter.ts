@@ -17,13 +17,20 @@ export const HTTP_STATUS_BY_CODE: Record<DomainErrorCode, HttpStatus> = {
   [DomainErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [DomainErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [DomainErrorCode.ProjectNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.ForbiddenHost]: HttpStatus.FORBIDDEN,
+  [DomainErrorCode.ForbiddenOrigin]: HttpStatus.FORBIDDEN,
 };
+
+/** Writes a domain error as its HTTP status and the seed's envelope; also used by middleware that runs before Nest's routing. */
+export function sendDomainError(response: Response, error: DomainError): void {
+  const status = HTTP_STATUS_BY_CODE[error.code];
+  response.status(status).json(errorBody(error.message, error.code));
+}
 
 /** Maps every domain error to its HTTP status and the seed's error envelope. */
 @Catch(DomainError)
 export class DomainErrorFilter implements ExceptionFilter<DomainError> {
   catch(error: DomainError, host: ArgumentsHost): void {
-    const status = HTTP_STATUS_BY_CODE[error.code];
-    host.switchToHttp().getResponse<Response>().status(status).json(errorBody(error.message, error.code));
+    sendDomainError(host.switchToHttp().getResponse<Response>(), error);
   }
 }
