@@ -28,7 +28,7 @@ describe('exactly once under SIGKILL (real service processes, random kill moment
       killAfterMs: [0, 1200],
       seed: 20261125,
     });
-     
+
     console.log(`crash harness: ${JSON.stringify(report)}`);
     expect(report.injections).toBe(12);
     expect(report.lost).toEqual([]);

@@ -225,15 +225,21 @@ export class EnvironmentVariables {
   HFSS_JM_API_TOKEN?: string;
 
   /** A file holding the bearer token (a Compose or Kubernetes secret); read once at boot, trailing newline trimmed. */
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   HFSS_JM_API_TOKEN_FILE?: string;
 
   /** Comma-separated origins (`https://portal.example.com`) whose pages may call the API cross-origin (CORS); unset = none. */
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   HFSS_JM_ALLOWED_ORIGINS?: string;
 
   /** Comma-separated names the service may be reached by (Host header) besides loopback and the bound address. */
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   HFSS_JM_ALLOWED_HOSTS?: string;
 
   /** Explicitly allow listening beyond loopback without a token (behind a trusted proxy that authenticates). */

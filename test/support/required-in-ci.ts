@@ -7,7 +7,6 @@ export function describeWhen(available: boolean, what: string, fix: string): jes
     throw new Error(`${what} is not available: ${fix}`);
   }
   if (!available) {
-     
     console.warn(`Skipping tests that need ${what} (${fix})`);
   }
   return available ? describe : describe.skip;

@@ -8,7 +8,7 @@ import { ErrorCode, errorBody } from './error-response';
 function messageOf(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'object' && response !== null && 'message' in response) {
-    const message = (response).message;
+    const message = response.message;
     return Array.isArray(message) ? message.join('; ') : String(message);
   }
   return exception.message;
