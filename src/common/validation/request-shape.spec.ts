@@ -20,6 +20,16 @@ describe('requestShapeProblem', () => {
     expect(requestShapeProblem(nested(1_000_000))).toMatch(/nested more than 32 levels deep/);
   });
 
+  it('should refuse field names that reach into the object machinery, at any depth', () => {
+    // class-transformer crashed on this body (found by the HTTP fuzz): an own "constructor" property.
+    expect(requestShapeProblem({ scheduler_options: { extra_directives: { constructor: 2.5e-169 } } })).toBe(
+      'scheduler_options.extra_directives has a field named "constructor", which is not allowed',
+    );
+    expect(requestShapeProblem(JSON.parse('{"a": [{"__proto__": {"polluted": true}}]}'))).toContain('"__proto__"');
+    expect(requestShapeProblem({ prototype: 1 })).toContain('"prototype"');
+    expect(requestShapeProblem({ constructors: 1, proto: 2 })).toBeUndefined();
+  });
+
   it('should find a lone surrogate in any string or key, and name where it is', () => {
     expect(requestShapeProblem({ scheduler_options: { email_notification: 'a\ud800@x.org' } })).toBe(
       'scheduler_options.email_notification is not well-formed Unicode (it contains a lone surrogate)',

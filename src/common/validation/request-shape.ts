@@ -12,13 +12,20 @@ export function isWellFormedUnicode(value: string): boolean {
   return !LONE_SURROGATE.test(value);
 }
 
+/**
+ * Field names that reach into JavaScript's object machinery: class-transformer crashes on an own `constructor`
+ * property (it reads `value.constructor` to find the class), and `__proto__` is the prototype-pollution vector.
+ * No field of this API has these names.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function describe(path: string): string {
   return path === '' ? 'the request' : path;
 }
 
 /**
- * Why `input` cannot be a request (too deeply nested, or a string or key that is not well-formed Unicode, such as
- * a lone UTF-16 surrogate), or undefined. Iterative, so a body nested 100,000 deep costs no stack.
+ * Why `input` cannot be a request (too deeply nested, a string or key that is not well-formed Unicode, such as
+ * a lone UTF-16 surrogate, or a reserved field name), or undefined. Iterative, so a body nested 100,000 deep costs no stack.
  */
 export function requestShapeProblem(input: unknown, maxDepth = MAX_INPUT_DEPTH): string | undefined {
   const pending: Array<{ value: unknown; depth: number; path: string }> = [{ value: input, depth: 0, path: '' }];
@@ -39,6 +46,9 @@ export function requestShapeProblem(input: unknown, maxDepth = MAX_INPUT_DEPTH):
     for (const [key, item] of Object.entries(value)) {
       if (!isWellFormedUnicode(key)) {
         return `a field name in ${describe(path)} is not well-formed Unicode (it contains a lone surrogate)`;
+      }
+      if (RESERVED_KEYS.has(key)) {
+        return `${describe(path)} has a field named "${key}", which is not allowed`;
       }
       pending.push({ value: item, depth: depth + 1, path: path === '' ? key : `${path}.${key}` });
     }
