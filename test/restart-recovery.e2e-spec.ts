@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
 import { startServiceProcess, useServiceSandbox } from './support/service-process';
 import { writeProject } from './support/test-app';
@@ -39,7 +40,9 @@ describe('Restart and crash recovery (the built service as a real process)', () 
   it('should re-attach to a solve that survived kill -9 of the service and never run it twice', async () => {
     const first = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
     const api = apiClient(first.url);
-    const longProject = writeProject(sandbox.projects, 'survivor.aedt', { duration_ms: 2500 });
+    // The survivor runs until the test lets it end, so a slow restart cannot outlast it.
+    const release = join(sandbox.projects, 'survivor.release');
+    const longProject = writeProject(sandbox.projects, 'survivor.aedt', { duration_ms: 500, wait_for_file: release });
     const shortProject = writeProject(sandbox.projects, 'finishes-while-down.aedt', { duration_ms: 400 });
     const queuedProject = writeProject(sandbox.projects, 'queued.aedt', { duration_ms: 50 });
     await api.submit({ jobid: 'survivor', project_path: longProject });
@@ -61,6 +64,7 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     const second = await startServiceProcess(sandbox.dataDir, { HFSS_JM_MAX_CONCURRENT_JOBS: '1' });
     const after = apiClient(second.url);
     expect((await after.job('survivor')).body.status).toBe('running');
+    writeFileSync(release, '');
     const done = await after.waitForStatus('survivor', ['completed', 'failed']);
     expect(done).toMatchObject({ status: 'completed', exit_code: 0, native_id: running.native_id });
     await after.waitForStatus('queued', ['completed']);
