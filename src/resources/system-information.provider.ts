@@ -1,23 +1,35 @@
-import { statfs } from 'node:fs/promises';
 import { Provider } from '@nestjs/common';
-import * as si from 'systeminformation';
+import { cpuPercentBetween, CpuTimes, readCpuTimes, readDiskSpace, readMemory } from './host-readers';
 import { SYSTEM_INFORMATION } from './resources.constants';
 
 /**
- * The host readings the telemetry sampler takes: CPU and memory from systeminformation, and the free space of
- * the exact filesystem holding a path from statfs(2) (systeminformation's fsSize lists only local mounts and
- * would miss a tmpfs or network scratch directory). Tests swap in a fake with the same shape.
+ * The host readings the telemetry sampler takes. Read from the kernel's counters through Node itself
+ * (os.cpus(), /proc/meminfo, statfs) so that a sample never starts a process or blocks the event loop:
+ * systeminformation, used before, runs `cat /proc/stat` with execSync on Linux and PowerShell on Windows on
+ * every sample. Tests swap in a fake with the same shape.
  */
-export interface SystemInformation extends Pick<typeof si, 'currentLoad' | 'mem'> {
+export interface SystemInformation {
+  /** CPU load since the previous call (the first call measures over boot time, like top's first frame). */
+  currentLoad(): Promise<{ currentLoad: number; cpus: readonly unknown[] }>;
+  mem(): Promise<{ total: number; available: number }>;
   diskSpace(path: string): Promise<{ totalBytes: number; availableBytes: number }>;
 }
 
-export async function diskSpace(path: string): Promise<{ totalBytes: number; availableBytes: number }> {
-  const stats = await statfs(path);
-  return { totalBytes: stats.blocks * stats.bsize, availableBytes: stats.bavail * stats.bsize };
+export function createSystemInformation(): SystemInformation {
+  let previous: CpuTimes = { busy: 0, total: 0, cores: 0 };
+  return {
+    async currentLoad() {
+      const now = readCpuTimes();
+      const percent = cpuPercentBetween(previous, now);
+      previous = now;
+      return { currentLoad: percent, cpus: new Array<null>(now.cores).fill(null) };
+    },
+    mem: readMemory,
+    diskSpace: readDiskSpace,
+  };
 }
 
 export const systemInformationProvider: Provider = {
   provide: SYSTEM_INFORMATION,
-  useValue: { currentLoad: si.currentLoad, mem: si.mem, diskSpace } satisfies SystemInformation,
+  useFactory: createSystemInformation,
 };

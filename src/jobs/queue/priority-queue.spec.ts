@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { PriorityQueue, QueueEntry, runsBefore } from './priority-queue';
 
 function drain(queue: PriorityQueue): string[] {
@@ -78,5 +79,45 @@ describe(PriorityQueue.name, () => {
     queue.push({ id: 'only', priority: 1, seq: 1 });
     expect(queue.head(3).map((e) => e.id)).toEqual(['only']);
     expect(queue.peek()?.id).toBe('only');
+  });
+
+  it('should give every queued job its 1-based position in run order after any mix of operations', () => {
+    type Op = { kind: 'push'; priority: number } | { kind: 'remove'; pick: number } | { kind: 'reprioritise'; pick: number; priority: number } | { kind: 'pop' };
+    const priority = fc.integer({ min: -1000, max: 1000 }).chain((wide) => fc.oneof(fc.constant(wide), fc.integer({ min: -2, max: 2 })));
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 5, arbitrary: priority.map((p) => ({ kind: 'push' as const, priority: p })) },
+      { weight: 1, arbitrary: fc.nat().map((pick) => ({ kind: 'remove' as const, pick })) },
+      { weight: 2, arbitrary: fc.tuple(fc.nat(), priority).map(([pick, p]) => ({ kind: 'reprioritise' as const, pick, priority: p })) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'pop' as const }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const queue = new PriorityQueue();
+        const live = new Map<string, QueueEntry>();
+        ops.forEach((step, seq) => {
+          const ids = [...live.keys()];
+          if (step.kind === 'push') {
+            queue.push({ id: `j${seq}`, priority: step.priority, seq });
+            live.set(`j${seq}`, { id: `j${seq}`, priority: step.priority, seq });
+          } else if (step.kind === 'pop') {
+            const top = queue.pop();
+            if (top) live.delete(top.id);
+          } else if (ids.length > 0) {
+            const id = ids[step.pick % ids.length]!;
+            if (step.kind === 'remove') {
+              queue.remove(id);
+              live.delete(id);
+            } else {
+              queue.reprioritise(id, step.priority);
+              live.get(id)!.priority = step.priority;
+            }
+          }
+        });
+        const expected = sortedIds([...live.values()]);
+        expected.forEach((id, index) => expect(queue.positionOf(id)).toBe(index + 1));
+        expect(queue.positionOf('never-queued')).toBeUndefined();
+      }),
+      { seed: 20261201, numRuns: 300 },
+    );
   });
 });
