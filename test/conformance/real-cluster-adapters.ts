@@ -1,0 +1,114 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gridEngineJobName } from '../../src/scheduler/backends/grid-engine/grid-engine-script.renderer';
+import { parseQstatXml } from '../../src/scheduler/backends/grid-engine/qstat-output.parser';
+import { ConformanceAdapter } from './conformance-adapter';
+
+/**
+ * The real single-node SLURM and Grid Engine that scripts/ci/slurm-up.sh and sge-up.sh provision, with faults
+ * injected on their controllers. Shared with other suites: run these tests under `flock /tmp/hfss-cluster.lock`;
+ * restore() always brings the daemon back (SIGCONT, then the idempotent *-up.sh) before the next test.
+ */
+const SCRIPTS = resolve(__dirname, '../../scripts/ci');
+const SLURMCTLD_PID = process.env.SLURM_LAB_DIR ? `${process.env.SLURM_LAB_DIR}/run/slurmctld.pid` : '/var/lib/hfss-jm-slurm/run/slurmctld.pid';
+const QMASTER_PID = '/var/spool/gridengine/qmaster/qmaster.pid';
+
+const run = (command: string, args: string[], timeoutMs = 120_000): string => execFileSync(command, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+const pidIn = (file: string): number => Number(readFileSync(file, 'utf8').trim());
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM the daemon and wait until it is gone (a stopped controller refuses connections). */
+async function stopDaemon(pidFile: string): Promise<void> {
+  const pid = pidIn(pidFile);
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (alive(pid)) {
+    if (Date.now() > deadline) throw new Error(`pid ${pid} (${pidFile}) ignored SIGTERM for 30 s`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** SIGCONT whatever we stopped, then the idempotent bring-up script (restarts a daemon we killed). */
+function restoreDaemon(pidFile: string, upScript: string, stoppedPid: { pid?: number }): void {
+  if (stoppedPid.pid) {
+    try {
+      process.kill(stoppedPid.pid, 'SIGCONT');
+    } catch {
+      // gone
+    }
+    stoppedPid.pid = undefined;
+  }
+  run('bash', [resolve(SCRIPTS, upScript)], 180_000);
+  if (!alive(pidIn(pidFile))) throw new Error(`${upScript} did not bring the daemon back`);
+}
+
+export function slurmAdapter(): ConformanceAdapter {
+  const stopped: { pid?: number } = {};
+  let held = false;
+  return {
+    name: 'real SLURM 22.05',
+    schedulerType: 'slurm',
+    // sbatch's own MessageTimeout (10 s) beats this command timeout: a hung slurmctld is seen through sbatch's message.
+    env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '500', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '2000', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '25000' },
+    options: { time: '00:10:00' },
+    patienceMs: 90_000,
+    down: async () => stopDaemon(SLURMCTLD_PID),
+    hang: async () => {
+      stopped.pid = pidIn(SLURMCTLD_PID);
+      process.kill(stopped.pid, 'SIGSTOP');
+    },
+    holdJobs: async () => {
+      held = true;
+      run('scontrol', ['update', 'PartitionName=debug', 'State=DOWN']);
+    },
+    restore: async () => {
+      restoreDaemon(SLURMCTLD_PID, 'slurm-up.sh', stopped);
+      if (held) run('scontrol', ['update', 'PartitionName=debug', 'State=UP']);
+      held = false;
+    },
+    requeue: async (nativeId) => {
+      run('scontrol', ['requeue', nativeId]);
+    },
+    jobsNamed: async (jobId) => run('squeue', ['-h', '-t', 'all', '-n', jobId, '-o', '%i']).split('\n').map((line) => line.trim()).filter(Boolean),
+  };
+}
+
+export function gridEngineAdapter(): ConformanceAdapter {
+  const stopped: { pid?: number } = {};
+  let held = false;
+  return {
+    name: 'real Grid Engine 8.1.9',
+    schedulerType: 'grid_engine',
+    // qsub against a SIGSTOPped qmaster waits forever: only this timeout ends it.
+    env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '500', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '2000', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '6000' },
+    patienceMs: 90_000,
+    down: async () => stopDaemon(QMASTER_PID),
+    hang: async () => {
+      stopped.pid = pidIn(QMASTER_PID);
+      process.kill(stopped.pid, 'SIGSTOP');
+    },
+    holdJobs: async () => {
+      held = true;
+      run('qmod', ['-d', '*']);
+    },
+    restore: async () => {
+      restoreDaemon(QMASTER_PID, 'sge-up.sh', stopped);
+      if (held) run('qmod', ['-e', '*']);
+      held = false;
+    },
+    // Jobs are submitted with `-r n`; -f forces the reschedule anyway (as an operator would after a host failure).
+    requeue: async (nativeId) => {
+      run('qmod', ['-f', '-rj', nativeId]);
+    },
+    jobsNamed: async (jobId) => [...parseQstatXml(run('qstat', ['-xml']))].filter(([, job]) => job.name === gridEngineJobName(jobId)).map(([id]) => id),
+  };
+}
