@@ -26,7 +26,7 @@ interface Poller {
   running?: Promise<void>;
 }
 
-/** A cancel answers within this even while the scheduler is down or hung; delivery goes on in the background. */
+/** A cancel is answered (202) within this when the scheduler has not taken it yet; delivery goes on in the background. */
 const CANCEL_ANSWER_WITHIN_MS = 3_000;
 
 const specOf = (job: JobRecord): JobSpec => ({ jobId: job.id, config: job.config, argv: job.argv, workDir: job.workDir, logPath: job.logPath });
@@ -69,11 +69,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     return Object.fromEntries([...this.pollers].map(([kind, poller]) => [kind, poller.consecutiveFailures]));
   }
 
-  /** Cluster jobs queued for (re)submission or lookup, with why they wait, in submission order. */
+  /** Cluster jobs queued for (re)submission or lookup, with why they wait now (fresh countdown), in submission order. */
   awaitingSubmission(): Array<{ job: JobRecord; reason: string }> {
     return [...this.awaiting.values()]
       .sort((a, b) => a.job.seq - b.job.seq)
-      .map((entry) => ({ job: entry.job, reason: entry.job.waitingReason ?? waitingReason(entry.job.schedulerType, entry, Date.now()) }));
+      .map((entry) => ({ job: entry.job, reason: waitingReason(entry.job.schedulerType, entry, Date.now()) }));
   }
 
   /**
@@ -106,9 +106,8 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     const current = job.cancelRequestedAt ? job : this.lifecycle.transition(job, { cancelRequestedAt: Date.now() }, 'cancel requested');
     this.tracked.set(current.id, current);
     this.ensurePolling(current.schedulerType);
-    const settled = this.deliverCancelAndConfirm(current);
-    const answer = await Promise.race([settled, sleep(CANCEL_ANSWER_WITHIN_MS, undefined, { ref: false })]);
-    return answer ?? this.repository.findById(current.id) ?? current;
+    const delivered = await Promise.race([this.deliverCancel(current), sleep(CANCEL_ANSWER_WITHIN_MS, false, { ref: false })]);
+    return delivered ? this.confirmCancel(current) : (this.repository.findById(current.id) ?? current);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -193,11 +192,8 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     return this.lifecycle.transition(job, { status: JobStatus.CANCELLED, cancelRequestedAt: job.cancelRequestedAt ?? now, finishedAt: now, error, waitingReason: null }, 'cancelled');
   }
 
-  /** Sends the cancel (once accepted it is not sent again) and waits, bounded, for the scheduler's final state. */
-  private async deliverCancelAndConfirm(job: JobRecord): Promise<JobRecord> {
-    if (!(await this.deliverCancel(job))) {
-      return this.repository.findById(job.id) ?? job;
-    }
+  /** After the scheduler accepted the cancel: waits, bounded, for its final state. */
+  private async confirmCancel(job: JobRecord): Promise<JobRecord> {
     const backend = this.backendFor(job.schedulerType);
     let current = job;
     const deadline = Date.now() + Math.max(5_000, this.config.cluster.commandTimeoutMs);

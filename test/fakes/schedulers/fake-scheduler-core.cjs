@@ -9,7 +9,7 @@
 // hung_ms: every command does its work, then answers that late (a hung server that had read the request: a
 //   client killed meanwhile leaves a submission that exists without the caller knowing its id).
 // `node fake-scheduler-core.cjs __requeue <id>` puts a running job back to pending (its run is killed and it runs
-// again from the start, `run` + 1), like `qrerun` / `job requeue`.
+// again from the start after requeue_pending_ms (default 3000), `run` + 1), like `qrerun` / `job requeue`.
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -127,7 +127,7 @@ function startRunner(id) {
 function requeue(id) {
   const job = lookup(id);
   if (!job || job.finished_at) return false;
-  update(id, { state: 'pending', run_number: (job.run_number ?? 1) + 1, pgid: null, started_at: null, pending_ms: control().pending_ms || 500 });
+  update(id, { state: 'pending', run_number: (job.run_number ?? 1) + 1, pgid: null, started_at: null, pending_ms: control().requeue_pending_ms ?? 3000 });
   if (job.pgid) {
     try {
       process.kill(-job.pgid, 'SIGKILL');
