@@ -11,6 +11,8 @@ const FAKES = resolve(__dirname, '../fakes');
 const FAKE_ENV = { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '250', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '1000', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '2500' };
 const HANG_MS = 6000;
 const HOLD_MS = 30_000;
+/** How long a requeued job stays pending: wide enough for a poll on a loaded 2-core machine to see it. */
+const REQUEUE_PENDING_MS = 8000;
 
 /** PATH and state dir of one fake CLI for the duration of a test. */
 function fakeOnPath(name: string, stateVariable: string): { state: () => string; setUp: () => void; tearDown: () => void } {
@@ -35,15 +37,18 @@ function fakeOnPath(name: string, stateVariable: string): { state: () => string;
 /** PBS and HPC Pack: the shared fake core, steered by control.json. */
 function coreAdapter(name: 'pbs' | 'windows-hpc', schedulerType: string, nativeName: (jobId: string) => string, requeue: (nativeId: string) => [string, string[]]): ConformanceAdapter {
   const fake = fakeOnPath(name, 'FAKE_SCHEDULER_STATE_DIR');
-  const control = (settings: Record<string, unknown>) => writeFileSync(join(fake.state(), 'control.json'), JSON.stringify(settings));
+  const control = (settings: Record<string, unknown>) => writeFileSync(join(fake.state(), 'control.json'), JSON.stringify({ requeue_pending_ms: REQUEUE_PENDING_MS, ...settings }));
   const jobs = () => readdirSync(fake.state()).filter((file) => /^job-\d+\.json$/.test(file)).map((file) => JSON.parse(readFileSync(join(fake.state(), file), 'utf8')) as { id: number; name: string; server?: string });
   return {
     name: `fake ${name} CLI`,
     schedulerType,
     env: FAKE_ENV,
     patienceMs: 15_000,
-    beforeEach: fake.setUp,
     afterEach: fake.tearDown,
+    beforeEach: () => {
+      fake.setUp();
+      control({});
+    },
     down: async () => control({ down: true }),
     hang: async () => control({ hung_ms: HANG_MS }),
     holdJobs: async () => control({ pending_ms: HOLD_MS }),
@@ -64,7 +69,10 @@ export const windowsHpcAdapter = (): ConformanceAdapter => coreAdapter('windows-
 export function lsfAdapter(): ConformanceAdapter {
   const fake = fakeOnPath('lsf', 'FAKE_LSF_STATE_DIR');
   const knobs = ['FAKE_LSF_DOWN', 'FAKE_LSF_DELAY_MS', 'FAKE_LSF_DELAY_AFTER', 'FAKE_LSF_PENDING_MS'];
-  const clear = () => knobs.forEach((knob) => delete process.env[knob]);
+  const clear = () => {
+    knobs.forEach((knob) => delete process.env[knob]);
+    process.env.FAKE_LSF_REQUEUE_PENDING_MS = String(REQUEUE_PENDING_MS);
+  };
   const jobsDir = () => join(fake.state(), 'jobs');
   const jobs = () => readdirSync(jobsDir()).filter((file) => /^\d+\.json$/.test(file)).map((file) => JSON.parse(readFileSync(join(jobsDir(), file), 'utf8')) as { id: number; name: string });
   return {
@@ -72,9 +80,13 @@ export function lsfAdapter(): ConformanceAdapter {
     schedulerType: 'lsf',
     env: FAKE_ENV,
     patienceMs: 15_000,
-    beforeEach: fake.setUp,
+    beforeEach: () => {
+      fake.setUp();
+      clear();
+    },
     afterEach: () => {
       clear();
+      delete process.env.FAKE_LSF_REQUEUE_PENDING_MS;
       fake.tearDown();
     },
     down: async () => {

@@ -55,7 +55,7 @@ export class AutoRunFakeClusterBackend extends FakeClusterBackend {
   requeue(nativeId: string): void {
     this.stop(nativeId);
     this.jobs.get(nativeId)!.state = { status: 'pending', nativeState: 'PENDING', nativeReason: 'Requeued' };
-    this.timers.set(nativeId, [setTimeout(() => this.start(nativeId), 500)]);
+    this.timers.set(nativeId, [setTimeout(() => this.start(nativeId), 2000)]);
   }
 
   private start(nativeId: string): void {
