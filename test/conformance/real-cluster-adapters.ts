@@ -13,6 +13,7 @@ import { ConformanceAdapter } from './conformance-adapter';
 const SCRIPTS = resolve(__dirname, '../../scripts/ci');
 const SLURMCTLD_PID = process.env.SLURM_LAB_DIR ? `${process.env.SLURM_LAB_DIR}/run/slurmctld.pid` : '/var/lib/hfss-jm-slurm/run/slurmctld.pid';
 const QMASTER_PID = '/var/spool/gridengine/qmaster/qmaster.pid';
+const ACCOUNTING = process.env.HFSS_JM_SGE_ACCOUNTING_FILE ?? '/var/lib/gridengine/default/common/accounting';
 
 const run = (command: string, args: string[], timeoutMs = 120_000): string => execFileSync(command, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
 const pidIn = (file: string): number => Number(readFileSync(file, 'utf8').trim());
@@ -78,6 +79,10 @@ export function slurmAdapter(): ConformanceAdapter {
     requeue: async (nativeId) => {
       run('scontrol', ['requeue', nativeId]);
     },
+    // SLURM holds a requeued batch job for CredExpire (120 s) as BeginTime: let it start now, as an operator would.
+    releaseRequeued: async (nativeId) => {
+      run('scontrol', ['update', `JobId=${nativeId}`, 'StartTime=now']);
+    },
     jobsNamed: async (jobId) => run('squeue', ['-h', '-t', 'all', '-n', jobId, '-o', '%i']).split('\n').map((line) => line.trim()).filter(Boolean),
   };
 }
@@ -109,6 +114,12 @@ export function gridEngineAdapter(): ConformanceAdapter {
     requeue: async (nativeId) => {
       run('qmod', ['-f', '-rj', nativeId]);
     },
-    jobsNamed: async (jobId) => [...parseQstatXml(run('qstat', ['-xml']))].filter(([, job]) => job.name === gridEngineJobName(jobId)).map(([id]) => id),
+    // qstat forgets a job as soon as it ends: add the accounting file's records (flushed at once by sge-up.sh).
+    jobsNamed: async (jobId) => {
+      const name = gridEngineJobName(jobId);
+      const live = [...parseQstatXml(run('qstat', ['-xml']))].filter(([, job]) => job.name === name).map(([id]) => id);
+      const accounted = readFileSync(ACCOUNTING, 'utf8').split('\n').map((line) => line.split(':')).filter((fields) => fields[4] === name).map((fields) => fields[5]!);
+      return [...new Set([...live, ...accounted])];
+    },
   };
 }
