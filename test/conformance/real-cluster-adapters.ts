@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gridEngineJobName } from '../../src/scheduler/backends/grid-engine/grid-engine-script.renderer';
@@ -15,7 +16,8 @@ const SLURMCTLD_PID = process.env.SLURM_LAB_DIR ? `${process.env.SLURM_LAB_DIR}/
 const QMASTER_PID = '/var/spool/gridengine/qmaster/qmaster.pid';
 const ACCOUNTING = process.env.HFSS_JM_SGE_ACCOUNTING_FILE ?? '/var/lib/gridengine/default/common/accounting';
 
-const run = (command: string, args: string[], timeoutMs = 120_000): string => execFileSync(command, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Async, so the app under test (same process) keeps serving and polling while a daemon restarts. */
+const run = async (command: string, args: string[], timeoutMs = 120_000): Promise<string> => (await promisify(execFile)(command, args, { encoding: 'utf8', timeout: timeoutMs })).stdout;
 const pidIn = (file: string): number => Number(readFileSync(file, 'utf8').trim());
 
 function alive(pid: number): boolean {
@@ -39,7 +41,7 @@ async function stopDaemon(pidFile: string): Promise<void> {
 }
 
 /** SIGCONT whatever we stopped, then the idempotent bring-up script (restarts a daemon we killed). */
-function restoreDaemon(pidFile: string, upScript: string, stoppedPid: { pid?: number }): void {
+async function restoreDaemon(pidFile: string, upScript: string, stoppedPid: { pid?: number }): Promise<void> {
   if (stoppedPid.pid) {
     try {
       process.kill(stoppedPid.pid, 'SIGCONT');
@@ -48,7 +50,7 @@ function restoreDaemon(pidFile: string, upScript: string, stoppedPid: { pid?: nu
     }
     stoppedPid.pid = undefined;
   }
-  run('bash', [resolve(SCRIPTS, upScript)], 180_000);
+  await run('bash', [resolve(SCRIPTS, upScript)], 180_000);
   if (!alive(pidIn(pidFile))) throw new Error(`${upScript} did not bring the daemon back`);
 }
 
@@ -69,21 +71,21 @@ export function slurmAdapter(): ConformanceAdapter {
     },
     holdJobs: async () => {
       held = true;
-      run('scontrol', ['update', 'PartitionName=debug', 'State=DOWN']);
+      await run('scontrol', ['update', 'PartitionName=debug', 'State=DOWN']);
     },
     restore: async () => {
-      restoreDaemon(SLURMCTLD_PID, 'slurm-up.sh', stopped);
-      if (held) run('scontrol', ['update', 'PartitionName=debug', 'State=UP']);
+      await restoreDaemon(SLURMCTLD_PID, 'slurm-up.sh', stopped);
+      if (held) await run('scontrol', ['update', 'PartitionName=debug', 'State=UP']);
       held = false;
     },
     requeue: async (nativeId) => {
-      run('scontrol', ['requeue', nativeId]);
+      await run('scontrol', ['requeue', nativeId]);
     },
     // SLURM holds a requeued batch job for CredExpire (120 s) as BeginTime: let it start now, as an operator would.
     releaseRequeued: async (nativeId) => {
-      run('scontrol', ['update', `JobId=${nativeId}`, 'StartTime=now']);
+      await run('scontrol', ['update', `JobId=${nativeId}`, 'StartTime=now']);
     },
-    jobsNamed: async (jobId) => run('squeue', ['-h', '-t', 'all', '-n', jobId, '-o', '%i']).split('\n').map((line) => line.trim()).filter(Boolean),
+    jobsNamed: async (jobId) => (await run('squeue', ['-h', '-t', 'all', '-n', jobId, '-o', '%i'])).split('\n').map((line) => line.trim()).filter(Boolean),
   };
 }
 
@@ -103,21 +105,21 @@ export function gridEngineAdapter(): ConformanceAdapter {
     },
     holdJobs: async () => {
       held = true;
-      run('qmod', ['-d', '*']);
+      await run('qmod', ['-d', '*']);
     },
     restore: async () => {
-      restoreDaemon(QMASTER_PID, 'sge-up.sh', stopped);
-      if (held) run('qmod', ['-e', '*']);
+      await restoreDaemon(QMASTER_PID, 'sge-up.sh', stopped);
+      if (held) await run('qmod', ['-e', '*']);
       held = false;
     },
     // Jobs are submitted with `-r n`; -f forces the reschedule anyway (as an operator would after a host failure).
     requeue: async (nativeId) => {
-      run('qmod', ['-f', '-rj', nativeId]);
+      await run('qmod', ['-f', '-rj', nativeId]);
     },
     // qstat forgets a job as soon as it ends: add the accounting file's records (flushed at once by sge-up.sh).
     jobsNamed: async (jobId) => {
       const name = gridEngineJobName(jobId);
-      const live = [...parseQstatXml(run('qstat', ['-xml']))].filter(([, job]) => job.name === name).map(([id]) => id);
+      const live = [...parseQstatXml(await run('qstat', ['-xml']))].filter(([, job]) => job.name === name).map(([id]) => id);
       const accounted = readFileSync(ACCOUNTING, 'utf8').split('\n').map((line) => line.split(':')).filter((fields) => fields[4] === name).map((fields) => fields[5]!);
       return [...new Set([...live, ...accounted])];
     },
