@@ -162,7 +162,7 @@ export function backendConformance(adapter: ConformanceAdapter): void {
     await adapter.requeue(running.native_id);
     await waitFor(async () => ((await nativeStatus(id('requeue'))) === 'pending' ? true : undefined), patience, 'the requeued job pending');
     await adapter.releaseRequeued?.(running.native_id);
-    await waitFor(async () => ((await nativeStatus(id('requeue'))) === 'running' ? true : undefined), patience, 'the requeued job running again');
+    await waitFor(async () => ((await nativeStatus(id('requeue'))) === 'running' ? true : undefined), adapter.requeueRerunWithinMs ?? patience, 'the requeued job running again');
     expect(await settle(id('requeue'))).toMatchObject({ status: 'completed', exit_code: 0 });
     await expectJobs(id('requeue'));
   }, timeout);

@@ -27,6 +27,8 @@ export interface ConformanceAdapter {
   restore(): Promise<void>;
   /** A running job goes back to pending and runs again. */
   requeue(nativeId: string): Promise<void>;
+  /** How long a requeued job may take to run again (default: patienceMs). */
+  readonly requeueRerunWithinMs?: number;
   /** Lets a requeued job (seen pending) start again when the scheduler would otherwise wait long. */
   releaseRequeued?(nativeId: string): Promise<void>;
   /** Native ids of every job the scheduler has (any state, while it still lists it) under this jobid's name. */

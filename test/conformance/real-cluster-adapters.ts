@@ -98,6 +98,8 @@ export function gridEngineAdapter(): ConformanceAdapter {
     // qsub against a SIGSTOPped qmaster waits forever: only this timeout ends it.
     env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '500', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '2000', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '6000' },
     patienceMs: 90_000,
+    // Measured here: a job rescheduled with qmod -f -rj (state Rq) was dispatched again ~100 s later.
+    requeueRerunWithinMs: 200_000,
     down: async () => stopDaemon(QMASTER_PID),
     hang: async () => {
       stopped.pid = pidIn(QMASTER_PID);
