@@ -161,6 +161,15 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     expect(await api.waitForStatus('selffail', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({ status: 'failed', exit_code: 3, error: expect.stringMatching(/NonZeroExitCode; it ended by itself before the cancel reached the scheduler/) });
   });
 
+  it('should count a cancel whose answer was lost as delivered when the job then ends killed', async () => {
+    await submitSlurm('lost_cancel');
+    scheduler.set('lost_cancel', { status: 'running' });
+    await api.waitForStatus('lost_cancel', ['running']);
+    scheduler.cancelAnswerLost = true;
+    await api.post('/jobs/lost_cancel/cancel');
+    expect(await api.waitForStatus('lost_cancel', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({ status: 'cancelled', exit_code: 143 });
+  });
+
   it('should look a waiting job up by name after a restart before submitting it', async () => {
     scheduler.nextSubmit = 'lost-answer';
     await submitSlurm('across_restart');

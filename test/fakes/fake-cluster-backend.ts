@@ -1,5 +1,5 @@
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../src/scheduler/scheduler-backend';
-import { SchedulerCommandTimeoutError } from '../../src/scheduler/cli/scheduler-command.errors';
+import { SchedulerCommandFailedError, SchedulerCommandTimeoutError } from '../../src/scheduler/cli/scheduler-command.errors';
 import { SchedulerUnreachableError, SubmissionOutcomeUnknownError, SubmissionRejectedError } from '../../src/scheduler/submission-failure.errors';
 import { SchedulerType } from '../../src/simulation/scheduler-type.enum';
 
@@ -22,6 +22,8 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
   /** Every command fails as unreachable (submit: not reached; poll, find, cancel: errors). */
   down = false;
   cancelCalls = 0;
+  /** The cancel reaches the scheduler, which kills the job (reported as failed, 143), but the answer is lost. */
+  cancelAnswerLost = false;
   private counter = 100;
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
@@ -56,9 +58,14 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
   async cancel(ref: NativeJobRef): Promise<void> {
     this.cancelCalls += 1;
     if (this.down) {
-      throw new SchedulerCommandTimeoutError('scancel', 100);
+      // Refused, as scancel says with slurmctld stopped: the cancel certainly did not reach it.
+      throw new SchedulerCommandFailedError('scancel', 8, `scancel: error: Kill job error on job id ${ref.nativeId}: Unable to contact slurm controller (connect failure)`);
     }
     const job = this.jobs.get(ref.nativeId);
+    if (this.cancelAnswerLost && job) {
+      job.state = { status: 'failed', exitCode: 143, reason: 'killed by SIGTERM' };
+      throw new SchedulerCommandTimeoutError('scancel', 100);
+    }
     if (job && !TERMINAL_NATIVE_STATUSES.has(job.state.status)) {
       job.state = { status: 'cancelled', exitCode: 0, reason: 'CANCELLED by 0' };
     }

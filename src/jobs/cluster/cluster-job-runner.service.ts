@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
 import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
+import { SchedulerCommandTimeoutError } from '../../scheduler/cli/scheduler-command.errors';
 import { SchedulerUnreachableError, SubmissionOutcomeUnknownError, SubmissionRejectedError } from '../../scheduler/submission-failure.errors';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { SchedulerPolledEvent } from '../events/scheduler-polled.event';
@@ -49,6 +50,8 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   private readonly inFlight = new Set<string>();
   /** Jobs whose cancel the scheduler accepted (also recorded in the work dir for restarts). */
   private readonly cancelDelivered = new Set<string>();
+  /** Jobs whose cancel command timed out: it may have reached the scheduler (still re-sent until accepted). */
+  private readonly cancelMaybeDelivered = new Set<string>();
   private readonly pollers = new Map<SchedulerType, Poller>();
   private stopped = false;
 
@@ -216,6 +219,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       await markCancelDelivered(job.workDir);
       return true;
     } catch (error) {
+      if (error instanceof SchedulerCommandTimeoutError) this.cancelMaybeDelivered.add(job.id);
       this.logger.warn(`Cancelling ${job.id} (${job.nativeId}) failed; retried at the next poll: ${messageOf(error)}`);
       return false;
     }
@@ -224,10 +228,12 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   /** Moves the job to what the scheduler reports; never guesses a final state from a job's absence. */
   private apply(job: JobRecord, state: NativeJobState): JobRecord {
     if (TERMINAL_NATIVE_STATUSES.has(state.status)) {
-      const cancel = !job.cancelRequestedAt ? 'none' : this.cancelDelivered.has(job.id) ? 'delivered' : 'requested';
+      const delivered = this.cancelDelivered.has(job.id) || this.cancelMaybeDelivered.has(job.id);
+      const cancel = !job.cancelRequestedAt ? 'none' : delivered ? 'delivered' : 'requested';
       const { status, error } = clusterFinalStatus(state, cancel);
       this.tracked.delete(job.id);
       this.cancelDelivered.delete(job.id);
+      this.cancelMaybeDelivered.delete(job.id);
       return this.lifecycle.transition(job, { status, exitCode: state.exitCode ?? null, error, finishedAt: Date.now() }, `${job.schedulerType} reports ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
     }
     let next = job;
