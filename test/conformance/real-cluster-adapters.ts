@@ -122,7 +122,7 @@ export function gridEngineAdapter(): ConformanceAdapter {
     jobsNamed: async (jobId) => {
       const name = gridEngineJobName(jobId);
       const live = [...parseQstatXml(await run('qstat', ['-xml']))].filter(([, job]) => job.name === name).map(([id]) => id);
-      const accounted = readFileSync(ACCOUNTING, 'utf8').split('\n').map((line) => line.split(':')).filter((fields) => fields[4] === name).map((fields) => fields[5]!);
+      const accounted = readFileSync(ACCOUNTING, 'utf8').split('\n').map((line) => line.split(':')).filter((fields) => fields[4] === name).map((fields) => fields[5]);
       return [...new Set([...live, ...accounted])];
     },
   };
