@@ -44,6 +44,7 @@ export function backendConformance(adapter: ConformanceAdapter): void {
   };
 
   beforeEach(async () => {
+    harness = undefined as unknown as TestApp;
     await adapter.beforeEach?.();
     projects = makeTempDir('conformance-projects-');
     await boot();
@@ -53,9 +54,9 @@ export function backendConformance(adapter: ConformanceAdapter): void {
     try {
       await adapter.restore(); // whatever the test did to the scheduler, before anything else
     } finally {
-      await harness.close();
+      await harness?.close();
       await adapter.afterEach?.();
-      removeDir(harness.dataDir);
+      if (harness) removeDir(harness.dataDir);
       removeDir(projects);
     }
   }, timeout);

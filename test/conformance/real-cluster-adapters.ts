@@ -82,8 +82,19 @@ export function slurmAdapter(): ConformanceAdapter {
       await run('scontrol', ['requeue', nativeId]);
     },
     // SLURM holds a requeued batch job for CredExpire (120 s) as BeginTime: let it start now, as an operator would.
+    // The begin time is set once the requeue has gone through (PENDING/BeginTime), so wait for that first.
     releaseRequeued: async (nativeId) => {
-      await run('scontrol', ['update', `JobId=${nativeId}`, 'StartTime=now']);
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const [state, reason] = (await run('squeue', ['-h', '-j', nativeId, '-o', '%T|%r'])).trim().split('|');
+        if (state === 'RUNNING') return;
+        if (state === 'PENDING' && reason === 'BeginTime') {
+          await run('scontrol', ['update', `JobId=${nativeId}`, 'StartTime=now']);
+          return;
+        }
+        await new Promise((done) => setTimeout(done, 250));
+      }
+      throw new Error(`requeued job ${nativeId} never showed PENDING (BeginTime)`);
     },
     jobsNamed: async (jobId) => (await run('squeue', ['-h', '-t', 'all', '-n', jobId, '-o', '%i'])).split('\n').map((line) => line.trim()).filter(Boolean),
   };
