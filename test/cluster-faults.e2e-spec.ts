@@ -18,12 +18,14 @@ function answers(command: string, args: string[], pattern: RegExp): boolean {
 }
 
 const root = process.getuid?.() === 0;
-describeWhen(root && answers('sinfo', ['-h', '-o', '%t'], /idle|mix|alloc/), 'a running SLURM cluster and root', '.ci/run calls scripts/ci/slurm-up.sh (as root)')(
-  'Cluster faults on real SLURM 22.05 (conformance scenarios)',
-  () => backendConformance(slurmAdapter()),
-);
+describeWhen(
+  root && answers('sinfo', ['-h', '-o', '%t'], /idle|mix|alloc/),
+  'a running SLURM cluster and root',
+  '.ci/run calls scripts/ci/slurm-up.sh (as root)',
+)('Cluster faults on real SLURM 22.05 (conformance scenarios)', () => backendConformance(slurmAdapter()));
 
-describeWhen(root && answers('qstat', ['-xml'], /job_info/), 'a running Grid Engine and root', '.ci/run calls scripts/ci/sge-up.sh (as root)')(
-  'Cluster faults on real Grid Engine 8.1.9 (conformance scenarios)',
-  () => backendConformance(gridEngineAdapter()),
-);
+describeWhen(
+  root && answers('qstat', ['-xml'], /job_info/),
+  'a running Grid Engine and root',
+  '.ci/run calls scripts/ci/sge-up.sh (as root)',
+)('Cluster faults on real Grid Engine 8.1.9 (conformance scenarios)', () => backendConformance(gridEngineAdapter()));

@@ -36,7 +36,8 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     removeDir(projects);
   });
 
-  const submitSlurm = (jobid: string) => api.submit({ jobid, project_path: project, scheduler_type: 'slurm', scheduler_options: { nodes: 2, cores_per_node: 8 } });
+  const submitSlurm = (jobid: string) =>
+    api.submit({ jobid, project_path: project, scheduler_type: 'slurm', scheduler_options: { nodes: 2, cores_per_node: 8 } });
 
   it('should follow a job from scheduled to running to its final exit code', async () => {
     const submitted = await submitSlurm('c1');
@@ -76,7 +77,11 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     scheduler.nextSubmit = 'lost-answer';
     const response = await submitSlurm('ambiguous');
     expect(response.status).toBe(202);
-    expect(response.body.job).toMatchObject({ status: 'queued', native_id: null, waiting_reason: expect.stringMatching(/waiting for slurm: submission outcome unknown .*Socket timed out.*looking the job up by name/) });
+    expect(response.body.job).toMatchObject({
+      status: 'queued',
+      native_id: null,
+      waiting_reason: expect.stringMatching(/waiting for slurm: submission outcome unknown .*Socket timed out.*looking the job up by name/),
+    });
     const job = await api.waitForStatus('ambiguous', ['scheduled']);
     expect(job).toMatchObject({ native_id: '101', waiting_reason: null });
     expect(scheduler.submitCalls).toBe(1);
@@ -96,9 +101,21 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     scheduler.down = true;
     const response = await submitSlurm('patient_submit');
     expect(response.status).toBe(202);
-    expect(response.body.job).toMatchObject({ status: 'queued', waiting_reason: expect.stringMatching(/^waiting for slurm: scheduler unreachable \(.*Unable to contact slurm controller.*\); attempt 1 failed, next attempt in \d+ s$/) });
+    expect(response.body.job).toMatchObject({
+      status: 'queued',
+      waiting_reason: expect.stringMatching(
+        /^waiting for slurm: scheduler unreachable \(.*Unable to contact slurm controller.*\); attempt 1 failed, next attempt in \d+ s$/,
+      ),
+    });
     const queue = await api.get('/queue');
-    expect(queue.body.awaiting_submission).toEqual([expect.objectContaining({ job_id: 'patient_submit', scheduler_type: 'slurm', reason: expect.stringMatching(/scheduler unreachable/), cancel_requested: false })]);
+    expect(queue.body.awaiting_submission).toEqual([
+      expect.objectContaining({
+        job_id: 'patient_submit',
+        scheduler_type: 'slurm',
+        reason: expect.stringMatching(/scheduler unreachable/),
+        cancel_requested: false,
+      }),
+    ]);
     await waitFor(() => (scheduler.submitCalls >= 3 ? true : undefined), 10_000, 'two resubmissions while down');
     expect((await api.job('patient_submit')).body.waiting_reason).toMatch(/attempt [2-9] failed/);
     scheduler.down = false;
@@ -147,7 +164,10 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     expect(cancel.body.job).toMatchObject({ status: 'running', cancel_requested_at: expect.any(String) });
     await waitFor(() => (scheduler.cancelCalls >= 3 ? true : undefined), 10_000, 'cancel retried on later polls');
     scheduler.down = false;
-    expect(await api.waitForStatus('stubborn', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({ status: 'cancelled', error: 'cancelled on request' });
+    expect(await api.waitForStatus('stubborn', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled on request',
+    });
   });
 
   it('should report a job that failed by itself before the cancel got through as failed with its exit code', async () => {
@@ -158,7 +178,11 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     expect((await api.post('/jobs/selffail/cancel')).status).toBe(202);
     scheduler.set('selffail', { status: 'failed', exitCode: 3, reason: 'NonZeroExitCode' });
     scheduler.down = false;
-    expect(await api.waitForStatus('selffail', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({ status: 'failed', exit_code: 3, error: expect.stringMatching(/NonZeroExitCode; it ended by itself before the cancel reached the scheduler/) });
+    expect(await api.waitForStatus('selffail', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({
+      status: 'failed',
+      exit_code: 3,
+      error: expect.stringMatching(/NonZeroExitCode; it ended by itself before the cancel reached the scheduler/),
+    });
   });
 
   it('should count a cancel whose answer was lost as delivered when the job then ends killed', async () => {

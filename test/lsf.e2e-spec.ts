@@ -9,7 +9,17 @@ import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './s
 
 /** Faithful fakes of bsub, bjobs, bkill and bhist (documented formats, messages and exit codes; jobs really run). */
 const FAKE_LSF_BIN = resolve(__dirname, 'fakes/lsf/bin');
-const FAKE_LSF_KNOBS = ['FAKE_LSF_DOWN', 'FAKE_LSF_DELAY_MS', 'FAKE_LSF_DELAY_COMMANDS', 'FAKE_LSF_DELAY_AFTER', 'FAKE_LSF_PURGE_AFTER_MS', 'FAKE_LSF_BHIST_FORGET', 'FAKE_LSF_REJECT', 'FAKE_LSF_QUEUES', 'FAKE_LSF_PENDING_MS'];
+const FAKE_LSF_KNOBS = [
+  'FAKE_LSF_DOWN',
+  'FAKE_LSF_DELAY_MS',
+  'FAKE_LSF_DELAY_COMMANDS',
+  'FAKE_LSF_DELAY_AFTER',
+  'FAKE_LSF_PURGE_AFTER_MS',
+  'FAKE_LSF_BHIST_FORGET',
+  'FAKE_LSF_REJECT',
+  'FAKE_LSF_QUEUES',
+  'FAKE_LSF_PENDING_MS',
+];
 
 interface FakeJob {
   id: number;
@@ -76,9 +86,14 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
   });
 
   const submit = (jobid: string, behaviour: Record<string, unknown>, options: Record<string, unknown> = {}) =>
-    api.submit({ jobid, project_path: writeProject(projects, `${jobid}.aedt`, behaviour), scheduler_type: 'lsf', scheduler_options: { time: '00:10:00', ...options } });
+    api.submit({
+      jobid,
+      project_path: writeProject(projects, `${jobid}.aedt`, behaviour),
+      scheduler_type: 'lsf',
+      scheduler_options: { time: '00:10:00', ...options },
+    });
 
-  it('should submit the script on bsub\'s stdin, see it pending, then running, and record exit code 0', async () => {
+  it("should submit the script on bsub's stdin, see it pending, then running, and record exit code 0", async () => {
     process.env.FAKE_LSF_PENDING_MS = '1500';
     const submitted = await submit('lsf_ok', { duration_ms: 1500 }, { tasks_per_node: 2, memory: '2GB' });
     expect(submitted.status).toBe(201);
@@ -96,7 +111,9 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
     expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
     expect(readFileSync(done.log_path, 'utf8')).toMatch(/Simulation completed/);
     expect(readFileSync(`${workDir}/native_id`, 'utf8').trim()).toBe(nativeId);
-    expect(readFileSync(`${workDir}/lsf.${nativeId}.out`, 'utf8')).toMatch(/Subject: Job \d+: <lsf_ok> in cluster <fake_cluster> Done[\s\S]*Successfully completed\./);
+    expect(readFileSync(`${workDir}/lsf.${nativeId}.out`, 'utf8')).toMatch(
+      /Subject: Job \d+: <lsf_ok> in cluster <fake_cluster> Done[\s\S]*Successfully completed\./,
+    );
     expect(execFileSync('bjobs', ['-a', '-noheader', '-o', "stat exit_code delimiter='|'", nativeId], { env: process.env }).toString()).toBe('DONE|-\n');
   });
 
@@ -172,7 +189,7 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
     expect(spy.calls('bhist').at(-1)).toEqual(['-a', '-l', '-n', '5', running.native_id]);
   });
 
-  it('should answer 502 with bsub\'s own message when LSF rejects the job', async () => {
+  it("should answer 502 with bsub's own message when LSF rejects the job", async () => {
     const rejected = await submit('lsf_rejected', {}, { queue: 'nosuch' });
     expect(rejected.status).toBe(502);
     expect(rejected.body.error).toMatch(/nosuch: No such queue\. Job not submitted\./);

@@ -11,7 +11,10 @@ describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
   const fake = useFakeScheduler('pbs', ['qsub', 'qstat', 'qdel', 'qselect']);
   const control = fake.control;
   const boot = async (dataDir?: string): Promise<void> => {
-    harness = await startTestApp({ dataDir, env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '300', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '600', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '2000' } });
+    harness = await startTestApp({
+      dataDir,
+      env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '300', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '600', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '2000' },
+    });
     api = apiClient(harness.url);
   };
 
@@ -26,7 +29,12 @@ describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
   });
 
   const submit = (jobid: string, behaviour: Record<string, unknown>, options: Record<string, unknown> = {}) =>
-    api.submit({ jobid, project_path: writeProject(projects, `${jobid}.aedt`, behaviour), scheduler_type: 'pbs', scheduler_options: { time: '00:10:00', ...options } });
+    api.submit({
+      jobid,
+      project_path: writeProject(projects, `${jobid}.aedt`, behaviour),
+      scheduler_type: 'pbs',
+      scheduler_options: { time: '00:10:00', ...options },
+    });
 
   it('should run a job through qsub to completion, and report a failing solve with its exit code', async () => {
     control({ pending_ms: 400 });

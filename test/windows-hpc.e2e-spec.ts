@@ -11,10 +11,17 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
   const fake = useFakeScheduler('windows-hpc', ['job']);
   const control = fake.control;
   const boot = async (dataDir?: string): Promise<void> => {
-    harness = await startTestApp({ dataDir, env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '300', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '600', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '2000' } });
+    harness = await startTestApp({
+      dataDir,
+      env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '300', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '600', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '2000' },
+    });
     api = apiClient(harness.url);
   };
-  const listCalls = () => fake.spy().calls('job').filter((argv) => argv[0] === 'list');
+  const listCalls = () =>
+    fake
+      .spy()
+      .calls('job')
+      .filter((argv) => argv[0] === 'list');
 
   beforeEach(async () => {
     projects = makeTempDir('hfss hpc projects ');
@@ -27,7 +34,12 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
   });
 
   const submit = (jobid: string, behaviour: Record<string, unknown>, options: Record<string, unknown> = {}) =>
-    api.submit({ jobid, project_path: writeProject(projects, `${jobid} & co.aedt`, behaviour), scheduler_type: 'windows_hpc', scheduler_options: { time: '00:10:00', ...options } });
+    api.submit({
+      jobid,
+      project_path: writeProject(projects, `${jobid} & co.aedt`, behaviour),
+      scheduler_type: 'windows_hpc',
+      scheduler_options: { time: '00:10:00', ...options },
+    });
   const runs = (jobid: string) => `${projects}/${jobid} & co.aedt.runs`;
 
   it('should run a job (project path with spaces and &) to completion, and report a failure with the task exit code', async () => {
@@ -60,17 +72,32 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
     await waitFor(() => readRunRecords(runs('hpc_cancel')).some((r) => r.event === 'child') || undefined, 10_000, 'the solver');
     const cancelled = await api.post('/jobs/hpc_cancel/cancel');
     expect(cancelled.body.job.status).toBe('cancelled');
-    expect(fake.spy().calls('job').filter((argv) => argv[0] === 'cancel')).toEqual([['cancel', cancelled.body.job.native_id]]);
+    expect(
+      fake
+        .spy()
+        .calls('job')
+        .filter((argv) => argv[0] === 'cancel'),
+    ).toEqual([['cancel', cancelled.body.job.native_id]]);
     const pids = readRunRecords(runs('hpc_cancel')).map((r) => r.pid as number);
     await waitFor(() => pids.every((pid) => !isAlive(pid)) || undefined, 10_000, 'the solver to die');
     expect((await api.post('/jobs/hpc_cancel/cancel')).body.job.status).toBe('cancelled');
   });
 
   it('should refuse a solver argument cmd.exe would expand with 400, before anything is submitted', async () => {
-    const response = await api.submit({ jobid: 'hpc_percent', project_path: writeProject(projects, 'p.aedt'), design_name: '%USERPROFILE%', scheduler_type: 'windows_hpc' });
+    const response = await api.submit({
+      jobid: 'hpc_percent',
+      project_path: writeProject(projects, 'p.aedt'),
+      design_name: '%USERPROFILE%',
+      scheduler_type: 'windows_hpc',
+    });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatch(/cmd\.exe/);
-    expect(fake.spy().calls('job').filter((argv) => argv[0] === 'submit')).toEqual([]);
+    expect(
+      fake
+        .spy()
+        .calls('job')
+        .filter((argv) => argv[0] === 'submit'),
+    ).toEqual([]);
   });
 
   it('should re-attach after a restart without a second submit, find jobs by name, and say when job is missing', async () => {
@@ -79,7 +106,12 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
     await boot(harness.dataDir);
     const done = await api.waitForStatus('hpc_survivor', ['completed', 'failed'], 15_000);
     expect(done).toMatchObject({ status: 'completed' });
-    expect(fake.spy().calls('job').filter((argv) => argv[0] === 'submit')).toHaveLength(1);
+    expect(
+      fake
+        .spy()
+        .calls('job')
+        .filter((argv) => argv[0] === 'submit'),
+    ).toHaveLength(1);
     expect(await harness.app.get(WindowsHpcBackend).findByName('hpc_survivor', '/tmp')).toEqual({ nativeId: done.native_id, workDir: '/tmp' });
     process.env.PATH = '/nonexistent';
     const missing = await submit('hpc_nopath', {});

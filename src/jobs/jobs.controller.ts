@@ -1,7 +1,16 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBadGatewayResponse, ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse,
-  ApiOperation, ApiServiceUnavailableResponse, ApiTags,
+  ApiAcceptedResponse,
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorResponseDto } from '../common/filters/error-response';
@@ -32,11 +41,12 @@ export class JobsController {
   @ApiCreatedResponse({ type: SubmitJobResponseDto, description: 'Queued locally, or accepted by the cluster scheduler (status scheduled, native_id set)' })
   @ApiAcceptedResponse({
     type: SubmitJobResponseDto,
-    description: 'Cluster job stored but not yet accepted: the scheduler was unreachable (it is submitted again with back-off) or did not answer (it is looked up by name before any new submission). Status queued, waiting_reason says why; cancellable meanwhile',
+    description:
+      'Cluster job stored but not yet accepted: the scheduler was unreachable (it is submitted again with back-off) or did not answer (it is looked up by name before any new submission). Status queued, waiting_reason says why; cancellable meanwhile',
   })
   @ApiOkResponse({ type: SubmitJobResponseDto, description: 'Duplicate: the jobid already exists with this configuration' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The jobid exists with a different configuration' })
-  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: "The scheduler rejected the job (its message is in error); the job is stored as failed" })
+  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The scheduler rejected the job (its message is in error); the job is stored as failed' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The service is shutting down' })
   async submit(@Body() config: HFSSSimulationConfig, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
     const { job, duplicate } = await this.jobs.submit(config);
@@ -66,7 +76,8 @@ export class JobsController {
   @ApiOkResponse({ type: JobActionResponseDto, description: 'The job is cancelled (or ended otherwise before the cancel took effect: its real final state)' })
   @ApiAcceptedResponse({
     type: JobActionResponseDto,
-    description: 'Cluster job: the cancel is recorded (cancel_requested_at) but not yet confirmed by the scheduler (down, slow, or still looking the job up); it is retried every poll until the scheduler confirms or the job ends',
+    description:
+      'Cluster job: the cancel is recorded (cancel_requested_at) but not yet confirmed by the scheduler (down, slow, or still looking the job up); it is retried every poll until the scheduler confirms or the job ends',
   })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job already completed or failed' })

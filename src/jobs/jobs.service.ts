@@ -3,7 +3,12 @@ import { isAbsolute, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
 import {
-  DuplicateJobIdError, FileNotFoundError, JobNotFoundError, JobStateConflictError, ShuttingDownError, ValidationFailedError,
+  DuplicateJobIdError,
+  FileNotFoundError,
+  JobNotFoundError,
+  JobStateConflictError,
+  ShuttingDownError,
+  ValidationFailedError,
 } from '../common/errors/job-manager.errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -62,15 +67,30 @@ export class JobsService {
     const workDir = join(this.config.storage.dataDir, 'jobs', jobId);
     const job = this.lifecycle.create(
       {
-        id: jobId, seq: this.repository.allocateSeq(), status: JobStatus.QUEUED, priority: config.priority,
-        schedulerType: config.scheduler_type, config: canonical, configHash: fingerprint,
+        id: jobId,
+        seq: this.repository.allocateSeq(),
+        status: JobStatus.QUEUED,
+        priority: config.priority,
+        schedulerType: config.scheduler_type,
+        config: canonical,
+        configHash: fingerprint,
         // With allowed roots the solver gets the checked real path, so a symlink swapped later cannot redirect it.
         argv: buildAnsysEdtArgv(
           this.config.security.projectRoots.length > 0 ? Object.assign(new HFSSSimulationConfig(), config, { project_path: projectRealPath }) : config,
           { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir },
         ),
-        workDir, logPath: join(workDir, 'solver.log'), nativeId: null, exitCode: null, error: null, progress: null,
-        createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, cancelRequestedAt: null, waitingReason: null,
+        workDir,
+        logPath: join(workDir, 'solver.log'),
+        nativeId: null,
+        exitCode: null,
+        error: null,
+        progress: null,
+        createdAt: now,
+        updatedAt: now,
+        startedAt: null,
+        finishedAt: null,
+        cancelRequestedAt: null,
+        waitingReason: null,
       },
       'submitted',
     );

@@ -30,7 +30,10 @@ export class QueueController {
       blocked_reasons: this.runner.queuedCount > 0 ? blockers : [],
       next: this.runner.head(20).map((entry, index) => ({ job_id: entry.id, priority: entry.priority, position: index + 1 })),
       awaiting_submission: this.clusterRunner.awaitingSubmission().map(({ job, reason }) => ({
-        job_id: job.id, scheduler_type: job.schedulerType, reason, cancel_requested: job.cancelRequestedAt !== null,
+        job_id: job.id,
+        scheduler_type: job.schedulerType,
+        reason,
+        cancel_requested: job.cancelRequestedAt !== null,
       })),
     };
   }

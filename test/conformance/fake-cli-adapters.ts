@@ -35,10 +35,19 @@ function fakeOnPath(name: string, stateVariable: string): { state: () => string;
 }
 
 /** PBS and HPC Pack: the shared fake core, steered by control.json. */
-function coreAdapter(name: 'pbs' | 'windows-hpc', schedulerType: string, nativeName: (jobId: string) => string, requeue: (nativeId: string) => [string, string[]]): ConformanceAdapter {
+function coreAdapter(
+  name: 'pbs' | 'windows-hpc',
+  schedulerType: string,
+  nativeName: (jobId: string) => string,
+  requeue: (nativeId: string) => [string, string[]],
+): ConformanceAdapter {
   const fake = fakeOnPath(name, 'FAKE_SCHEDULER_STATE_DIR');
-  const control = (settings: Record<string, unknown>) => writeFileSync(join(fake.state(), 'control.json'), JSON.stringify({ requeue_pending_ms: REQUEUE_PENDING_MS, ...settings }));
-  const jobs = () => readdirSync(fake.state()).filter((file) => /^job-\d+\.json$/.test(file)).map((file) => JSON.parse(readFileSync(join(fake.state(), file), 'utf8')) as { id: number; name: string; server?: string });
+  const control = (settings: Record<string, unknown>) =>
+    writeFileSync(join(fake.state(), 'control.json'), JSON.stringify({ requeue_pending_ms: REQUEUE_PENDING_MS, ...settings }));
+  const jobs = () =>
+    readdirSync(fake.state())
+      .filter((file) => /^job-\d+\.json$/.test(file))
+      .map((file) => JSON.parse(readFileSync(join(fake.state(), file), 'utf8')) as { id: number; name: string; server?: string });
   return {
     name: `fake ${name} CLI`,
     schedulerType,
@@ -58,12 +67,16 @@ function coreAdapter(name: 'pbs' | 'windows-hpc', schedulerType: string, nativeN
       const [command, args] = requeue(nativeId);
       execFileSync(command, args, { env: process.env });
     },
-    jobsNamed: async (jobId) => jobs().filter((job) => job.name === nativeName(jobId)).map((job) => (job.server ? `${job.id}.${job.server}` : String(job.id))),
+    jobsNamed: async (jobId) =>
+      jobs()
+        .filter((job) => job.name === nativeName(jobId))
+        .map((job) => (job.server ? `${job.id}.${job.server}` : String(job.id))),
   };
 }
 
 export const pbsAdapter = (): ConformanceAdapter => coreAdapter('pbs', 'pbs', pbsJobName, (id) => [join(FAKES, 'pbs/bin/qrerun'), [id]]);
-export const windowsHpcAdapter = (): ConformanceAdapter => coreAdapter('windows-hpc', 'windows_hpc', hpcJobName, (id) => [join(FAKES, 'windows-hpc/bin/job'), ['requeue', id]]);
+export const windowsHpcAdapter = (): ConformanceAdapter =>
+  coreAdapter('windows-hpc', 'windows_hpc', hpcJobName, (id) => [join(FAKES, 'windows-hpc/bin/job'), ['requeue', id]]);
 
 /** LSF: its own fake (test/fakes/lsf), steered by FAKE_LSF_* variables. */
 export function lsfAdapter(): ConformanceAdapter {
@@ -74,7 +87,10 @@ export function lsfAdapter(): ConformanceAdapter {
     process.env.FAKE_LSF_REQUEUE_PENDING_MS = String(REQUEUE_PENDING_MS);
   };
   const jobsDir = () => join(fake.state(), 'jobs');
-  const jobs = () => readdirSync(jobsDir()).filter((file) => /^\d+\.json$/.test(file)).map((file) => JSON.parse(readFileSync(join(jobsDir(), file), 'utf8')) as { id: number; name: string });
+  const jobs = () =>
+    readdirSync(jobsDir())
+      .filter((file) => /^\d+\.json$/.test(file))
+      .map((file) => JSON.parse(readFileSync(join(jobsDir(), file), 'utf8')) as { id: number; name: string });
   return {
     name: 'fake LSF CLI',
     schedulerType: 'lsf',
@@ -102,6 +118,9 @@ export function lsfAdapter(): ConformanceAdapter {
     requeue: async (nativeId) => {
       execFileSync(join(FAKES, 'lsf/bin/brequeue'), [nativeId], { env: process.env });
     },
-    jobsNamed: async (jobId) => jobs().filter((job) => job.name === jobId).map((job) => String(job.id)),
+    jobsNamed: async (jobId) =>
+      jobs()
+        .filter((job) => job.name === jobId)
+        .map((job) => String(job.id)),
   };
 }

@@ -11,7 +11,8 @@ export function memoryAdapter(): ConformanceAdapter {
     schedulerType: 'slurm',
     env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '150', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '600' },
     patienceMs: 10_000,
-    configure: (builder) => builder.overrideProvider(SCHEDULER_BACKENDS).useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, scheduler] }),
+    configure: (builder) =>
+      builder.overrideProvider(SCHEDULER_BACKENDS).useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, scheduler] }),
     beforeEach: () => {
       scheduler = new AutoRunFakeClusterBackend();
     },

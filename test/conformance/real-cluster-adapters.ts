@@ -17,7 +17,8 @@ const QMASTER_PID = '/var/spool/gridengine/qmaster/qmaster.pid';
 const ACCOUNTING = process.env.HFSS_JM_SGE_ACCOUNTING_FILE ?? '/var/lib/gridengine/default/common/accounting';
 
 /** Async, so the app under test (same process) keeps serving and polling while a daemon restarts. */
-const run = async (command: string, args: string[], timeoutMs = 120_000): Promise<string> => (await promisify(execFile)(command, args, { encoding: 'utf8', timeout: timeoutMs })).stdout;
+const run = async (command: string, args: string[], timeoutMs = 120_000): Promise<string> =>
+  (await promisify(execFile)(command, args, { encoding: 'utf8', timeout: timeoutMs })).stdout;
 const pidIn = (file: string): number => Number(readFileSync(file, 'utf8').trim());
 
 function alive(pid: number): boolean {
@@ -96,7 +97,11 @@ export function slurmAdapter(): ConformanceAdapter {
       }
       throw new Error(`requeued job ${nativeId} never showed PENDING (BeginTime)`);
     },
-    jobsNamed: async (jobId) => (await run('squeue', ['-h', '-t', 'all', '-n', jobId, '-o', '%i'])).split('\n').map((line) => line.trim()).filter(Boolean),
+    jobsNamed: async (jobId) =>
+      (await run('squeue', ['-h', '-t', 'all', '-n', jobId, '-o', '%i']))
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
   };
 }
 
@@ -133,7 +138,11 @@ export function gridEngineAdapter(): ConformanceAdapter {
     jobsNamed: async (jobId) => {
       const name = gridEngineJobName(jobId);
       const live = [...parseQstatXml(await run('qstat', ['-xml']))].filter(([, job]) => job.name === name).map(([id]) => id);
-      const accounted = readFileSync(ACCOUNTING, 'utf8').split('\n').map((line) => line.split(':')).filter((fields) => fields[4] === name).map((fields) => fields[5]);
+      const accounted = readFileSync(ACCOUNTING, 'utf8')
+        .split('\n')
+        .map((line) => line.split(':'))
+        .filter((fields) => fields[4] === name)
+        .map((fields) => fields[5]);
       return [...new Set([...live, ...accounted])];
     },
   };

@@ -63,7 +63,10 @@ export class AutoRunFakeClusterBackend extends FakeClusterBackend {
     const { durationMs, exitCode } = this.behaviours.get(nativeId)!;
     const timers = [
       setTimeout(() => (job.state = { status: 'running' }), 100),
-      setTimeout(() => (job.state = exitCode === 0 ? { status: 'completed', exitCode } : { status: 'failed', exitCode, reason: `exit code ${exitCode}` }), 100 + durationMs),
+      setTimeout(
+        () => (job.state = exitCode === 0 ? { status: 'completed', exitCode } : { status: 'failed', exitCode, reason: `exit code ${exitCode}` }),
+        100 + durationMs,
+      ),
     ];
     timers.forEach((timer) => timer.unref());
     this.timers.set(nativeId, timers);

@@ -34,7 +34,10 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
       throw new SubmissionRejectedError('slurm rejected the job: sbatch: error: Batch job submission failed: Invalid partition name specified');
     }
     if (mode === 'unreachable') {
-      throw new SchedulerUnreachableError('slurm unreachable', 'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)');
+      throw new SchedulerUnreachableError(
+        'slurm unreachable',
+        'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)',
+      );
     }
     if (mode === 'lost-request') {
       throw new SubmissionOutcomeUnknownError('slurm submission outcome unknown', 'sbatch did not answer within 0.1 s');
@@ -42,7 +45,10 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
     const nativeId = String(++this.counter);
     this.jobs.set(nativeId, { name: spec.jobId, state: { status: 'pending' } });
     if (mode === 'lost-answer') {
-      throw new SubmissionOutcomeUnknownError('slurm submission outcome unknown', 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation');
+      throw new SubmissionOutcomeUnknownError(
+        'slurm submission outcome unknown',
+        'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation',
+      );
     }
     return { nativeId, workDir: spec.workDir };
   }
@@ -59,7 +65,11 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
     this.cancelCalls += 1;
     if (this.down) {
       // Refused, as scancel says with slurmctld stopped: the cancel certainly did not reach it.
-      throw new SchedulerCommandFailedError('scancel', 8, `scancel: error: Kill job error on job id ${ref.nativeId}: Unable to contact slurm controller (connect failure)`);
+      throw new SchedulerCommandFailedError(
+        'scancel',
+        8,
+        `scancel: error: Kill job error on job id ${ref.nativeId}: Unable to contact slurm controller (connect failure)`,
+      );
     }
     const job = this.jobs.get(ref.nativeId);
     if (this.cancelAnswerLost && job) {

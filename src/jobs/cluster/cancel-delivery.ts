@@ -12,5 +12,8 @@ export async function markCancelDelivered(workDir: string): Promise<void> {
 }
 
 export async function wasCancelDelivered(workDir: string): Promise<boolean> {
-  return access(join(workDir, CANCEL_DELIVERED_FILE)).then(() => true, () => false);
+  return access(join(workDir, CANCEL_DELIVERED_FILE)).then(
+    () => true,
+    () => false,
+  );
 }

@@ -4,7 +4,10 @@ import { clusterFinalStatus } from './cluster-final-status';
 describe('final status of a cluster job', () => {
   it('should report what the scheduler says when nobody asked to cancel', () => {
     expect(clusterFinalStatus({ status: 'failed', exitCode: 3, reason: 'exit code 3' }, 'none')).toEqual({ status: JobStatus.FAILED, error: 'exit code 3' });
-    expect(clusterFinalStatus({ status: 'cancelled', reason: 'CANCELLED by 1000' }, 'none')).toEqual({ status: JobStatus.CANCELLED, error: 'CANCELLED by 1000' });
+    expect(clusterFinalStatus({ status: 'cancelled', reason: 'CANCELLED by 1000' }, 'none')).toEqual({
+      status: JobStatus.CANCELLED,
+      error: 'CANCELLED by 1000',
+    });
   });
 
   it('should keep a completed job completed even if a cancel was asked for or delivered', () => {
@@ -17,7 +20,10 @@ describe('final status of a cluster job', () => {
   });
 
   it('should keep a job that failed by itself before the cancel reached the scheduler failed', () => {
-    expect(clusterFinalStatus({ status: 'failed', exitCode: 3, reason: 'exit code 3' }, 'requested')).toEqual({ status: JobStatus.FAILED, error: 'exit code 3; it ended by itself before the cancel reached the scheduler' });
+    expect(clusterFinalStatus({ status: 'failed', exitCode: 3, reason: 'exit code 3' }, 'requested')).toEqual({
+      status: JobStatus.FAILED,
+      error: 'exit code 3; it ended by itself before the cancel reached the scheduler',
+    });
     expect(clusterFinalStatus({ status: 'timed_out', reason: 'TIMEOUT' }, 'requested').status).toBe(JobStatus.TIMED_OUT);
     expect(clusterFinalStatus({ status: 'cancelled' }, 'requested')).toEqual({ status: JobStatus.CANCELLED, error: 'cancelled on request' });
   });

@@ -124,7 +124,14 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
         if (job.cancelRequestedAt && (await wasCancelDelivered(job.workDir))) this.cancelDelivered.add(job.id);
       } else {
         // Whatever happened before the restart, the scheduler may have the job: look it up by name first.
-        this.awaiting.set(job.id, { job, phase: 'outcome_unknown', failedAttempts: 0, lookups: 0, nextAttemptAt: 0, lastMessage: 'the service restarted before the scheduler answered' });
+        this.awaiting.set(job.id, {
+          job,
+          phase: 'outcome_unknown',
+          failedAttempts: 0,
+          lookups: 0,
+          nextAttemptAt: 0,
+          lastMessage: 'the service restarted before the scheduler answered',
+        });
       }
       this.ensurePolling(job.schedulerType);
     }
@@ -147,7 +154,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   private accept(job: JobRecord, ref: NativeJobRef): JobRecord {
     this.awaiting.delete(job.id);
-    const accepted = this.lifecycle.transition(job, { status: JobStatus.SCHEDULED, nativeId: ref.nativeId, error: null, waitingReason: null }, `accepted by ${job.schedulerType} as ${ref.nativeId}`);
+    const accepted = this.lifecycle.transition(
+      job,
+      { status: JobStatus.SCHEDULED, nativeId: ref.nativeId, error: null, waitingReason: null },
+      `accepted by ${job.schedulerType} as ${ref.nativeId}`,
+    );
     this.tracked.set(accepted.id, accepted);
     this.ensurePolling(accepted.schedulerType);
     return accepted;
@@ -166,7 +177,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       const failedAttempts = error.kind === 'not_reached' ? (previous?.failedAttempts ?? 0) + 1 : 0;
       const now = Date.now();
       const entry: PendingSubmission = {
-        job, phase: error.kind, failedAttempts, lookups: 0, lastMessage: error.schedulerMessage || message,
+        job,
+        phase: error.kind,
+        failedAttempts,
+        lookups: 0,
+        lastMessage: error.schedulerMessage || message,
         nextAttemptAt: now + resubmitDelay(this.config.cluster.pollIntervalMs, this.config.cluster.maxBackoffMs, failedAttempts),
       };
       const reason = waitingReason(job.schedulerType, entry, now);
@@ -186,13 +201,19 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     const pending = this.awaiting.get(job.id);
     const now = Date.now();
     if (this.inFlight.has(job.id) || pending?.phase === 'outcome_unknown') {
-      const recorded = job.cancelRequestedAt ? job : this.lifecycle.transition(job, { cancelRequestedAt: now }, 'cancel requested while the submission is unresolved');
+      const recorded = job.cancelRequestedAt
+        ? job
+        : this.lifecycle.transition(job, { cancelRequestedAt: now }, 'cancel requested while the submission is unresolved');
       if (pending) pending.job = recorded;
       return recorded;
     }
     this.awaiting.delete(job.id);
     const error = pending ? `cancelled while waiting for ${job.schedulerType}; it was never submitted` : 'cancelled before submission';
-    return this.lifecycle.transition(job, { status: JobStatus.CANCELLED, cancelRequestedAt: job.cancelRequestedAt ?? now, finishedAt: now, error, waitingReason: null }, 'cancelled');
+    return this.lifecycle.transition(
+      job,
+      { status: JobStatus.CANCELLED, cancelRequestedAt: job.cancelRequestedAt ?? now, finishedAt: now, error, waitingReason: null },
+      'cancelled',
+    );
   }
 
   /** After the scheduler accepted the cancel: waits, bounded, for its final state. */
@@ -234,7 +255,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       this.tracked.delete(job.id);
       this.cancelDelivered.delete(job.id);
       this.cancelMaybeDelivered.delete(job.id);
-      return this.lifecycle.transition(job, { status, exitCode: state.exitCode ?? null, error, finishedAt: Date.now() }, `${job.schedulerType} reports ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+      return this.lifecycle.transition(
+        job,
+        { status, exitCode: state.exitCode ?? null, error, finishedAt: Date.now() },
+        `${job.schedulerType} reports ${state.status}${state.reason ? ` (${state.reason})` : ''}`,
+      );
     }
     let next = job;
     if (state.status === 'running' && job.status !== JobStatus.RUNNING) {
@@ -296,7 +321,9 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       this.events.emit(SchedulerPolledEvent.name, new SchedulerPolledEvent(kind, performance.now() - started, false, polled));
       this.logger.warn(`Polling ${kind} failed (${poller.consecutiveFailures} in a row); job states are kept as they were: ${messageOf(error)}`);
     }
-    for (const job of [...this.tracked.values()].filter((candidate) => candidate.schedulerType === kind && candidate.cancelRequestedAt && !this.cancelDelivered.has(candidate.id))) {
+    for (const job of [...this.tracked.values()].filter(
+      (candidate) => candidate.schedulerType === kind && candidate.cancelRequestedAt && !this.cancelDelivered.has(candidate.id),
+    )) {
       await this.deliverCancel(job);
     }
   }

@@ -38,6 +38,12 @@ export function waitingReason(scheduler: SchedulerType, pending: Omit<PendingSub
 }
 
 function oneLine(text: string): string {
-  const line = text.trim().split('\n').map((part) => part.trim()).filter(Boolean).slice(-2).join(' | ');
+  const line = text
+    .trim()
+    .split('\n')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .slice(-2)
+    .join(' | ');
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

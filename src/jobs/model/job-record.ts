@@ -33,5 +33,6 @@ export interface JobRecord {
 }
 
 /** The fields a state transition may change. */
-export type JobPatch = Partial<Pick<JobRecord,
-  'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt' | 'waitingReason'>>;
+export type JobPatch = Partial<
+  Pick<JobRecord, 'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt' | 'waitingReason'>
+>;

@@ -77,9 +77,9 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   list(query: JobListQuery): { items: JobRecord[]; total: number } {
-    const rows = (query.status
-      ? this.statements.pageByStatus.all(query.status, query.limit, query.offset)
-      : this.statements.page.all(query.limit, query.offset)) as JobRow[];
+    const rows = (
+      query.status ? this.statements.pageByStatus.all(query.status, query.limit, query.offset) : this.statements.page.all(query.limit, query.offset)
+    ) as JobRow[];
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
     return { items: rows.map(rowToRecord), total };
   }
@@ -129,7 +129,24 @@ export class JobRepository implements OnApplicationShutdown {
 }
 
 const EMPTY_RECORD = {
-  id: '', seq: 0, status: JobStatus.QUEUED, priority: 0, schedulerType: 'none', config: {}, configHash: '', argv: [],
-  workDir: '', logPath: '', nativeId: null, exitCode: null, error: null, progress: null, createdAt: 0, updatedAt: 0,
-  startedAt: null, finishedAt: null, cancelRequestedAt: null, waitingReason: null,
+  id: '',
+  seq: 0,
+  status: JobStatus.QUEUED,
+  priority: 0,
+  schedulerType: 'none',
+  config: {},
+  configHash: '',
+  argv: [],
+  workDir: '',
+  logPath: '',
+  nativeId: null,
+  exitCode: null,
+  error: null,
+  progress: null,
+  createdAt: 0,
+  updatedAt: 0,
+  startedAt: null,
+  finishedAt: null,
+  cancelRequestedAt: null,
+  waitingReason: null,
 } as unknown as JobRecord;

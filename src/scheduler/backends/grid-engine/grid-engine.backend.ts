@@ -22,7 +22,6 @@ const GRID_ENGINE_SUBMIT = { name: 'grid_engine', rules: GRID_ENGINE_SUBMISSION_
  */
 export const VANISHED_BEFORE_START_GRACE_MS = 60_000;
 
-
 /**
  * Grid Engine (Son of Grid Engine / Univa / Altair) through its CLI: `qsub -terse`, one `qstat -xml` per poll
  * (the service user's jobs only: Grid Engine's qstat cannot select job ids, and `-u '*'` would list every user),
@@ -45,7 +44,12 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, qsubArgs } = renderGridEngineSubmission(spec);
     const path = await writeBatchScript(spec.workDir, GRID_ENGINE_SCRIPT_FILE, script);
-    const nativeId = await runSubmitCommand(this.cli, GRID_ENGINE_SUBMIT, { file: 'qsub', args: [...qsubArgs, path], options: { cwd: spec.workDir } }, parseQsubTerseOutput);
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      GRID_ENGINE_SUBMIT,
+      { file: 'qsub', args: [...qsubArgs, path], options: { cwd: spec.workDir } },
+      parseQsubTerseOutput,
+    );
     return { nativeId, workDir: spec.workDir };
   }
 
@@ -112,7 +116,11 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
       return null;
     }
     this.missingSince.delete(ref.nativeId);
-    return { status: 'cancelled', exitCode: null, reason: 'deleted while pending outside the job manager (it never started and Grid Engine keeps no accounting record)' };
+    return {
+      status: 'cancelled',
+      exitCode: null,
+      reason: 'deleted while pending outside the job manager (it never started and Grid Engine keeps no accounting record)',
+    };
   }
 
   /** qstat by name while the job is listed; after that the job number its script recorded when it started. */

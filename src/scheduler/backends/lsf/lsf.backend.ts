@@ -41,7 +41,12 @@ export class LsfBackend extends ClusterSchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, bsubArgs } = renderLsfSubmission(spec);
     await writeBatchScript(spec.workDir, LSF_SCRIPT_FILE, script);
-    const nativeId = await runSubmitCommand(this.cli, LSF_SUBMIT, { file: 'bsub', args: bsubArgs, options: { input: script, cwd: spec.workDir } }, parseBsubOutput);
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      LSF_SUBMIT,
+      { file: 'bsub', args: bsubArgs, options: { input: script, cwd: spec.workDir } },
+      parseBsubOutput,
+    );
     return { nativeId, workDir: spec.workDir };
   }
 

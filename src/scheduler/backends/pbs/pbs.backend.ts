@@ -29,7 +29,12 @@ export class PbsBackend extends ClusterSchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, qsubArgs } = renderPbsSubmission(spec);
     const path = await writeBatchScript(spec.workDir, PBS_SCRIPT_FILE, script);
-    const nativeId = await runSubmitCommand(this.cli, PBS_SUBMIT, { file: 'qsub', args: [...qsubArgs, path], options: { cwd: spec.workDir } }, parsePbsQsubOutput);
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      PBS_SUBMIT,
+      { file: 'qsub', args: [...qsubArgs, path], options: { cwd: spec.workDir } },
+      parsePbsQsubOutput,
+    );
     return { nativeId, workDir: spec.workDir };
   }
 
@@ -68,7 +73,10 @@ export class PbsBackend extends ClusterSchedulerBackend {
   /** qselect by name (history included); after that the id the script recorded when it started. */
   async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
     const { stdout } = await this.cli.run('qselect', ['-x', '-N', pbsJobName(jobName)]);
-    const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+    const listed = stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .find(Boolean);
     const id = listed ?? (await recordedNativeId(workDir, /^\d+(?:\[\d*\])?\.\S+$/));
     return id ? { nativeId: id, workDir } : null;
   }

@@ -1,6 +1,10 @@
 import { SchedulerCommandFailedError, SchedulerCommandNotFoundError, SchedulerCommandTimeoutError } from '../../cli/scheduler-command.errors';
 import {
-  SchedulerUnreachableError, SubmissionFailureError, SubmissionFailureKind, SubmissionOutcomeUnknownError, SubmissionRejectedError,
+  SchedulerUnreachableError,
+  SubmissionFailureError,
+  SubmissionFailureKind,
+  SubmissionOutcomeUnknownError,
+  SubmissionRejectedError,
 } from '../../submission-failure.errors';
 
 /**
@@ -34,7 +38,9 @@ export function classifyFailedSubmit(failure: FailedSubmitCommand, rules: readon
   if (failure.timedOut || failure.signal) {
     return 'outcome_unknown';
   }
-  const rule = rules.find((candidate) => candidate.pattern.test(failure.output) && (!candidate.exitCodes || candidate.exitCodes.includes(failure.exitCode ?? -1)));
+  const rule = rules.find(
+    (candidate) => candidate.pattern.test(failure.output) && (!candidate.exitCodes || candidate.exitCodes.includes(failure.exitCode ?? -1)),
+  );
   return rule?.kind ?? 'rejected';
 }
 
@@ -60,7 +66,11 @@ export function toSubmissionFailure(error: unknown, scheduler: string, rules: re
   }
   const kind = classifyFailedSubmit(failure, rules);
   const detail = failure.output.trim().split('\n').slice(-3).join(' | ') || (error as Error).message;
-  const prefix = { not_reached: `${scheduler} unreachable`, outcome_unknown: `${scheduler} submission outcome unknown`, rejected: `${scheduler} rejected the job` }[kind];
+  const prefix = {
+    not_reached: `${scheduler} unreachable`,
+    outcome_unknown: `${scheduler} submission outcome unknown`,
+    rejected: `${scheduler} rejected the job`,
+  }[kind];
   return new KINDS[kind](`${prefix}: ${detail}`, failure.output.trim() || (error as Error).message);
 }
 

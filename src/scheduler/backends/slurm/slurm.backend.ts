@@ -28,7 +28,12 @@ export class SlurmBackend extends ClusterSchedulerBackend {
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const script = await writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec));
-    const nativeId = await runSubmitCommand(this.cli, SLURM_SUBMIT, { file: 'sbatch', args: ['--parsable', script], options: { cwd: spec.workDir } }, parseSbatchOutput);
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      SLURM_SUBMIT,
+      { file: 'sbatch', args: ['--parsable', script], options: { cwd: spec.workDir } },
+      parseSbatchOutput,
+    );
     return { nativeId, workDir: spec.workDir };
   }
 
@@ -76,7 +81,10 @@ export class SlurmBackend extends ClusterSchedulerBackend {
   /** squeue by name while SLURM still lists the job; after that the id its batch script recorded when it started. */
   async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
     const { stdout } = await this.cli.run('squeue', ['-h', '-t', 'all', '-n', jobName, '-o', '%i']);
-    const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+    const listed = stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .find(Boolean);
     const id = listed ?? (await recordedNativeId(workDir, /^\d+$/));
     return id ? { nativeId: id, workDir } : null;
   }

@@ -28,7 +28,12 @@ export class WindowsHpcBackend extends ClusterSchedulerBackend {
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     await mkdir(spec.workDir, { recursive: true });
-    const nativeId = await runSubmitCommand(this.cli, WINDOWS_HPC_SUBMIT, { file: 'job', args: ['submit', ...renderWindowsHpcSubmission(spec)], options: { cwd: spec.workDir } }, parseJobSubmitOutput);
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      WINDOWS_HPC_SUBMIT,
+      { file: 'job', args: ['submit', ...renderWindowsHpcSubmission(spec)], options: { cwd: spec.workDir } },
+      parseJobSubmitOutput,
+    );
     return { nativeId, workDir: spec.workDir };
   }
 
