@@ -1,7 +1,7 @@
 import { LocalProcessBackend } from '../src/scheduler/backends/local/local-process.backend';
 import { SCHEDULER_BACKENDS } from '../src/scheduler/scheduler.constants';
 import { FakeClusterBackend } from './fakes/fake-cluster-backend';
-import { apiClient } from './support/http';
+import { apiClient, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
 const POLL_MS = 150;
@@ -73,24 +73,136 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     expect((await api.job('rejected')).body).toMatchObject({ status: 'failed', error: expect.stringMatching(/slurm rejected the job/) });
   });
 
-  it('should settle a submission whose answer was lost by finding the job by name, without submitting twice', async () => {
+  it('should answer 202 when the outcome is unknown, keep the job queued, and find it by name without submitting twice', async () => {
     scheduler.nextSubmit = 'lost-answer';
     const response = await submitSlurm('ambiguous');
-    expect(response.status).toBe(504);
-    expect((await api.job('ambiguous')).body.status).toBe('queued');
+    expect(response.status).toBe(202);
+    expect(response.body.job).toMatchObject({
+      status: 'queued',
+      native_id: null,
+      waiting_reason: expect.stringMatching(/waiting for slurm: submission outcome unknown .*Socket timed out.*looking the job up by name/),
+    });
     const job = await api.waitForStatus('ambiguous', ['scheduled']);
-    expect(job.native_id).toBe('101');
+    expect(job).toMatchObject({ native_id: '101', waiting_reason: null });
     expect(scheduler.submitCalls).toBe(1);
     expect(scheduler.jobs.size).toBe(1);
   });
 
   it('should submit again only after lookups by name found nothing', async () => {
     scheduler.nextSubmit = 'lost-request';
-    expect((await submitSlurm('lost')).status).toBe(504);
+    expect((await submitSlurm('lost')).status).toBe(202);
     await api.waitForStatus('lost', ['scheduled']);
     expect(scheduler.findCalls).toBeGreaterThanOrEqual(2);
     expect(scheduler.submitCalls).toBe(2);
     expect(scheduler.jobs.size).toBe(1);
+  });
+
+  it('should keep a job the scheduler never received queued, visible in /queue, and submit it when the scheduler is back', async () => {
+    scheduler.down = true;
+    const response = await submitSlurm('patient_submit');
+    expect(response.status).toBe(202);
+    expect(response.body.job).toMatchObject({
+      status: 'queued',
+      waiting_reason: expect.stringMatching(
+        /^waiting for slurm: scheduler unreachable \(.*Unable to contact slurm controller.*\); attempt 1 failed, next attempt in \d+ s$/,
+      ),
+    });
+    const queue = await api.get('/queue');
+    expect(queue.body.awaiting_submission).toEqual([
+      expect.objectContaining({
+        job_id: 'patient_submit',
+        scheduler_type: 'slurm',
+        reason: expect.stringMatching(/scheduler unreachable/),
+        cancel_requested: false,
+      }),
+    ]);
+    await waitFor(() => (scheduler.submitCalls >= 3 ? true : undefined), 10_000, 'two resubmissions while down');
+    expect((await api.job('patient_submit')).body.waiting_reason).toMatch(/attempt [2-9] failed/);
+    scheduler.down = false;
+    expect(await api.waitForStatus('patient_submit', ['scheduled'], 15_000)).toMatchObject({ native_id: '101', waiting_reason: null });
+    expect(scheduler.jobs.size).toBe(1);
+    expect((await api.get('/queue')).body.awaiting_submission).toEqual([]);
+    expect((await submitSlurm('patient_submit')).body).toMatchObject({ duplicate: true, job: { status: 'scheduled' } });
+  });
+
+  it('should cancel at once a job the scheduler never received, and never submit it again', async () => {
+    scheduler.down = true;
+    expect((await submitSlurm('never')).status).toBe(202);
+    const cancelled = await api.post('/jobs/never/cancel');
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.job).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/never submitted/) });
+    const calls = scheduler.submitCalls;
+    scheduler.down = false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS * 6));
+    expect(scheduler.submitCalls).toBe(calls);
+    expect(scheduler.jobs.size).toBe(0);
+  });
+
+  it('should hold a cancel while the outcome is unknown, then cancel the job once found', async () => {
+    scheduler.nextSubmit = 'lost-answer';
+    scheduler.down = false;
+    await submitSlurm('unsure');
+    scheduler.down = true; // the lookup cannot answer either
+    const cancel = await api.post('/jobs/unsure/cancel');
+    expect(cancel.status).toBe(202);
+    expect(cancel.body.job).toMatchObject({ status: 'queued', cancel_requested_at: expect.any(String) });
+    scheduler.down = false;
+    expect(await api.waitForStatus('unsure', ['cancelled'], 15_000)).toMatchObject({ native_id: '101' });
+    expect(scheduler.jobs.get('101')!.state.status).toBe('cancelled');
+    expect(scheduler.submitCalls).toBe(1);
+  });
+
+  it('should answer a cancel promptly while the scheduler is down and deliver it when it returns', async () => {
+    await submitSlurm('stubborn');
+    scheduler.set('stubborn', { status: 'running' });
+    await api.waitForStatus('stubborn', ['running']);
+    scheduler.down = true;
+    const started = Date.now();
+    const cancel = await api.post('/jobs/stubborn/cancel');
+    expect(cancel.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(cancel.body.job).toMatchObject({ status: 'running', cancel_requested_at: expect.any(String) });
+    await waitFor(() => (scheduler.cancelCalls >= 3 ? true : undefined), 10_000, 'cancel retried on later polls');
+    scheduler.down = false;
+    expect(await api.waitForStatus('stubborn', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled on request',
+    });
+  });
+
+  it('should report a job that failed by itself before the cancel got through as failed with its exit code', async () => {
+    await submitSlurm('selffail');
+    scheduler.set('selffail', { status: 'running' });
+    await api.waitForStatus('selffail', ['running']);
+    scheduler.down = true;
+    expect((await api.post('/jobs/selffail/cancel')).status).toBe(202);
+    scheduler.set('selffail', { status: 'failed', exitCode: 3, reason: 'NonZeroExitCode' });
+    scheduler.down = false;
+    expect(await api.waitForStatus('selffail', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({
+      status: 'failed',
+      exit_code: 3,
+      error: expect.stringMatching(/NonZeroExitCode; it ended by itself before the cancel reached the scheduler/),
+    });
+  });
+
+  it('should count a cancel whose answer was lost as delivered when the job then ends killed', async () => {
+    await submitSlurm('lost_cancel');
+    scheduler.set('lost_cancel', { status: 'running' });
+    await api.waitForStatus('lost_cancel', ['running']);
+    scheduler.cancelAnswerLost = true;
+    await api.post('/jobs/lost_cancel/cancel');
+    expect(await api.waitForStatus('lost_cancel', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({ status: 'cancelled', exit_code: 143 });
+  });
+
+  it('should look a waiting job up by name after a restart before submitting it', async () => {
+    scheduler.nextSubmit = 'lost-answer';
+    await submitSlurm('across_restart');
+    await harness.close();
+    const finds = scheduler.findCalls;
+    await boot(harness.dataDir);
+    expect(await api.waitForStatus('across_restart', ['scheduled'])).toMatchObject({ native_id: '101' });
+    expect(scheduler.findCalls).toBeGreaterThan(finds);
+    expect(scheduler.submitCalls).toBe(1);
   });
 
   it('should keep job states while the scheduler is down, back off, and catch up when it returns', async () => {

@@ -23,6 +23,7 @@ export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
     cancel_requested_at: iso(job.cancelRequestedAt),
+    waiting_reason: job.waitingReason,
     config: job.config,
   };
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBody,
@@ -17,10 +18,12 @@ import { ErrorResponseDto } from '../common/filters/error-response';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
 import { parseSimulationConfig } from '../simulation/simulation-config.validation';
 import { PyedbSubmissionNormalizer } from './compat/pyedb-submission.normalizer';
+import { SchedulerType } from '../simulation/scheduler-type.enum';
 import { ChangePriorityDto } from './dto/change-priority.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
 import { toJobView } from './job-view.mapper';
+import { isTerminal, JobStatus } from './model/job-status';
 import { JobsService } from './jobs.service';
 
 @ApiTags('jobs')
@@ -41,10 +44,15 @@ export class JobsController {
 
   @Post('submit')
   @ApiOperation({ operationId: 'submitJob', summary: 'Submit a new job; re-submitting an existing jobid with the same config returns the stored job (200)' })
-  @ApiCreatedResponse({ type: SubmitJobResponseDto, description: 'A new job, queued (local) or accepted by the scheduler' })
+  @ApiCreatedResponse({ type: SubmitJobResponseDto, description: 'Queued locally, or accepted by the cluster scheduler (status scheduled, native_id set)' })
+  @ApiAcceptedResponse({
+    type: SubmitJobResponseDto,
+    description:
+      'Cluster job stored but not yet accepted: the scheduler was unreachable (it is submitted again with back-off) or did not answer (it is looked up by name before any new submission). Status queued, waiting_reason says why; cancellable meanwhile',
+  })
   @ApiOkResponse({ type: SubmitJobResponseDto, description: 'Duplicate: the jobid already exists with this configuration' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The jobid exists with a different configuration' })
-  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The scheduler rejected the job or is unreachable' })
+  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The scheduler rejected the job (its message is in error); the job is stored as failed' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The service is shutting down' })
   @ApiBody({
     type: HFSSSimulationConfig,
@@ -52,8 +60,13 @@ export class JobsController {
   })
   async submit(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
     const { job, duplicate } = await this.jobs.submit(parseSimulationConfig(this.normalizer.normalize(body)));
-    response.status(duplicate ? HttpStatus.OK : HttpStatus.CREATED);
-    const message = duplicate ? `Job ${job.id} already exists with this configuration; nothing new was queued` : `Job ${job.id} submitted successfully`;
+    const awaitingScheduler = job.schedulerType !== SchedulerType.NONE && job.status === JobStatus.QUEUED && job.nativeId === null;
+    response.status(duplicate ? HttpStatus.OK : awaitingScheduler ? HttpStatus.ACCEPTED : HttpStatus.CREATED);
+    const message = duplicate
+      ? `Job ${job.id} already exists with this configuration; nothing new was queued`
+      : awaitingScheduler
+        ? `Job ${job.id} stored; waiting for ${job.schedulerType} to accept it`
+        : `Job ${job.id} submitted successfully`;
     return { success: true, job_id: job.id, message, duplicate, job: toJobView(job, this.jobs.queuePosition(job)) };
   }
 
@@ -74,12 +87,19 @@ export class JobsController {
   }
 
   @Post(':id/cancel')
-  @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'cancelJob', summary: 'Cancel a queued or running job (idempotent); running jobs lose their whole process tree' })
+  @ApiOkResponse({ type: JobActionResponseDto, description: 'The job is cancelled (or ended otherwise before the cancel took effect: its real final state)' })
+  @ApiAcceptedResponse({
+    type: JobActionResponseDto,
+    description:
+      'Cluster job: the cancel is recorded (cancel_requested_at) but not yet confirmed by the scheduler (down, slow, or still looking the job up); it is retried every poll until the scheduler confirms or the job ends',
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job already completed or failed' })
-  async cancel(@Param('id') id: string): Promise<JobActionResponseDto> {
-    return { success: true, job: toJobView(await this.jobs.cancel(id)) };
+  async cancel(@Param('id') id: string, @Res({ passthrough: true }) response: Response): Promise<JobActionResponseDto> {
+    const job = await this.jobs.cancel(id);
+    response.status(isTerminal(job.status) ? HttpStatus.OK : HttpStatus.ACCEPTED);
+    return { success: true, job: toJobView(job) };
   }
 
   @Post(':id/priority')

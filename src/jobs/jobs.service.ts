@@ -104,6 +104,7 @@ export class JobsService {
         startedAt: null,
         finishedAt: null,
         cancelRequestedAt: null,
+        waitingReason: null,
       },
       'submitted',
     );

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ResourceLimitsService } from '../resources/resource-limits.service';
+import { ClusterJobRunner } from './cluster/cluster-job-runner.service';
 import { QueueViewDto } from './dto/queue-view.dto';
 import { LocalJobRunner } from './local/local-job-runner.service';
 import { JobStatus } from './model/job-status';
@@ -13,6 +14,7 @@ export class QueueController {
     private readonly runner: LocalJobRunner,
     private readonly repository: JobRepository,
     private readonly limits: ResourceLimitsService,
+    private readonly clusterRunner: ClusterJobRunner,
   ) {}
 
   @Get()
@@ -27,6 +29,12 @@ export class QueueController {
       admitting: blockers.length === 0,
       blocked_reasons: this.runner.queuedCount > 0 ? blockers : [],
       next: this.runner.head(20).map((entry, index) => ({ job_id: entry.id, priority: entry.priority, position: index + 1 })),
+      awaiting_submission: this.clusterRunner.awaitingSubmission().map(({ job, reason }) => ({
+        job_id: job.id,
+        scheduler_type: job.schedulerType,
+        reason,
+        cancel_requested: job.cancelRequestedAt !== null,
+      })),
     };
   }
 }

@@ -1,10 +1,12 @@
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../src/scheduler/scheduler-backend';
 import { SchedulerCommandFailedError, SchedulerCommandTimeoutError } from '../../src/scheduler/cli/scheduler-command.errors';
+import { SchedulerUnreachableError, SubmissionOutcomeUnknownError, SubmissionRejectedError } from '../../src/scheduler/submission-failure.errors';
 import { SchedulerType } from '../../src/simulation/scheduler-type.enum';
 
 /**
  * An in-memory cluster scheduler for DI-level tests of the cluster runner: the test moves jobs between states,
- * makes submissions fail or time out, takes the scheduler down, and counts calls.
+ * makes submissions fail or time out, takes the scheduler down, and counts calls. Like the real backends it
+ * throws the backend-neutral submission failures: rejected, not reached (nothing created), outcome unknown.
  */
 export class FakeClusterBackend extends ClusterSchedulerBackend {
   readonly kind = SchedulerType.SLURM;
@@ -12,25 +14,41 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
   readonly pollBatches: string[][] = [];
   submitCalls = 0;
   findCalls = 0;
-  /** `reject`: the scheduler refuses; `lost-answer`: it accepts but the CLI times out; `lost-request`: it never saw it. */
-  nextSubmit: 'ok' | 'reject' | 'lost-answer' | 'lost-request' = 'ok';
+  /**
+   * `reject`: the scheduler refuses; `lost-answer`: it accepts but the answer is lost (outcome unknown);
+   * `lost-request`: outcome unknown, but it never saw it; `unreachable`: not reached, nothing created.
+   */
+  nextSubmit: 'ok' | 'reject' | 'lost-answer' | 'lost-request' | 'unreachable' = 'ok';
+  /** Every command fails as unreachable (submit: not reached; poll, find, cancel: errors). */
   down = false;
+  cancelCalls = 0;
+  /** The cancel reaches the scheduler, which kills the job (reported as failed, 143), but the answer is lost. */
+  cancelAnswerLost = false;
   private counter = 100;
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     this.submitCalls += 1;
-    const mode = this.nextSubmit;
+    const mode = this.down ? 'unreachable' : this.nextSubmit;
     this.nextSubmit = 'ok';
     if (mode === 'reject') {
-      throw new SchedulerCommandFailedError('sbatch', 1, 'sbatch: error: Batch job submission failed: Invalid partition name specified');
+      throw new SubmissionRejectedError('slurm rejected the job: sbatch: error: Batch job submission failed: Invalid partition name specified');
+    }
+    if (mode === 'unreachable') {
+      throw new SchedulerUnreachableError(
+        'slurm unreachable',
+        'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)',
+      );
     }
     if (mode === 'lost-request') {
-      throw new SchedulerCommandTimeoutError('sbatch', 100);
+      throw new SubmissionOutcomeUnknownError('slurm submission outcome unknown', 'sbatch did not answer within 0.1 s');
     }
     const nativeId = String(++this.counter);
     this.jobs.set(nativeId, { name: spec.jobId, state: { status: 'pending' } });
     if (mode === 'lost-answer') {
-      throw new SchedulerCommandTimeoutError('sbatch', 100);
+      throw new SubmissionOutcomeUnknownError(
+        'slurm submission outcome unknown',
+        'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation',
+      );
     }
     return { nativeId, workDir: spec.workDir };
   }
@@ -44,7 +62,20 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
   }
 
   async cancel(ref: NativeJobRef): Promise<void> {
+    this.cancelCalls += 1;
+    if (this.down) {
+      // Refused, as scancel says with slurmctld stopped: the cancel certainly did not reach it.
+      throw new SchedulerCommandFailedError(
+        'scancel',
+        8,
+        `scancel: error: Kill job error on job id ${ref.nativeId}: Unable to contact slurm controller (connect failure)`,
+      );
+    }
     const job = this.jobs.get(ref.nativeId);
+    if (this.cancelAnswerLost && job) {
+      job.state = { status: 'failed', exitCode: 143, reason: 'killed by SIGTERM' };
+      throw new SchedulerCommandTimeoutError('scancel', 100);
+    }
     if (job && !TERMINAL_NATIVE_STATUSES.has(job.state.status)) {
       job.state = { status: 'cancelled', exitCode: 0, reason: 'CANCELLED by 0' };
     }
@@ -52,6 +83,9 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
 
   async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
     this.findCalls += 1;
+    if (this.down) {
+      throw new SchedulerCommandTimeoutError('squeue', 100);
+    }
     const found = [...this.jobs].find(([, job]) => job.name === jobName);
     return found ? { nativeId: found[0], workDir } : null;
   }

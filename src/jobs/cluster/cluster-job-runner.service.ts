@@ -2,21 +2,24 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SchedulerFailureError, TimeoutError, ValidationFailedError } from '../../common/errors/job-manager.errors';
+import { SchedulerFailureError, ValidationFailedError } from '../../common/errors/job-manager.errors';
 import { UnsafeScriptValueError } from '../../scheduler/backends/shared/batch-script';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
-import { SchedulerCommandTimeoutError } from '../../scheduler/cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
 import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
+import { SchedulerCommandTimeoutError } from '../../scheduler/cli/scheduler-command.errors';
+import { SchedulerUnreachableError, SubmissionOutcomeUnknownError, SubmissionRejectedError } from '../../scheduler/submission-failure.errors';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { SchedulerPolledEvent } from '../events/scheduler-polled.event';
 import { JobLifecycleService } from '../job-lifecycle.service';
-import { finalStatusFor } from '../model/final-status';
 import { JobRecord } from '../model/job-record';
 import { isTerminal, JobStatus } from '../model/job-status';
 import { JobRepository } from '../persistence/job.repository';
 import { LaunchGuard } from '../submission/launch-guard.service';
+import { markCancelDelivered, wasCancelDelivered } from './cancel-delivery';
+import { clusterFinalStatus } from './cluster-final-status';
+import { LOOKUPS_BEFORE_RESUBMIT, PendingSubmission, resubmitDelay, waitingReason } from './pending-submission';
 import { pollDelay } from './poll-backoff';
 
 interface Poller {
@@ -25,23 +28,31 @@ interface Poller {
   running?: Promise<void>;
 }
 
-/** Lookups by name of an unresolved submission before it is submitted again. */
-const LOOKUPS_BEFORE_RESUBMIT = 2;
+/** A cancel is answered (202) within this when the scheduler has not taken it yet; delivery goes on in the background. */
+const CANCEL_ANSWER_WITHIN_MS = 3_000;
 
 const specOf = (job: JobRecord): JobSpec => ({ jobId: job.id, config: job.config, argv: job.argv, workDir: job.workDir, logPath: job.logPath });
 const refOf = (job: JobRecord): NativeJobRef => ({ nativeId: job.nativeId!, workDir: job.workDir });
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Cluster jobs: submission, one batched status query per scheduler per poll interval (with back-off while a
- * scheduler fails), cancellation confirmed by the scheduler, and re-attachment after a restart: a job with a
- * native id is only ever monitored again, and a job whose submission outcome is unknown is looked up by name
- * before it is submitted again.
+ * scheduler fails), cancellation as a durable intent, and re-attachment after a restart. Decides only on the
+ * backend-neutral submission failures: rejected (failed, 502), not reached (queued, submitted again with
+ * back-off), outcome unknown (queued, looked up by name and recorded id before any new submission). A job with
+ * a native id is only ever monitored again; one jobid never has two live submissions.
  */
 @Injectable()
 export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ClusterJobRunner.name);
   private readonly tracked = new Map<string, JobRecord>();
-  private readonly unresolved = new Map<string, { job: JobRecord; lookups: number }>();
+  private readonly awaiting = new Map<string, PendingSubmission>();
+  /** Jobs whose submit command is running right now. */
+  private readonly inFlight = new Set<string>();
+  /** Jobs whose cancel the scheduler accepted (also recorded in the work dir for restarts). */
+  private readonly cancelDelivered = new Set<string>();
+  /** Jobs whose cancel command timed out: it may have reached the scheduler (still re-sent until accepted). */
+  private readonly cancelMaybeDelivered = new Set<string>();
   private readonly pollers = new Map<SchedulerType, Poller>();
   private stopped = false;
 
@@ -55,7 +66,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   get trackedCount(): number {
-    return this.tracked.size + this.unresolved.size;
+    return this.tracked.size + this.awaiting.size;
   }
 
   /** Consecutive failed polls per scheduler (0 when healthy). */
@@ -63,7 +74,19 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     return Object.fromEntries([...this.pollers].map(([kind, poller]) => [kind, poller.consecutiveFailures]));
   }
 
-  /** Submits a stored `queued` job; resolves once the scheduler accepted it (502 on rejection, 504 when unanswered). */
+  /** Cluster jobs queued for (re)submission or lookup, with why they wait now (fresh countdown), in submission order. */
+  awaitingSubmission(): Array<{ job: JobRecord; reason: string }> {
+    return [...this.awaiting.values()]
+      .sort((a, b) => a.job.seq - b.job.seq)
+      .map((entry) => ({ job: entry.job, reason: waitingReason(entry.job.schedulerType, entry, Date.now()) }));
+  }
+
+  /**
+   * Submits a stored `queued` job. Resolves with it `scheduled` once accepted, or still `queued` with its
+   * waiting reason when the scheduler was not reached or the outcome is unknown (it stays in our hands).
+   * Throws SchedulerFailureError (502) when the scheduler rejected it, ValidationFailedError (400) for a
+   * batch script refused before anything ran.
+   */
   async submit(job: JobRecord): Promise<JobRecord> {
     const backend = this.backendFor(job.schedulerType);
     const refusal = await this.launchGuard.refusal(job);
@@ -72,67 +95,30 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       this.lifecycle.transition(job, { status: JobStatus.FAILED, error: refusal, finishedAt: Date.now() }, 'refused before submission');
       throw new ValidationFailedError(refusal);
     }
+    this.inFlight.add(job.id);
     try {
       return this.accept(job, await backend.submit(specOf(job)));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof SchedulerCommandTimeoutError) {
-        this.unresolved.set(job.id, { job, lookups: 0 });
-        this.ensurePolling(job.schedulerType);
-        throw new TimeoutError(`${message}. Job ${job.id} stays queued: it will be found by name if the scheduler accepted it, or submitted again`);
-      }
-      if (error instanceof UnsafeScriptValueError) {
-        // Bad input found while rendering the batch script: nothing reached the scheduler.
-        this.lifecycle.transition(job, { status: JobStatus.FAILED, error: message, finishedAt: Date.now() }, 'batch script refused');
-        throw new ValidationFailedError(message);
-      }
-      this.lifecycle.transition(
-        job,
-        { status: JobStatus.FAILED, error: `${job.schedulerType} rejected the job: ${message}`, finishedAt: Date.now() },
-        'submission rejected',
-      );
-      throw error instanceof SchedulerFailureError ? error : new SchedulerFailureError(message);
+      return this.submissionFailed(job, error);
+    } finally {
+      this.inFlight.delete(job.id);
     }
   }
 
-  /** Cancels through the scheduler and waits (bounded) until the scheduler confirms a final state. */
+  /**
+   * Cancel as a durable intent: recorded first, then delivered to the scheduler; answered within
+   * CANCEL_ANSWER_WITHIN_MS even while the scheduler is down. Every poll re-sends an undelivered cancel until the
+   * scheduler accepts it or the job ends; the final state says what really happened (clusterFinalStatus).
+   */
   async cancel(job: JobRecord): Promise<JobRecord> {
-    const pending = this.unresolved.get(job.id);
-    if (pending) {
-      const found = await this.backendFor(job.schedulerType).findByName(job.id, job.workDir);
-      if (!found) {
-        this.unresolved.delete(job.id);
-        return this.lifecycle.transition(
-          job,
-          { status: JobStatus.CANCELLED, cancelRequestedAt: Date.now(), finishedAt: Date.now(), error: 'cancelled before the scheduler accepted it' },
-          'cancelled while unresolved',
-        );
-      }
-      job = this.accept(job, found);
-    }
     if (!job.nativeId) {
-      return this.lifecycle.transition(
-        job,
-        { status: JobStatus.CANCELLED, cancelRequestedAt: Date.now(), finishedAt: Date.now(), error: 'cancelled before submission' },
-        'cancelled',
-      );
+      return this.cancelUnsubmitted(job);
     }
-    const backend = this.backendFor(job.schedulerType);
-    let current = job.cancelRequestedAt ? job : this.lifecycle.transition(job, { cancelRequestedAt: Date.now() }, 'cancel requested');
+    const current = job.cancelRequestedAt ? job : this.lifecycle.transition(job, { cancelRequestedAt: Date.now() }, 'cancel requested');
     this.tracked.set(current.id, current);
-    await backend.cancel(refOf(current));
-    const deadline = Date.now() + Math.max(5_000, this.config.cluster.commandTimeoutMs);
-    while (Date.now() < deadline) {
-      const state = (await backend.poll([refOf(current)])).get(current.nativeId!);
-      if (state) {
-        current = this.apply(current, state);
-        if (isTerminal(current.status)) {
-          return current;
-        }
-      }
-      await sleep(250);
-    }
-    return current;
+    this.ensurePolling(current.schedulerType);
+    const delivered = await Promise.race([this.deliverCancel(current), sleep(CANCEL_ANSWER_WITHIN_MS, false, { ref: false })]);
+    return delivered ? this.confirmCancel(current) : (this.repository.findById(current.id) ?? current);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -143,13 +129,22 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       }
       if (job.nativeId) {
         this.tracked.set(job.id, job);
+        if (job.cancelRequestedAt && (await wasCancelDelivered(job.workDir))) this.cancelDelivered.add(job.id);
       } else {
-        this.unresolved.set(job.id, { job, lookups: 0 });
+        // Whatever happened before the restart, the scheduler may have the job: look it up by name first.
+        this.awaiting.set(job.id, {
+          job,
+          phase: 'outcome_unknown',
+          failedAttempts: 0,
+          lookups: 0,
+          nextAttemptAt: 0,
+          lastMessage: 'the service restarted before the scheduler answered',
+        });
       }
       this.ensurePolling(job.schedulerType);
     }
     if (this.trackedCount > 0) {
-      this.logger.log(`Re-attached to ${this.tracked.size} cluster job(s); ${this.unresolved.size} submission(s) to resolve by name`);
+      this.logger.log(`Re-attached to ${this.tracked.size} cluster job(s); ${this.awaiting.size} submission(s) to resolve by name`);
     }
   }
 
@@ -166,10 +161,10 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private accept(job: JobRecord, ref: NativeJobRef): JobRecord {
-    this.unresolved.delete(job.id);
+    this.awaiting.delete(job.id);
     const accepted = this.lifecycle.transition(
       job,
-      { status: JobStatus.SCHEDULED, nativeId: ref.nativeId, error: null },
+      { status: JobStatus.SCHEDULED, nativeId: ref.nativeId, error: null, waitingReason: null },
       `accepted by ${job.schedulerType} as ${ref.nativeId}`,
     );
     this.tracked.set(accepted.id, accepted);
@@ -177,11 +172,97 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     return accepted;
   }
 
+  /** Decides on the backend-neutral kind only; see submit(). */
+  private submissionFailed(job: JobRecord, error: unknown): JobRecord {
+    const message = messageOf(error);
+    if (error instanceof UnsafeScriptValueError) {
+      // Bad input found while rendering the batch script: nothing reached the scheduler.
+      this.lifecycle.transition(job, { status: JobStatus.FAILED, error: message, finishedAt: Date.now(), waitingReason: null }, 'batch script refused');
+      throw new ValidationFailedError(message);
+    }
+    if (error instanceof SchedulerUnreachableError || error instanceof SubmissionOutcomeUnknownError) {
+      const previous = this.awaiting.get(job.id);
+      const failedAttempts = error.kind === 'not_reached' ? (previous?.failedAttempts ?? 0) + 1 : 0;
+      const now = Date.now();
+      const entry: PendingSubmission = {
+        job,
+        phase: error.kind,
+        failedAttempts,
+        lookups: 0,
+        lastMessage: error.schedulerMessage || message,
+        nextAttemptAt: now + resubmitDelay(this.config.cluster.pollIntervalMs, this.config.cluster.maxBackoffMs, failedAttempts),
+      };
+      const reason = waitingReason(job.schedulerType, entry, now);
+      entry.job = this.lifecycle.transition(job, { waitingReason: reason }, reason);
+      this.awaiting.set(job.id, entry);
+      this.ensurePolling(job.schedulerType);
+      return entry.job;
+    }
+    this.awaiting.delete(job.id);
+    const rejected = error instanceof SubmissionRejectedError ? message : `${job.schedulerType} rejected the job: ${message}`;
+    this.lifecycle.transition(job, { status: JobStatus.FAILED, error: rejected, finishedAt: Date.now(), waitingReason: null }, 'submission rejected');
+    throw error instanceof SchedulerFailureError ? error : new SchedulerFailureError(message);
+  }
+
+  /** A job without a native id: immediate when nothing can exist; otherwise the intent waits for the lookup. */
+  private cancelUnsubmitted(job: JobRecord): JobRecord {
+    const pending = this.awaiting.get(job.id);
+    const now = Date.now();
+    if (this.inFlight.has(job.id) || pending?.phase === 'outcome_unknown') {
+      const recorded = job.cancelRequestedAt
+        ? job
+        : this.lifecycle.transition(job, { cancelRequestedAt: now }, 'cancel requested while the submission is unresolved');
+      if (pending) pending.job = recorded;
+      return recorded;
+    }
+    this.awaiting.delete(job.id);
+    const error = pending ? `cancelled while waiting for ${job.schedulerType}; it was never submitted` : 'cancelled before submission';
+    return this.lifecycle.transition(
+      job,
+      { status: JobStatus.CANCELLED, cancelRequestedAt: job.cancelRequestedAt ?? now, finishedAt: now, error, waitingReason: null },
+      'cancelled',
+    );
+  }
+
+  /** After the scheduler accepted the cancel: waits, bounded, for its final state. */
+  private async confirmCancel(job: JobRecord): Promise<JobRecord> {
+    const backend = this.backendFor(job.schedulerType);
+    let current = job;
+    const deadline = Date.now() + Math.max(5_000, this.config.cluster.commandTimeoutMs);
+    while (Date.now() < deadline && this.tracked.has(current.id)) {
+      const state = (await backend.poll([refOf(current)]).catch(() => new Map<string, NativeJobState>())).get(current.nativeId!);
+      const latest = this.tracked.get(current.id) ?? current;
+      current = state && latest.nativeId === current.nativeId ? this.apply(latest, state) : latest;
+      if (isTerminal(current.status)) return current;
+      await sleep(250);
+    }
+    return this.repository.findById(current.id) ?? current;
+  }
+
+  /** One attempt to deliver a recorded cancel; false (and retried next poll) when the scheduler did not take it. */
+  private async deliverCancel(job: JobRecord): Promise<boolean> {
+    if (this.cancelDelivered.has(job.id)) return true;
+    try {
+      await this.backendFor(job.schedulerType).cancel(refOf(job));
+      this.cancelDelivered.add(job.id);
+      await markCancelDelivered(job.workDir);
+      return true;
+    } catch (error) {
+      if (error instanceof SchedulerCommandTimeoutError) this.cancelMaybeDelivered.add(job.id);
+      this.logger.warn(`Cancelling ${job.id} (${job.nativeId}) failed; retried at the next poll: ${messageOf(error)}`);
+      return false;
+    }
+  }
+
   /** Moves the job to what the scheduler reports; never guesses a final state from a job's absence. */
   private apply(job: JobRecord, state: NativeJobState): JobRecord {
     if (TERMINAL_NATIVE_STATUSES.has(state.status)) {
-      const { status, error } = finalStatusFor(state, job.cancelRequestedAt ? 'cancel' : undefined);
+      const delivered = this.cancelDelivered.has(job.id) || this.cancelMaybeDelivered.has(job.id);
+      const cancel = !job.cancelRequestedAt ? 'none' : delivered ? 'delivered' : 'requested';
+      const { status, error } = clusterFinalStatus(state, cancel);
       this.tracked.delete(job.id);
+      this.cancelDelivered.delete(job.id);
+      this.cancelMaybeDelivered.delete(job.id);
       return this.lifecycle.transition(
         job,
         { status, exitCode: state.exitCode ?? null, error, finishedAt: Date.now() },
@@ -212,7 +293,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       poller.timer = undefined;
       poller.running = this.pollOnce(kind, poller).finally(() => {
         poller.running = undefined;
-        const stillWatched = [...this.tracked.values(), ...[...this.unresolved.values()].map((entry) => entry.job)].some((job) => job.schedulerType === kind);
+        const stillWatched = [...this.tracked.values(), ...[...this.awaiting.values()].map((entry) => entry.job)].some((job) => job.schedulerType === kind);
         if (stillWatched && !this.stopped) {
           this.schedule(kind, poller);
         }
@@ -221,21 +302,15 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     poller.timer.unref();
   }
 
-  /** One poll of one scheduler: resolve lost submissions, then one batched status query for every tracked job. */
+  /** One poll of one scheduler: settle pending submissions, one batched status query, re-send undelivered cancels. */
   private async pollOnce(kind: SchedulerType, poller: Poller): Promise<void> {
     const backend = this.backendFor(kind);
     const started = performance.now();
     let polled = 0;
+    for (const entry of [...this.awaiting.values()].filter((candidate) => candidate.job.schedulerType === kind)) {
+      await this.advancePending(backend, entry);
+    }
     try {
-      for (const [id, entry] of [...this.unresolved].filter(([, candidate]) => candidate.job.schedulerType === kind)) {
-        const found = await backend.findByName(id, entry.job.workDir);
-        if (found) {
-          this.accept(entry.job, found);
-        } else if (++entry.lookups >= LOOKUPS_BEFORE_RESUBMIT) {
-          this.unresolved.delete(id);
-          await this.submit(entry.job).catch((error: unknown) => this.logger.warn(`Resubmitting ${id} failed: ${String(error)}`));
-        }
-      }
       const jobs = [...this.tracked.values()].filter((job) => job.schedulerType === kind);
       if (jobs.length > 0) {
         polled = jobs.length;
@@ -252,9 +327,45 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     } catch (error) {
       poller.consecutiveFailures += 1;
       this.events.emit(SchedulerPolledEvent.name, new SchedulerPolledEvent(kind, performance.now() - started, false, polled));
-      this.logger.warn(
-        `Polling ${kind} failed (${poller.consecutiveFailures} in a row); job states are kept as they were: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Polling ${kind} failed (${poller.consecutiveFailures} in a row); job states are kept as they were: ${messageOf(error)}`);
+    }
+    for (const job of [...this.tracked.values()].filter(
+      (candidate) => candidate.schedulerType === kind && candidate.cancelRequestedAt && !this.cancelDelivered.has(candidate.id),
+    )) {
+      await this.deliverCancel(job);
+    }
+  }
+
+  /** One step for a job not yet accepted: look it up while its outcome is unknown, resubmit when due. Never throws. */
+  private async advancePending(backend: ClusterSchedulerBackend, entry: PendingSubmission): Promise<void> {
+    const job = this.repository.findById(entry.job.id) ?? entry.job;
+    entry.job = job;
+    if (isTerminal(job.status) || this.inFlight.has(job.id)) {
+      if (isTerminal(job.status)) this.awaiting.delete(job.id);
+      return;
+    }
+    if (entry.phase === 'outcome_unknown') {
+      let found: NativeJobRef | null;
+      try {
+        found = await backend.findByName(job.id, job.workDir);
+      } catch (error) {
+        entry.lastMessage = messageOf(error); // still unknown: the scheduler did not answer the lookup either
+        return;
+      }
+      if (found) {
+        this.accept(job, found);
+        return;
+      }
+      if (++entry.lookups < LOOKUPS_BEFORE_RESUBMIT) return;
+      entry.phase = 'not_reached'; // looked up twice, found nowhere: it was never created
+      entry.nextAttemptAt = Date.now();
+    }
+    if (job.cancelRequestedAt) {
+      this.cancelUnsubmitted(job);
+      return;
+    }
+    if (Date.now() >= entry.nextAttemptAt) {
+      await this.submit(job).catch((error: unknown) => this.logger.warn(`Submitting ${job.id} again failed: ${messageOf(error)}`));
     }
   }
 }

@@ -32,6 +32,8 @@ export class JobViewDto {
   started_at!: string | null;
   finished_at!: string | null;
   cancel_requested_at!: string | null;
+  /** Why a cluster job is queued without a native id: scheduler unreachable (next attempt in …) or submission outcome unknown. */
+  waiting_reason!: string | null;
   config!: HFSSSimulationConfig;
 }
 

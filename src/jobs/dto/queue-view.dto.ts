@@ -4,6 +4,15 @@ export class QueuedJobDto {
   position!: number;
 }
 
+/** A cluster job stored but not yet accepted by its scheduler. */
+export class AwaitingSubmissionDto {
+  job_id!: string;
+  scheduler_type!: string;
+  /** e.g. "waiting for slurm: scheduler unreachable (…); attempt 2 failed, next attempt in 30 s". */
+  reason!: string;
+  cancel_requested!: boolean;
+}
+
 /** Queue statistics (queued vs running) and why the next job waits, if it does. */
 export class QueueViewDto {
   queued!: number;
@@ -17,4 +26,6 @@ export class QueueViewDto {
   blocked_reasons!: string[];
   /** The first queued jobs in run order (at most 20). */
   next!: QueuedJobDto[];
+  /** Cluster jobs waiting for their scheduler (unreachable, or the outcome of a submission unknown). */
+  awaiting_submission!: AwaitingSubmissionDto[];
 }

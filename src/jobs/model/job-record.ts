@@ -28,9 +28,11 @@ export interface JobRecord {
   startedAt: number | null;
   finishedAt: number | null;
   cancelRequestedAt: number | null;
+  /** Why a cluster job is queued without a native id (scheduler unreachable, outcome unknown); null otherwise. */
+  waitingReason: string | null;
 }
 
 /** The fields a state transition may change. */
 export type JobPatch = Partial<
-  Pick<JobRecord, 'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>
+  Pick<JobRecord, 'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt' | 'waitingReason'>
 >;

@@ -23,6 +23,7 @@ export interface JobRow {
   started_at: number | null;
   finished_at: number | null;
   cancel_requested_at: number | null;
+  waiting_reason: string | null;
 }
 
 export const PATCH_COLUMNS: Record<keyof JobPatch, keyof JobRow> = {
@@ -35,6 +36,7 @@ export const PATCH_COLUMNS: Record<keyof JobPatch, keyof JobRow> = {
   startedAt: 'started_at',
   finishedAt: 'finished_at',
   cancelRequestedAt: 'cancel_requested_at',
+  waitingReason: 'waiting_reason',
 };
 
 export function recordToRow(record: JobRecord): JobRow {
@@ -58,6 +60,7 @@ export function recordToRow(record: JobRecord): JobRow {
     started_at: record.startedAt,
     finished_at: record.finishedAt,
     cancel_requested_at: record.cancelRequestedAt,
+    waiting_reason: record.waitingReason ?? null,
   };
 }
 
@@ -82,5 +85,6 @@ export function rowToRecord(row: JobRow): JobRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     cancelRequestedAt: row.cancel_requested_at,
+    waitingReason: row.waiting_reason ?? null,
   };
 }

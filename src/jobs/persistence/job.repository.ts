@@ -153,4 +153,5 @@ const EMPTY_RECORD = {
   startedAt: null,
   finishedAt: null,
   cancelRequestedAt: null,
+  waitingReason: null,
 } as unknown as JobRecord;

@@ -3,7 +3,13 @@
 // Jobs really run: submission spawns a detached runner process that waits (pending), runs the batch script (or
 // argv) in its own process group with the scheduler's job-id variable set, and records how it ended. State is one
 // JSON file per job in $FAKE_SCHEDULER_STATE_DIR. Failure modes come from control.json in that directory:
-//   { "down": true, "delay_ms": 5000, "pending_ms": 500, "purge_after_ms": 1000, "reject": "message" }
+//   { "down": true, "delay_ms": 5000, "hung_ms": 5000, "pending_ms": 500, "purge_after_ms": 1000, "reject": "message" }
+// down: every command fails at once with the real client's "cannot connect" message (not reached);
+// delay_ms: every command answers late, before doing anything (a slow server);
+// hung_ms: every command does its work, then answers that late (a hung server that had read the request: a
+//   client killed meanwhile leaves a submission that exists without the caller knowing its id).
+// `node fake-scheduler-core.cjs __requeue <id>` puts a running job back to pending (its run is killed and it runs
+// again from the start after requeue_pending_ms (default 3000), `run` + 1), like `qrerun` / `job requeue`.
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -37,6 +43,10 @@ function preamble(downMessage, downExitCode) {
   if (settings.down) {
     process.stderr.write(downMessage.endsWith('\n') ? downMessage : `${downMessage}\n`);
     process.exit(downExitCode);
+  }
+  if (settings.hung_ms) {
+    const hang = () => sleepSync(settings.hung_ms);
+    process.on('exit', hang);
   }
   return settings;
 }
@@ -103,10 +113,30 @@ function submit({ name, cwd, output, run, idVariable, extra }) {
     fs.writeFileSync(counter, String(next));
     return next;
   });
-  writeJob({ id, name, cwd, output: output.replace(/%J/g, String(id)), run, idVariable, state: 'pending', submitted_at: Date.now(), pending_ms: control().pending_ms ?? 0, ...extra });
+  writeJob({ id, name, cwd, output: output.replace(/%J/g, String(id)), run, idVariable, state: 'pending', submitted_at: Date.now(), pending_ms: control().pending_ms ?? 0, run_number: 1, ...extra });
+  startRunner(id);
+  return id;
+}
+
+function startRunner(id) {
   const runner = spawn(process.execPath, [__filename, '__run', String(id)], { detached: true, stdio: 'ignore', env: process.env });
   runner.unref();
-  return id;
+}
+
+/** Back to pending after having run: the current run is killed (its end is not recorded) and the job runs again. */
+function requeue(id) {
+  const job = lookup(id);
+  if (!job || job.finished_at) return false;
+  update(id, { state: 'pending', run_number: (job.run_number ?? 1) + 1, pgid: null, started_at: null, pending_ms: control().requeue_pending_ms ?? 3000 });
+  if (job.pgid) {
+    try {
+      process.kill(-job.pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  startRunner(id);
+  return true;
 }
 
 function update(id, patch) {
@@ -135,9 +165,10 @@ function cancel(id) {
 
 async function runJob(id) {
   let job = readJob(id);
+  const myRun = job.run_number ?? 1;
   if (job.pending_ms) await new Promise((resolve) => setTimeout(resolve, job.pending_ms));
   job = readJob(id);
-  if (job.cancel_requested || job.finished_at) return;
+  if (job.cancel_requested || job.finished_at || (job.run_number ?? 1) !== myRun) return;
   const out = fs.openSync(job.output, 'a');
   const [command, args] = job.run.script ? ['bash', [job.run.script]] : [job.run.argv[0], job.run.argv.slice(1)];
   const child = spawn(command, args, { cwd: job.cwd, detached: true, stdio: ['ignore', out, out], env: { ...process.env, [job.idVariable]: job.server ? `${id}.${job.server}` : String(id) } });
@@ -148,6 +179,7 @@ async function runJob(id) {
   update(id, { state: 'running', started_at: Date.now(), pgid: child.pid });
   child.on('exit', (code, signal) => {
     const current = readJob(id);
+    if ((current.run_number ?? 1) !== myRun) return; // requeued: this run's end is not the job's
     const cancelled = Boolean(current.cancel_requested);
     update(id, { state: cancelled ? 'cancelled' : code === 0 ? 'completed' : 'failed', finished_at: Date.now(), exit_code: code, signal });
   });
@@ -156,5 +188,8 @@ async function runJob(id) {
 if (require.main === module && process.argv[2] === '__run') {
   void runJob(Number(process.argv[3]));
 }
+if (require.main === module && process.argv[2] === '__requeue') {
+  process.exit(requeue(Number(process.argv[3])) ? 0 : 1);
+}
 
-module.exports = { preamble, submit, lookup, allJobs, cancel, update, control, stateDir };
+module.exports = { preamble, submit, lookup, allJobs, cancel, update, control, stateDir, requeue };

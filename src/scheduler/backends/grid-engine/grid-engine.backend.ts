@@ -7,12 +7,15 @@ import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors'
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
+import { runSubmitCommand } from '../shared/submit-command';
 import { readAccountingRecords } from './accounting-file.reader';
+import { GRID_ENGINE_SUBMISSION_FAILURES } from './grid-engine-submission-failures';
 import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
 import { parseQstatXml } from './qstat-output.parser';
 import { parseQsubTerseOutput } from './qsub-output.parser';
 
 export const GRID_ENGINE_SCRIPT_FILE = 'job.sge.sh';
+const GRID_ENGINE_SUBMIT = { name: 'grid_engine', rules: GRID_ENGINE_SUBMISSION_FAILURES };
 
 /**
  * A job deleted before it started leaves qstat without an accounting record. When we did not delete it ourselves,
@@ -42,8 +45,13 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, qsubArgs } = renderGridEngineSubmission(spec, this.config.gridEngine, currentSubmissionContext(this.config));
     const path = await writeBatchScript(spec.workDir, GRID_ENGINE_SCRIPT_FILE, script);
-    const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
-    return { nativeId: parseQsubTerseOutput(stdout), workDir: spec.workDir };
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      GRID_ENGINE_SUBMIT,
+      { file: 'qsub', args: [...qsubArgs, path], options: { cwd: spec.workDir } },
+      parseQsubTerseOutput,
+    );
+    return { nativeId, workDir: spec.workDir };
   }
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {

@@ -7,13 +7,16 @@ import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors'
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
+import { runSubmitCommand } from '../shared/submit-command';
 import { parseBhistLongOutput } from './bhist-output.parser';
 import { bjobsErrorsAreOnlyUnknownJobs, BJOBS_FORMAT, parseBjobsOutput } from './bjobs-output.parser';
 import { bkillFoundNothingToKill } from './bkill-output.parser';
 import { parseBsubOutput } from './bsub-output.parser';
+import { LSF_SUBMISSION_FAILURES } from './lsf-submission-failures';
 import { renderLsfSubmission } from './lsf-script.renderer';
 
 export const LSF_SCRIPT_FILE = 'job.lsf.sh';
+const LSF_SUBMIT = { name: 'lsf', rules: LSF_SUBMISSION_FAILURES };
 
 /**
  * How many lsb.events files bhist searches (`-n`): the current one and the most recently switched ones. A job
@@ -44,8 +47,13 @@ export class LsfBackend extends ClusterSchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, bsubArgs } = renderLsfSubmission(spec, this.config?.lsf.unitForLimits, currentSubmissionContext(this.config));
     await writeBatchScript(spec.workDir, LSF_SCRIPT_FILE, script);
-    const { stdout } = await this.cli.run('bsub', bsubArgs, { input: script, cwd: spec.workDir });
-    return { nativeId: parseBsubOutput(stdout), workDir: spec.workDir };
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      LSF_SUBMIT,
+      { file: 'bsub', args: bsubArgs, options: { input: script, cwd: spec.workDir } },
+      parseBsubOutput,
+    );
+    return { nativeId, workDir: spec.workDir };
   }
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {

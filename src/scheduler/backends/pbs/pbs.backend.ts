@@ -7,11 +7,14 @@ import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors'
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState } from '../../scheduler-backend';
 import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
+import { runSubmitCommand } from '../shared/submit-command';
+import { PBS_SUBMISSION_FAILURES } from './pbs-submission-failures';
 import { pbsJobName, renderPbsSubmission } from './pbs-script.renderer';
 import { onlyUnknownPbsJobs, parseQstatJson } from './qstat-output.parser';
 import { parsePbsQsubOutput } from './qsub-output.parser';
 
 export const PBS_SCRIPT_FILE = 'job.pbs.sh';
+const PBS_SUBMIT = { name: 'pbs', rules: PBS_SUBMISSION_FAILURES };
 
 /**
  * PBS Professional / OpenPBS through its CLI: `qsub`, one `qstat -x -f -F json id…` per poll (finished jobs stay
@@ -32,8 +35,13 @@ export class PbsBackend extends ClusterSchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, qsubArgs } = renderPbsSubmission(spec, currentSubmissionContext(this.config));
     const path = await writeBatchScript(spec.workDir, PBS_SCRIPT_FILE, script);
-    const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
-    return { nativeId: parsePbsQsubOutput(stdout), workDir: spec.workDir };
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      PBS_SUBMIT,
+      { file: 'qsub', args: [...qsubArgs, path], options: { cwd: spec.workDir } },
+      parsePbsQsubOutput,
+    );
+    return { nativeId, workDir: spec.workDir };
   }
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {

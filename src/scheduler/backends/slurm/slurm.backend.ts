@@ -7,12 +7,15 @@ import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors'
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
+import { runSubmitCommand } from '../shared/submit-command';
 import { parseSacctOutput } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
+import { SLURM_SUBMISSION_FAILURES } from './slurm-submission-failures';
 import { renderSlurmScript } from './slurm-script.renderer';
 import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
 
 export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
+const SLURM_SUBMIT = { name: 'slurm', rules: SLURM_SUBMISSION_FAILURES };
 
 /**
  * SLURM through its CLI: `sbatch --parsable`, one `squeue -t all -j id,id,…` per poll, then for jobs that left
@@ -31,8 +34,13 @@ export class SlurmBackend extends ClusterSchedulerBackend {
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const script = await writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec, currentSubmissionContext(this.config)));
-    const { stdout } = await this.cli.run('sbatch', ['--parsable', script], { cwd: spec.workDir });
-    return { nativeId: parseSbatchOutput(stdout), workDir: spec.workDir };
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      SLURM_SUBMIT,
+      { file: 'sbatch', args: ['--parsable', script], options: { cwd: spec.workDir } },
+      parseSbatchOutput,
+    );
+    return { nativeId, workDir: spec.workDir };
   }
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {

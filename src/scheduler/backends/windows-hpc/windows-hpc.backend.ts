@@ -8,7 +8,9 @@ import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors'
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState } from '../../scheduler-backend';
 import { markCancelRequested } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
+import { runSubmitCommand } from '../shared/submit-command';
 import { parseJobList, parseJobSubmitOutput, parseTaskExitCode } from './job-list-output.parser';
+import { WINDOWS_HPC_SUBMISSION_FAILURES } from './windows-hpc-submission-failures';
 import { HPC_JOB_NAME_PREFIX, hpcJobName, renderWindowsHpcSubmission } from './windows-hpc-submission.renderer';
 
 /**
@@ -17,6 +19,8 @@ import { HPC_JOB_NAME_PREFIX, hpcJobName, renderWindowsHpcSubmission } from './w
  * prefix: `job list` cannot select ids), `job listtasks` once for a job that failed (its exit code), `job cancel`.
  * HPC Pack keeps finished jobs for days (TtlCompletedJobs), so jobs are not expected to vanish while tracked.
  */
+const WINDOWS_HPC_SUBMIT = { name: 'windows_hpc', rules: WINDOWS_HPC_SUBMISSION_FAILURES };
+
 @Injectable()
 export class WindowsHpcBackend extends ClusterSchedulerBackend {
   readonly kind = SchedulerType.WINDOWS_HPC;
@@ -30,10 +34,13 @@ export class WindowsHpcBackend extends ClusterSchedulerBackend {
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     await mkdir(spec.workDir, { recursive: true });
-    const { stdout } = await this.cli.run('job', ['submit', ...renderWindowsHpcSubmission(spec, currentSubmissionContext(this.config, 'windows'))], {
-      cwd: spec.workDir,
-    });
-    return { nativeId: parseJobSubmitOutput(stdout), workDir: spec.workDir };
+    const nativeId = await runSubmitCommand(
+      this.cli,
+      WINDOWS_HPC_SUBMIT,
+      { file: 'job', args: ['submit', ...renderWindowsHpcSubmission(spec, currentSubmissionContext(this.config, 'windows'))], options: { cwd: spec.workDir } },
+      parseJobSubmitOutput,
+    );
+    return { nativeId, workDir: spec.workDir };
   }
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {

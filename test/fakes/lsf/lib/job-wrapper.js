@@ -9,6 +9,8 @@ const { spawn } = require('node:child_process');
 const lsf = require('./fake-lsf');
 
 const id = Number(process.argv[2]);
+// brequeue starts a new wrapper with run + 1: the end of an older run is not the job's end.
+const myRun = (lsf.readJob(id) || {}).run || 1;
 let child;
 let escalation = [];
 
@@ -62,6 +64,7 @@ function finished(code, signal) {
   escalation.forEach(clearTimeout);
   const exitCode = code ?? 128 + (os.constants.signals[signal] || 0);
   const job = lsf.updateJob(id, (current) => {
+    if ((current.run || 1) !== myRun) return undefined;
     const next = { ...current, stat: exitCode === 0 ? 'DONE' : 'EXIT', exitCode, endTime: Date.now() };
     if (exitCode === 0) {
       lsf.addEvent(next, 'Done successfully. The CPU time used is 0.1 seconds;');
@@ -73,13 +76,13 @@ function finished(code, signal) {
     }
     return next;
   });
-  report(job);
+  if ((job.run || 1) === myRun) report(job);
   process.exit(0);
 }
 
 function start() {
   const started = lsf.updateJob(id, (job) => {
-    if (job.stat !== 'PEND') return undefined; // killed while pending
+    if (job.stat !== 'PEND' || (job.run || 1) !== myRun) return undefined; // killed while pending, or requeued
     const out = job.outFile ? fs.openSync(job.outFile, 'a') : 'ignore';
     const err = job.errFile ? fs.openSync(job.errFile, 'a') : out;
     const cwd = fs.existsSync(job.cwd) ? job.cwd : os.tmpdir();
