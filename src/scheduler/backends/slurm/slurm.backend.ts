@@ -4,9 +4,11 @@ import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
-import { parseSacctOutput } from './sacct-output.parser';
+import { withRunRecords } from '../shared/run-records';
+import { parseSacctOutput, SACCT_FIELDS } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { renderSlurmScript } from './slurm-script.renderer';
+import { slurmEndedIt } from './slurm-state';
 import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
 
 export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
@@ -45,11 +47,14 @@ export class SlurmBackend extends ClusterSchedulerBackend {
         settled.set(ref.nativeId, state);
         continue;
       }
+      // SLURM ended it (cancel, time limit, node failure, launch failure): no solver exit code, whatever the script wrote.
+      if (state && state.exitCode === undefined && slurmEndedIt(state)) {
+        settled.set(ref.nativeId, { ...state, exitCode: null });
+        continue;
+      }
       const recorded = await recordedExitCode(ref.workDir);
-      if (state && (state.status === 'cancelled' || state.status === 'timed_out')) {
-        settled.set(ref.nativeId, { ...state, exitCode: recorded });
-      } else if (recorded !== null) {
-        settled.set(ref.nativeId, stateFromExitCode(recorded));
+      if (recorded !== null) {
+        settled.set(ref.nativeId, { ...state, ...stateFromExitCode(recorded) });
       } else {
         needAccounting.push(ref);
       }
@@ -58,12 +63,13 @@ export class SlurmBackend extends ClusterSchedulerBackend {
     // a job nobody knows any more stays out of the map, so its state is kept rather than guessed.
     const accounting = needAccounting.length > 0 ? await this.accounting(needAccounting.map((ref) => ref.nativeId)) : new Map<string, NativeJobState>();
     for (const ref of needAccounting) {
-      const state = accounting.get(ref.nativeId) ?? listed.get(ref.nativeId);
+      const recordedByAccounting = accounting.get(ref.nativeId);
+      const state = recordedByAccounting ? { ...listed.get(ref.nativeId), ...recordedByAccounting } : listed.get(ref.nativeId);
       if (state) {
         settled.set(ref.nativeId, state);
       }
     }
-    return settled;
+    return withRunRecords(settled, refs);
   }
 
   async cancel(ref: NativeJobRef): Promise<void> {
@@ -80,7 +86,7 @@ export class SlurmBackend extends ClusterSchedulerBackend {
 
   /** Final records of jobs squeue no longer lists; empty when no accounting is configured. */
   private async accounting(ids: string[]): Promise<Map<string, NativeJobState>> {
-    const fields = ['-X', '-n', '-P', '-j', ids.join(','), '-o', 'JobID,State,ExitCode'];
+    const fields = ['-X', '-n', '-P', '-j', ids.join(','), '-o', SACCT_FIELDS];
     const withDbd = await this.cli.run('sacct', fields, { acceptExitCodes: [1] });
     if (withDbd.exitCode === 0) {
       return parseSacctOutput(withDbd.stdout);
