@@ -6,8 +6,10 @@ import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
+import { withRunRecords } from '../shared/run-records';
 import { readAccountingRecords } from './accounting-file.reader';
 import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
+import { parseQstatJobErrorReasons } from './qstat-job-output.parser';
 import { parseQstatXml } from './qstat-output.parser';
 import { parseQsubTerseOutput } from './qsub-output.parser';
 
@@ -48,12 +50,16 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
     const listed = parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout);
+    const errorReasons = await this.errorReasons(refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.nativeState?.includes('E')));
     const settled = new Map<string, NativeJobState>();
     const needAccounting: string[] = [];
     for (const ref of refs) {
-      const state = listed.get(ref.nativeId);
-      if (state) {
-        settled.set(ref.nativeId, { status: state.status, reason: state.reason });
+      const listedState = listed.get(ref.nativeId);
+      if (listedState) {
+        const state: NativeJobState = { ...listedState };
+        delete (state as Partial<typeof listedState>).name;
+        const error = errorReasons.get(ref.nativeId);
+        settled.set(ref.nativeId, error ? { ...state, nativeReason: error, reason: `error state ${state.nativeState}: ${error} (qmod -cj ${ref.nativeId} once fixed)` } : state);
         continue;
       }
       const recorded = await recordedExitCode(ref.workDir);
@@ -78,7 +84,16 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
         if (deleted) settled.set(ref.nativeId, deleted);
       }
     }
-    return settled;
+    return withRunRecords(settled, refs);
+  }
+
+  /** The error message of jobs in error state (Eqw), from one `qstat -j id,…`; none when that fails. */
+  private async errorReasons(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const detail = await this.cli.run('qstat', ['-j', ids.join(',')], { acceptExitCodes: [1] });
+    return parseQstatJobErrorReasons(detail.stdout);
   }
 
   /** qdel; a job that already finished answers `denied: job "N" does not exist` (rc 1): nothing left to cancel. */
