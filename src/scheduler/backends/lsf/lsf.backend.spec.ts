@@ -64,11 +64,11 @@ describe('LsfBackend', () => {
       ['bhist', '-a', '-l', '-n', String(BHIST_EVENT_LOG_FILES), '6', '7'],
     ]);
     expect(Object.fromEntries(states)).toEqual({
-      '1': { status: 'running', reason: undefined },
+      '1': { status: 'running', reason: undefined, nativeState: 'RUN' },
       '2': { status: 'failed', exitCode: 3, reason: 'exit code 3' },
       '3': { status: 'completed', exitCode: 0, reason: undefined },
-      '4': { status: 'cancelled', exitCode: 130, reason: 'TERM_OWNER: job killed by owner' },
-      '5': { status: 'pending', reason: undefined },
+      '4': { status: 'cancelled', exitCode: 130, reason: 'TERM_OWNER: job killed by owner', nativeState: 'EXIT', nativeReason: 'TERM_OWNER: job killed by owner' },
+      '5': { status: 'pending', reason: undefined, nativeState: 'PEND' },
       '6': { status: 'cancelled', exitCode: 130, reason: 'TERM_OWNER: job killed by owner' },
     });
     expect(states.has('7')).toBe(false);
@@ -76,7 +76,7 @@ describe('LsfBackend', () => {
 
   it('should not call bhist when every job is accounted for, nor bjobs for no jobs', async () => {
     const { cli, calls } = scriptedCli({ bjobs: { stdout: '1|DONE|-|-\n' } });
-    expect((await new LsfBackend(cli).poll([{ nativeId: '1', workDir: workDir() }])).get('1')).toEqual({ status: 'completed', exitCode: 0 });
+    expect((await new LsfBackend(cli).poll([{ nativeId: '1', workDir: workDir() }])).get('1')).toEqual({ status: 'completed', exitCode: 0, nativeState: 'DONE' });
     expect((await new LsfBackend(cli).poll([])).size).toBe(0);
     expect(calls.map((call) => call.command)).toEqual(['bjobs']);
   });

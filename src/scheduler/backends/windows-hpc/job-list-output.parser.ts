@@ -38,11 +38,20 @@ export function windowsHpcState(state: string): NativeJobState {
   }
 }
 
+/**
+ * HPC Pack's own explanation of a job's state (`job view` / `job list /format:list` properties): `Pending Reason`
+ * while it waits (e.g. "The job is waiting for resources"), `Error Message` once it failed.
+ */
+function hpcReason(block: Record<string, string>): { nativeReason?: string } {
+  const reason = block['Pending Reason'] || block['Error Message'] || block.PendingReason || block.ErrorMessage;
+  return reason ? { nativeReason: reason } : {};
+}
+
 /** `job list … /format:list` → state by job id. */
 export function parseJobList(stdout: string): Map<string, NativeJobState & { name: string }> {
   const jobs = new Map<string, NativeJobState & { name: string }>();
   for (const block of parsePropertyBlocks(stdout)) {
-    if (block.Id && block.State) jobs.set(block.Id, { name: block.Name ?? '', ...windowsHpcState(block.State) });
+    if (block.Id && block.State) jobs.set(block.Id, { name: block.Name ?? '', ...windowsHpcState(block.State), nativeState: block.State, ...hpcReason(block) });
   }
   return jobs;
 }

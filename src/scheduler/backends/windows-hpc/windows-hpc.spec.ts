@@ -66,4 +66,10 @@ describe('Windows HPC output parsers', () => {
   it.each([['Canceling', 'running'], ['Canceled', 'cancelled'], ['Queued', 'pending'], ['Finishing', 'running'], ['Weird', 'unknown']])('should map %s to %s', (state, status) => {
     expect(windowsHpcState(state).status).toBe(status);
   });
+
+  it('should keep HPC Pack\'s own state word and its pending reason or error message', () => {
+    const jobs = parseJobList('Id : 12\r\nName : hfss-a\r\nState : Queued\r\nPending Reason : The job is waiting for resources\r\n\r\nId : 13\r\nName : hfss-b\r\nState : Failed\r\nError Message : Task failed during execution\r\n');
+    expect(jobs.get('12')).toEqual({ name: 'hfss-a', status: 'pending', reason: undefined, nativeState: 'Queued', nativeReason: 'The job is waiting for resources' });
+    expect(jobs.get('13')).toMatchObject({ status: 'failed', nativeState: 'Failed', nativeReason: 'Task failed during execution' });
+  });
 });
