@@ -111,7 +111,8 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
     const base = {
       job_id: view.job_id, status: view.status, previous_status: event.previousStatus, priority: view.priority, scheduler_type: view.scheduler_type,
       native_id: view.native_id, exit_code: view.exit_code, error: view.error, progress: view.progress, detail: event.detail,
-      created_at: view.created_at, started_at: view.started_at, finished_at: view.finished_at, job: view,
+      created_at: view.created_at, started_at: view.started_at, finished_at: view.finished_at,
+      scheduler_state: view.scheduler_state, scheduler_reason: view.scheduler_reason, run: view.run, job: view,
     };
     if (event.previousStatus === event.job.status) {
       this.emitForJob('job_updated', base);

@@ -22,6 +22,9 @@ export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
     cancel_requested_at: iso(job.cancelRequestedAt),
+    scheduler_state: job.schedulerState,
+    scheduler_reason: job.schedulerReason,
+    run: job.run,
     config: job.config,
   };
 }

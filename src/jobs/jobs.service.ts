@@ -70,7 +70,7 @@ export class JobsService {
           { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir },
         ),
         workDir, logPath: join(workDir, 'solver.log'), nativeId: null, exitCode: null, error: null, progress: null,
-        createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, cancelRequestedAt: null,
+        createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, cancelRequestedAt: null, schedulerState: null, schedulerReason: null, run: 1,
       },
       'submitted',
     );

@@ -39,6 +39,9 @@ const SCHEMAS: Record<string, Schema> = {
     created_at: { type: 'string', format: 'date-time' },
     started_at: nullable({ type: 'string', format: 'date-time' }),
     finished_at: nullable({ type: 'string', format: 'date-time' }),
+    scheduler_state: nullable({ type: 'string', description: "The cluster scheduler's own state word (PENDING, SUSPENDED, Eqw, …), refreshed each poll." }),
+    scheduler_reason: nullable({ type: 'string', description: "The scheduler's reason (JobHeldAdmin, BeginTime, an Eqw error message, …)." }),
+    run: { type: 'integer', minimum: 1, description: 'Which run this is; incremented by every requeue.' },
     job: ref('JobViewDto'),
   }),
   JobProgressPayload: object({
@@ -75,7 +78,7 @@ const SERVER_EVENTS: Array<[string, string, string]> = [
   ['job_started', 'The solve started.', 'JobEventPayload'],
   ['job_completed', 'The job reached a terminal state: completed, failed, cancelled or timed_out (see status and exit_code).', 'JobEventPayload'],
   ['job_cancelled', 'The job was cancelled; always followed by job_completed with status cancelled.', 'JobEventPayload'],
-  ['job_updated', 'Something else about the job changed without a new status (priority, cancel requested, …).', 'JobEventPayload'],
+  ['job_updated', 'Something else about the job changed without a new status (priority, cancel requested, the scheduler\'s own state or reason, …); sent only when something changed.', 'JobEventPayload'],
   ['job_progress', 'The solver log shows new progress.', 'JobProgressPayload'],
   ['limits_updated', 'The admission limits were changed (PUT /resources/limits).', 'LimitsUpdatedPayload'],
   ['resources_updated', 'A new host telemetry sample, with the admission state.', 'ResourcesUpdatedPayload'],

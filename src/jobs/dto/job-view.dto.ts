@@ -30,6 +30,12 @@ export class JobViewDto {
   started_at!: string | null;
   finished_at!: string | null;
   cancel_requested_at!: string | null;
+  /** The cluster scheduler's own state word, refreshed each poll (`PENDING`, `SUSPENDED`, `Eqw`, …); null for local jobs. @example "PENDING" */
+  scheduler_state!: string | null;
+  /** The scheduler's reason for that state (`JobHeldAdmin`, `BeginTime`, an Eqw error message, …). @example "JobHeldAdmin" */
+  scheduler_reason!: string | null;
+  /** Which run this is: 1, incremented each time the scheduler requeues the job (earlier runs' logs are `solver.run-<n>.log`). */
+  run!: number;
   config!: HFSSSimulationConfig;
 }
 

@@ -28,8 +28,15 @@ export interface JobRecord {
   startedAt: number | null;
   finishedAt: number | null;
   cancelRequestedAt: number | null;
+  /** The cluster scheduler's own state word as it last printed it (`PENDING`, `SUSPENDED`, `Eqw`, …); null locally. */
+  schedulerState: string | null;
+  /** The scheduler's reason for that state (`JobHeldAdmin`, `BeginTime`, an Eqw error message, …). */
+  schedulerReason: string | null;
+  /** Which run this is: 1, then 2 after the scheduler requeued the job once, … */
+  run: number;
 }
 
 /** The fields a state transition may change. */
 export type JobPatch = Partial<Pick<JobRecord,
-  'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt'>>;
+  'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt' |
+  'schedulerState' | 'schedulerReason' | 'run'>>;

@@ -23,6 +23,9 @@ export interface JobRow {
   started_at: number | null;
   finished_at: number | null;
   cancel_requested_at: number | null;
+  scheduler_state: string | null;
+  scheduler_reason: string | null;
+  run_number: number;
 }
 
 export const PATCH_COLUMNS: Record<keyof JobPatch, keyof JobRow> = {
@@ -35,6 +38,9 @@ export const PATCH_COLUMNS: Record<keyof JobPatch, keyof JobRow> = {
   startedAt: 'started_at',
   finishedAt: 'finished_at',
   cancelRequestedAt: 'cancel_requested_at',
+  schedulerState: 'scheduler_state',
+  schedulerReason: 'scheduler_reason',
+  run: 'run_number',
 };
 
 export function recordToRow(record: JobRecord): JobRow {
@@ -58,6 +64,9 @@ export function recordToRow(record: JobRecord): JobRow {
     started_at: record.startedAt,
     finished_at: record.finishedAt,
     cancel_requested_at: record.cancelRequestedAt,
+    scheduler_state: record.schedulerState,
+    scheduler_reason: record.schedulerReason,
+    run_number: record.run,
   };
 }
 
@@ -82,5 +91,8 @@ export function rowToRecord(row: JobRow): JobRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     cancelRequestedAt: row.cancel_requested_at,
+    schedulerState: row.scheduler_state,
+    schedulerReason: row.scheduler_reason,
+    run: row.run_number,
   };
 }

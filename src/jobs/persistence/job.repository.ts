@@ -131,5 +131,5 @@ export class JobRepository implements OnApplicationShutdown {
 const EMPTY_RECORD = {
   id: '', seq: 0, status: JobStatus.QUEUED, priority: 0, schedulerType: 'none', config: {}, configHash: '', argv: [],
   workDir: '', logPath: '', nativeId: null, exitCode: null, error: null, progress: null, createdAt: 0, updatedAt: 0,
-  startedAt: null, finishedAt: null, cancelRequestedAt: null,
+  startedAt: null, finishedAt: null, cancelRequestedAt: null, schedulerState: null, schedulerReason: null, run: 1,
 } as unknown as JobRecord;
