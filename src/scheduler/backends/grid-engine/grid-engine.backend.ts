@@ -92,7 +92,8 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
     if (ids.length === 0) {
       return new Map();
     }
-    const detail = await this.cli.run('qstat', ['-j', ids.join(',')], { acceptExitCodes: [1] });
+    // Auxiliary: if it fails, the job is still shown in Eqw, only without the message this time.
+    const detail = await this.cli.run('qstat', ['-j', ids.join(',')], { acceptExitCodes: [1] }).catch(() => ({ stdout: '' }));
     return parseQstatJobErrorReasons(detail.stdout);
   }
 

@@ -4,6 +4,7 @@ import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
 import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
+import { withRunRecords } from '../shared/run-records';
 import { parseBhistLongOutput } from './bhist-output.parser';
 import { bjobsErrorsAreOnlyUnknownJobs, BJOBS_FORMAT, parseBjobsOutput } from './bjobs-output.parser';
 import { bkillFoundNothingToKill } from './bkill-output.parser';
@@ -75,7 +76,7 @@ export class LsfBackend extends ClusterSchedulerBackend {
         if (TERMINAL_NATIVE_STATUSES.has(state.status)) settled.set(id, state);
       }
     }
-    return settled;
+    return withRunRecords(settled, refs);
   }
 
   /** bkill; `Job has already finished` / `No matching job found` (rc 255) mean there is nothing left to kill. */

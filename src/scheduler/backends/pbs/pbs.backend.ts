@@ -4,6 +4,7 @@ import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState } from '../../scheduler-backend';
 import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
+import { withRunRecords } from '../shared/run-records';
 import { pbsJobName, renderPbsSubmission } from './pbs-script.renderer';
 import { onlyUnknownPbsJobs, parseQstatJson } from './qstat-output.parser';
 import { parsePbsQsubOutput } from './qsub-output.parser';
@@ -50,7 +51,7 @@ export class PbsBackend extends ClusterSchedulerBackend {
         settled.set(ref.nativeId, { status: 'cancelled', exitCode: null, reason: 'deleted on request; PBS no longer has the job' });
       }
     }
-    return settled;
+    return withRunRecords(settled, refs);
   }
 
   /** qdel; `Job has finished` (35) and `Unknown Job Id` (153) leave nothing to cancel. */
