@@ -146,7 +146,8 @@ describeWithSlurm('SLURM with faults injected (requeue, hold, suspend, node down
       await harness.close();
       admin('scancel', [purgedId]);
       // MinJobAge=30: squeue forgets the job after that; only the jobcomp record (sacct -c) remains.
-      await waitFor(() => (admin('squeue', ['-h', '-t', 'all', '-j', purgedId, '-o', '%i']).trim() === '' ? true : undefined), 120_000, 'SLURM to purge the job');
+      // squeue then answers "Invalid job id specified" (rc 1), or nothing.
+      await waitFor(() => (/^\s*$|Invalid job id/.test(tryAdmin('squeue', ['-h', '-t', 'all', '-j', purgedId, '-o', '%i'])) ? true : undefined), 120_000, 'SLURM to purge the job');
       await boot(harness.dataDir);
       const recovered = await until('sf_purged_cancel', (job) => job.status !== 'running' && job.status !== 'scheduled', 'settled from accounting', 60_000);
       for (const job of [live, recovered]) {
