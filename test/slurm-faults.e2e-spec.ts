@@ -158,5 +158,5 @@ describeWithSlurm('SLURM with faults injected (requeue, hold, suspend, node down
     } finally {
       tryAdmin('scancel', [liveId, purgedId]);
     }
-  });
+  }, 240_000);
 });

@@ -10,7 +10,8 @@ export function tryAdmin(command: string, args: string[]): string {
   try {
     return admin(command, args);
   } catch (error) {
-    return String((error as { stderr?: Buffer }).stderr ?? error);
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    return stdout || stderr ? `${stdout ?? ''}${stderr ?? ''}` : String(error);
   }
 }
 
