@@ -1,6 +1,9 @@
-import { JobViewDto } from '../jobs/dto/job-view.dto';
-import { JobStatus } from '../jobs/model/job-status';
-import { HostSampleDto, ResourceLimitsDto } from '../resources/dto/resources-view.dto';
+import { JobViewDto } from "../jobs/dto/job-view.dto";
+import { JobStatus } from "../jobs/model/job-status";
+import {
+  HostSampleDto,
+  ResourceLimitsDto,
+} from "../resources/dto/resources-view.dto";
 
 /** Fields every server → client event carries. */
 export interface EventEnvelope {
@@ -63,7 +66,8 @@ export interface LimitsUpdatedPayload extends EventEnvelope, AdmissionPayload {
   previous: ResourceLimitsDto;
 }
 
-export interface ResourcesUpdatedPayload extends EventEnvelope, AdmissionPayload {
+export interface ResourcesUpdatedPayload
+  extends EventEnvelope, AdmissionPayload {
   host: HostSampleDto;
   limits: ResourceLimitsDto;
 }
@@ -91,7 +95,9 @@ export interface ServerToClientEvents {
 }
 
 export type JobManagerEventName = keyof ServerToClientEvents;
-export type JobManagerEvent = Parameters<ServerToClientEvents[JobManagerEventName]>[0];
+export type JobManagerEvent = Parameters<
+  ServerToClientEvents[JobManagerEventName]
+>[0];
 
 export interface SubscribeRequest {
   job_id: string;
@@ -133,10 +139,13 @@ export interface ClientToServerEvents {
   /** Receive every event (the default on connect, unless the handshake names `jobs`). */
   watch_all: (request: WatchAllRequest, ack: (answer: Ack) => void) => void;
   /** The buffered events after since_seq that this client would have received. */
-  catch_up: (request: CatchUpRequest, ack: (answer: CatchUpAck) => void) => void;
+  catch_up: (
+    request: CatchUpRequest,
+    ack: (answer: CatchUpAck) => void,
+  ) => void;
 }
 
 /** Room of the clients watching every event. */
-export const ALL_EVENTS_ROOM = 'all';
+export const ALL_EVENTS_ROOM = "all";
 
 export const jobRoom = (jobId: string): string => `job:${jobId}`;

@@ -1,37 +1,59 @@
-import { OnEvent } from '@nestjs/event-emitter';
-import { Inject } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import type { Server, Socket } from 'socket.io';
-import { JobProgressEvent } from '../jobs/events/job-progress.event';
-import { JobStateChangedEvent } from '../jobs/events/job-state-changed.event';
-import { toJobView } from '../jobs/job-view.mapper';
-import { LocalJobRunner } from '../jobs/local/local-job-runner.service';
-import { JobStatus } from '../jobs/model/job-status';
-import { HostSampledEvent } from '../resources/host-sampled.event';
-import { LimitsChangedEvent } from '../resources/limits-changed.event';
-import { ResourceLimitsService } from '../resources/resource-limits.service';
-import { toHostSampleDto, toResourceLimitsDto } from '../resources/resources-view.mapper';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.constants';
-import { bearerTokenOf, tokenMatches } from '../security/bearer-token';
-import { EventJournal } from './event-journal';
-import { parseCatchUpRequest, parseHandshakeJobs, parseSubscribeRequest, parseWatchAllRequest } from './gateway-requests.validation';
+import { OnEvent } from "@nestjs/event-emitter";
+import { Inject } from "@nestjs/common";
 import {
-  Ack, AdmissionPayload, ALL_EVENTS_ROOM, CatchUpAck, ClientToServerEvents, JobManagerEventName, jobRoom,
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from "@nestjs/websockets";
+import type { Server, Socket } from "socket.io";
+import { JobProgressEvent } from "../jobs/events/job-progress.event";
+import { JobStateChangedEvent } from "../jobs/events/job-state-changed.event";
+import { toJobView } from "../jobs/job-view.mapper";
+import { LocalJobRunner } from "../jobs/local/local-job-runner.service";
+import { JobStatus } from "../jobs/model/job-status";
+import { HostSampledEvent } from "../resources/host-sampled.event";
+import { LimitsChangedEvent } from "../resources/limits-changed.event";
+import { ResourceLimitsService } from "../resources/resource-limits.service";
+import {
+  toHostSampleDto,
+  toResourceLimitsDto,
+} from "../resources/resources-view.mapper";
+import { AppConfig } from "../config/app-config";
+import { APP_CONFIG } from "../config/config.constants";
+import { bearerTokenOf, tokenMatches } from "../security/bearer-token";
+import { EventJournal } from "./event-journal";
+import {
+  parseCatchUpRequest,
+  parseHandshakeJobs,
+  parseSubscribeRequest,
+  parseWatchAllRequest,
+} from "./gateway-requests.validation";
+import {
+  Ack,
+  AdmissionPayload,
+  ALL_EVENTS_ROOM,
+  CatchUpAck,
+  ClientToServerEvents,
+  JobManagerEventName,
+  jobRoom,
   ServerToClientEvents,
-} from './job-events.contract';
+} from "./job-events.contract";
 
 type JobManagerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** The seed's event for each state a job enters. */
 const EVENT_BY_STATUS: Record<JobStatus, JobManagerEventName> = {
-  [JobStatus.QUEUED]: 'job_queued',
-  [JobStatus.SCHEDULED]: 'job_scheduled',
-  [JobStatus.RUNNING]: 'job_started',
-  [JobStatus.COMPLETED]: 'job_completed',
-  [JobStatus.FAILED]: 'job_completed',
-  [JobStatus.CANCELLED]: 'job_completed',
-  [JobStatus.TIMED_OUT]: 'job_completed',
+  [JobStatus.QUEUED]: "job_queued",
+  [JobStatus.SCHEDULED]: "job_scheduled",
+  [JobStatus.RUNNING]: "job_started",
+  [JobStatus.COMPLETED]: "job_completed",
+  [JobStatus.FAILED]: "job_completed",
+  [JobStatus.CANCELLED]: "job_completed",
+  [JobStatus.TIMED_OUT]: "job_completed",
 };
 
 /**
@@ -40,7 +62,10 @@ const EVENT_BY_STATUS: Record<JobStatus, JobManagerEventName> = {
  */
 @WebSocketGateway({ cors: false })
 export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
-  @WebSocketServer() private readonly server?: Server<ClientToServerEvents, ServerToClientEvents>;
+  @WebSocketServer() private readonly server?: Server<
+    ClientToServerEvents,
+    ServerToClientEvents
+  >;
 
   constructor(
     private readonly journal: EventJournal,
@@ -55,8 +80,15 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
     if (!expected) return;
     server.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
-      const given = auth?.token ?? bearerTokenOf(socket.handshake.headers.authorization);
-      next(tokenMatches(given, expected) ? undefined : new Error('unauthorized: missing or invalid token (io(url, { auth: { token } }))'));
+      const given =
+        auth?.token ?? bearerTokenOf(socket.handshake.headers.authorization);
+      next(
+        tokenMatches(given, expected)
+          ? undefined
+          : new Error(
+              "unauthorized: missing or invalid token (io(url, { auth: { token } }))",
+            ),
+      );
     });
   }
 
@@ -69,94 +101,170 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
     }
   }
 
-  @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() client: JobManagerSocket, @MessageBody() body: unknown): Ack {
+  @SubscribeMessage("subscribe")
+  subscribe(
+    @ConnectedSocket() client: JobManagerSocket,
+    @MessageBody() body: unknown,
+  ): Ack {
     const request = parseSubscribeRequest(body);
     if (!request.ok) return { ok: false, error: request.error };
     void client.join(jobRoom(request.value.job_id));
     return { ok: true };
   }
 
-  @SubscribeMessage('unsubscribe')
-  unsubscribe(@ConnectedSocket() client: JobManagerSocket, @MessageBody() body: unknown): Ack {
+  @SubscribeMessage("unsubscribe")
+  unsubscribe(
+    @ConnectedSocket() client: JobManagerSocket,
+    @MessageBody() body: unknown,
+  ): Ack {
     const request = parseSubscribeRequest(body);
     if (!request.ok) return { ok: false, error: request.error };
     void client.leave(jobRoom(request.value.job_id));
     return { ok: true };
   }
 
-  @SubscribeMessage('watch_all')
-  watchAll(@ConnectedSocket() client: JobManagerSocket, @MessageBody() body: unknown): Ack {
+  @SubscribeMessage("watch_all")
+  watchAll(
+    @ConnectedSocket() client: JobManagerSocket,
+    @MessageBody() body: unknown,
+  ): Ack {
     const request = parseWatchAllRequest(body);
     if (!request.ok) return { ok: false, error: request.error };
-    void (request.value.enabled ? client.join(ALL_EVENTS_ROOM) : client.leave(ALL_EVENTS_ROOM));
+    void (request.value.enabled
+      ? client.join(ALL_EVENTS_ROOM)
+      : client.leave(ALL_EVENTS_ROOM));
     return { ok: true };
   }
 
-  @SubscribeMessage('catch_up')
-  catchUp(@ConnectedSocket() client: JobManagerSocket, @MessageBody() body: unknown): CatchUpAck {
+  @SubscribeMessage("catch_up")
+  catchUp(
+    @ConnectedSocket() client: JobManagerSocket,
+    @MessageBody() body: unknown,
+  ): CatchUpAck {
     const request = parseCatchUpRequest(body);
     if (!request.ok) {
-      return { ok: false, error: request.error, boot_id: this.journal.bootId, seq: this.journal.seq, complete: false, events: [] };
+      return {
+        ok: false,
+        error: request.error,
+        boot_id: this.journal.bootId,
+        seq: this.journal.seq,
+        complete: false,
+        events: [],
+      };
     }
-    const { complete, events } = this.journal.since(request.value.since_seq, request.value.boot_id);
+    const { complete, events } = this.journal.since(
+      request.value.since_seq,
+      request.value.boot_id,
+    );
     const watchesAll = client.rooms.has(ALL_EVENTS_ROOM);
-    const visible = events.filter((event) => watchesAll || ('job_id' in event && client.rooms.has(jobRoom(event.job_id))));
-    return { ok: true, boot_id: this.journal.bootId, seq: this.journal.seq, complete, events: visible };
+    const visible = events.filter(
+      (event) =>
+        watchesAll ||
+        ("job_id" in event && client.rooms.has(jobRoom(event.job_id))),
+    );
+    return {
+      ok: true,
+      boot_id: this.journal.bootId,
+      seq: this.journal.seq,
+      complete,
+      events: visible,
+    };
   }
 
   @OnEvent(JobStateChangedEvent.name)
   onJobStateChanged(event: JobStateChangedEvent): void {
     const view = toJobView(event.job, this.runner.positionOf(event.job.id));
     const base = {
-      job_id: view.job_id, status: view.status, previous_status: event.previousStatus, priority: view.priority, scheduler_type: view.scheduler_type,
-      native_id: view.native_id, exit_code: view.exit_code, error: view.error, progress: view.progress, detail: event.detail,
-      created_at: view.created_at, started_at: view.started_at, finished_at: view.finished_at,
-      scheduler_state: view.scheduler_state, scheduler_reason: view.scheduler_reason, run: view.run, job: view,
+      job_id: view.job_id,
+      status: view.status,
+      previous_status: event.previousStatus,
+      priority: view.priority,
+      scheduler_type: view.scheduler_type,
+      native_id: view.native_id,
+      exit_code: view.exit_code,
+      error: view.error,
+      progress: view.progress,
+      detail: event.detail,
+      created_at: view.created_at,
+      started_at: view.started_at,
+      finished_at: view.finished_at,
+      scheduler_state: view.scheduler_state,
+      scheduler_reason: view.scheduler_reason,
+      run: view.run,
+      job: view,
     };
     if (event.previousStatus === event.job.status) {
-      this.emitForJob('job_updated', base);
+      this.emitForJob("job_updated", base);
       return;
     }
     if (event.job.status === JobStatus.CANCELLED) {
-      this.emitForJob('job_cancelled', base);
+      this.emitForJob("job_cancelled", base);
     }
     this.emitForJob(EVENT_BY_STATUS[event.job.status], base);
   }
 
   @OnEvent(JobProgressEvent.name)
   onJobProgress(event: JobProgressEvent): void {
-    this.emitForJob('job_progress', { job_id: event.jobId, status: JobStatus.RUNNING, progress: event.percent, message: event.message });
+    this.emitForJob("job_progress", {
+      job_id: event.jobId,
+      status: JobStatus.RUNNING,
+      progress: event.percent,
+      message: event.message,
+    });
   }
 
   @OnEvent(LimitsChangedEvent.name)
   onLimitsChanged(event: LimitsChangedEvent): void {
-    this.emitToAll('limits_updated', { limits: toResourceLimitsDto(event.limits), previous: toResourceLimitsDto(event.previous), ...this.admission() });
+    this.emitToAll("limits_updated", {
+      limits: toResourceLimitsDto(event.limits),
+      previous: toResourceLimitsDto(event.previous),
+      ...this.admission(),
+    });
   }
 
   @OnEvent(HostSampledEvent.name)
   onHostSampled(event: HostSampledEvent): void {
-    this.emitToAll('resources_updated', { host: toHostSampleDto(event.sample), limits: toResourceLimitsDto(this.limits.current), ...this.admission() });
+    this.emitToAll("resources_updated", {
+      host: toHostSampleDto(event.sample),
+      limits: toResourceLimitsDto(this.limits.current),
+      ...this.admission(),
+    });
   }
 
   private admission(): AdmissionPayload {
     const blockers = this.runner.blockers();
-    return { admitting: blockers.length === 0, blocked_reasons: this.runner.queuedCount > 0 ? blockers : [], queued: this.runner.queuedCount, running: this.runner.runningCount };
+    return {
+      admitting: blockers.length === 0,
+      blocked_reasons: this.runner.queuedCount > 0 ? blockers : [],
+      queued: this.runner.queuedCount,
+      running: this.runner.runningCount,
+    };
   }
 
-  private emitForJob(name: JobManagerEventName, payload: { job_id: string } & Record<string, unknown>): void {
+  private emitForJob(
+    name: JobManagerEventName,
+    payload: { job_id: string } & Record<string, unknown>,
+  ): void {
     // Socket.IO sends once to a client that is in both rooms.
     this.broadcast([ALL_EVENTS_ROOM, jobRoom(payload.job_id)], name, payload);
   }
 
-  private emitToAll(name: JobManagerEventName, payload: Record<string, unknown>): void {
+  private emitToAll(
+    name: JobManagerEventName,
+    payload: Record<string, unknown>,
+  ): void {
     this.broadcast([ALL_EVENTS_ROOM], name, payload);
   }
 
   /** Numbers the event, keeps it for catch_up, sends it. Payload shapes are fixed by the callers above. */
-  private broadcast(rooms: string[], name: JobManagerEventName, payload: Record<string, unknown>): void {
+  private broadcast(
+    rooms: string[],
+    name: JobManagerEventName,
+    payload: Record<string, unknown>,
+  ): void {
     const stamped = this.journal.record(name, payload as never);
-    const target = this.server?.to(rooms) as { emit(event: string, payload: unknown): boolean } | undefined;
+    const target = this.server?.to(rooms) as
+      { emit(event: string, payload: unknown): boolean } | undefined;
     target?.emit(name, stamped);
   }
 }

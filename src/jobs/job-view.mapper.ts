@@ -1,7 +1,8 @@
-import { JobViewDto } from './dto/job-view.dto';
-import { JobRecord } from './model/job-record';
+import { JobViewDto } from "./dto/job-view.dto";
+import { JobRecord } from "./model/job-record";
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null): string | null =>
+  ms === null ? null : new Date(ms).toISOString();
 
 export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
   return {

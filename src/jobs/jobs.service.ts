@@ -1,26 +1,31 @@
-import { stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
-import { instanceToPlain } from 'class-transformer';
+import { stat } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+import { Inject, Injectable } from "@nestjs/common";
+import { instanceToPlain } from "class-transformer";
 import {
-  DuplicateJobIdError, FileNotFoundError, JobNotFoundError, JobStateConflictError, ShuttingDownError, ValidationFailedError,
-} from '../common/errors/job-manager.errors';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.constants';
-import { SchedulerBackendRegistry } from '../scheduler/scheduler-backend.registry';
-import { buildAnsysEdtArgv } from '../simulation/ansysedt-command.builder';
-import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
-import { SchedulerType } from '../simulation/scheduler-type.enum';
-import { ClusterJobRunner } from './cluster/cluster-job-runner.service';
-import { JobLifecycleService } from './job-lifecycle.service';
-import { LocalJobRunner } from './local/local-job-runner.service';
-import { JobRecord } from './model/job-record';
-import { isTerminal, JobStatus } from './model/job-status';
-import { JobListQuery, JobRepository } from './persistence/job.repository';
-import { configFingerprint } from './submission/config-fingerprint';
-import { resolveExecutable } from './submission/executable-resolver';
-import { generateJobId } from './submission/job-id.generator';
-import { resolveInsideRoots } from './submission/path-policy';
+  DuplicateJobIdError,
+  FileNotFoundError,
+  JobNotFoundError,
+  JobStateConflictError,
+  ShuttingDownError,
+  ValidationFailedError,
+} from "../common/errors/job-manager.errors";
+import { AppConfig } from "../config/app-config";
+import { APP_CONFIG } from "../config/config.constants";
+import { SchedulerBackendRegistry } from "../scheduler/scheduler-backend.registry";
+import { buildAnsysEdtArgv } from "../simulation/ansysedt-command.builder";
+import { HFSSSimulationConfig } from "../simulation/hfss-simulation-config.dto";
+import { SchedulerType } from "../simulation/scheduler-type.enum";
+import { ClusterJobRunner } from "./cluster/cluster-job-runner.service";
+import { JobLifecycleService } from "./job-lifecycle.service";
+import { LocalJobRunner } from "./local/local-job-runner.service";
+import { JobRecord } from "./model/job-record";
+import { isTerminal, JobStatus } from "./model/job-status";
+import { JobListQuery, JobRepository } from "./persistence/job.repository";
+import { configFingerprint } from "./submission/config-fingerprint";
+import { resolveExecutable } from "./submission/executable-resolver";
+import { generateJobId } from "./submission/job-id.generator";
+import { resolveInsideRoots } from "./submission/path-policy";
 
 export interface SubmitResult {
   job: JobRecord;
@@ -44,7 +49,9 @@ export class JobsService {
     if (this.localRunner.isDraining) {
       throw new ShuttingDownError();
     }
-    const config = Object.assign(new HFSSSimulationConfig(), input, { jobid: input.jobid ?? generateJobId() });
+    const config = Object.assign(new HFSSSimulationConfig(), input, {
+      jobid: input.jobid ?? generateJobId(),
+    });
     const jobId = config.jobid!;
     const canonical = instanceToPlain(config) as HFSSSimulationConfig;
     const fingerprint = configFingerprint(canonical);
@@ -59,20 +66,44 @@ export class JobsService {
       return this.duplicateOf(raced, fingerprint);
     }
     const now = Date.now();
-    const workDir = join(this.config.storage.dataDir, 'jobs', jobId);
+    const workDir = join(this.config.storage.dataDir, "jobs", jobId);
     const job = this.lifecycle.create(
       {
-        id: jobId, seq: this.repository.allocateSeq(), status: JobStatus.QUEUED, priority: config.priority,
-        schedulerType: config.scheduler_type, config: canonical, configHash: fingerprint,
+        id: jobId,
+        seq: this.repository.allocateSeq(),
+        status: JobStatus.QUEUED,
+        priority: config.priority,
+        schedulerType: config.scheduler_type,
+        config: canonical,
+        configHash: fingerprint,
         // With allowed roots the solver gets the checked real path, so a symlink swapped later cannot redirect it.
         argv: buildAnsysEdtArgv(
-          this.config.security.projectRoots.length > 0 ? Object.assign(new HFSSSimulationConfig(), config, { project_path: projectRealPath }) : config,
-          { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir },
+          this.config.security.projectRoots.length > 0
+            ? Object.assign(new HFSSSimulationConfig(), config, {
+                project_path: projectRealPath,
+              })
+            : config,
+          {
+            executable: this.config.solver.ansysEdtPath,
+            defaultTempDirectory: this.config.solver.tempDir,
+          },
         ),
-        workDir, logPath: join(workDir, 'solver.log'), nativeId: null, exitCode: null, error: null, progress: null,
-        createdAt: now, updatedAt: now, startedAt: null, finishedAt: null, cancelRequestedAt: null, schedulerState: null, schedulerReason: null, run: 1,
+        workDir,
+        logPath: join(workDir, "solver.log"),
+        nativeId: null,
+        exitCode: null,
+        error: null,
+        progress: null,
+        createdAt: now,
+        updatedAt: now,
+        startedAt: null,
+        finishedAt: null,
+        cancelRequestedAt: null,
+        schedulerState: null,
+        schedulerReason: null,
+        run: 1,
       },
-      'submitted',
+      "submitted",
     );
     if (job.schedulerType === SchedulerType.NONE) {
       this.localRunner.enqueue(job);
@@ -94,7 +125,9 @@ export class JobsService {
   }
 
   queuePosition(job: JobRecord): number | undefined {
-    return job.status === JobStatus.QUEUED ? this.localRunner.positionOf(job.id) : undefined;
+    return job.status === JobStatus.QUEUED
+      ? this.localRunner.positionOf(job.id)
+      : undefined;
   }
 
   /** Idempotent: cancelling a cancelled job returns it; a job that already completed or failed is a conflict. */
@@ -104,20 +137,35 @@ export class JobsService {
       return job;
     }
     if (isTerminal(job.status)) {
-      throw new JobStateConflictError(`Job ${jobId} already ended as ${job.status}; it cannot be cancelled`);
+      throw new JobStateConflictError(
+        `Job ${jobId} already ended as ${job.status}; it cannot be cancelled`,
+      );
     }
-    return job.schedulerType === SchedulerType.NONE ? this.localRunner.cancel(job) : this.clusterRunner.cancel(job);
+    return job.schedulerType === SchedulerType.NONE
+      ? this.localRunner.cancel(job)
+      : this.clusterRunner.cancel(job);
   }
 
   changePriority(jobId: string, priority: number): JobRecord {
     const job = this.get(jobId);
     if (job.schedulerType !== SchedulerType.NONE) {
-      throw new JobStateConflictError(`Job ${jobId} runs on ${job.schedulerType}, whose own queue orders it; only local jobs can change priority`);
+      throw new JobStateConflictError(
+        `Job ${jobId} runs on ${job.schedulerType}, whose own queue orders it; only local jobs can change priority`,
+      );
     }
-    if (job.status !== JobStatus.QUEUED || !this.localRunner.reprioritise(job, priority)) {
-      throw new JobStateConflictError(`Job ${jobId} is ${job.status}; only queued jobs can change priority`);
+    if (
+      job.status !== JobStatus.QUEUED ||
+      !this.localRunner.reprioritise(job, priority)
+    ) {
+      throw new JobStateConflictError(
+        `Job ${jobId} is ${job.status}; only queued jobs can change priority`,
+      );
     }
-    return this.lifecycle.transition(job, { priority }, `priority changed from ${job.priority} to ${priority}`);
+    return this.lifecycle.transition(
+      job,
+      { priority },
+      `priority changed from ${job.priority} to ${priority}`,
+    );
   }
 
   async waitForTerminal(jobId: string, timeoutMs: number): Promise<JobRecord> {
@@ -137,19 +185,35 @@ export class JobsService {
    */
   private async checkResources(config: HFSSSimulationConfig): Promise<string> {
     if (!isAbsolute(config.project_path)) {
-      throw new ValidationFailedError(`project_path must be an absolute path: ${config.project_path}`);
+      throw new ValidationFailedError(
+        `project_path must be an absolute path: ${config.project_path}`,
+      );
     }
     const project = await stat(config.project_path).catch(() => undefined);
     if (!project) {
-      throw new FileNotFoundError(config.project_path, 'Project file');
+      throw new FileNotFoundError(config.project_path, "Project file");
     }
-    const projectRealPath = await resolveInsideRoots(config.project_path, this.config.security.projectRoots, 'project_path');
-    if (config.ansys_edt_path !== undefined && this.config.security.executableRoots.length > 0) {
+    const projectRealPath = await resolveInsideRoots(
+      config.project_path,
+      this.config.security.projectRoots,
+      "project_path",
+    );
+    if (
+      config.ansys_edt_path !== undefined &&
+      this.config.security.executableRoots.length > 0
+    ) {
       const given = await resolveExecutable(config.ansys_edt_path);
       if (!given) {
-        throw new FileNotFoundError(config.ansys_edt_path, 'ansysedt executable');
+        throw new FileNotFoundError(
+          config.ansys_edt_path,
+          "ansysedt executable",
+        );
       }
-      await resolveInsideRoots(given, this.config.security.executableRoots, 'ansys_edt_path');
+      await resolveInsideRoots(
+        given,
+        this.config.security.executableRoots,
+        "ansys_edt_path",
+      );
     }
     if (config.scheduler_type !== SchedulerType.NONE) {
       this.schedulers.get(config.scheduler_type);
@@ -157,7 +221,7 @@ export class JobsService {
     }
     const executable = config.ansys_edt_path ?? this.config.solver.ansysEdtPath;
     if (!(await resolveExecutable(executable))) {
-      throw new FileNotFoundError(executable, 'ansysedt executable');
+      throw new FileNotFoundError(executable, "ansysedt executable");
     }
     return projectRealPath;
   }

@@ -1,16 +1,16 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
-import { SchedulerType } from '../../simulation/scheduler-type.enum';
-import { JobStatus } from '../model/job-status';
+import { ApiProperty } from "@nestjs/swagger";
+import { HFSSSimulationConfig } from "../../simulation/hfss-simulation-config.dto";
+import { SchedulerType } from "../../simulation/scheduler-type.enum";
+import { JobStatus } from "../model/job-status";
 
 /** A job with its configuration and everything learnt while running it (the seed's `JobInfo`). */
 export class JobViewDto {
   /** @example "antenna_001" */
   job_id!: string;
-  @ApiProperty({ enum: JobStatus, enumName: 'JobStatus' })
+  @ApiProperty({ enum: JobStatus, enumName: "JobStatus" })
   status!: JobStatus;
   priority!: number;
-  @ApiProperty({ enum: SchedulerType, enumName: 'SchedulerType' })
+  @ApiProperty({ enum: SchedulerType, enumName: "SchedulerType" })
   scheduler_type!: SchedulerType;
   /** Local supervisor `pid:start:attempt` or the scheduler's job id. */
   native_id!: string | null;

@@ -1,6 +1,6 @@
-import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
-import { SchedulerType } from '../../simulation/scheduler-type.enum';
-import { JobStatus } from './job-status';
+import { HFSSSimulationConfig } from "../../simulation/hfss-simulation-config.dto";
+import { SchedulerType } from "../../simulation/scheduler-type.enum";
+import { JobStatus } from "./job-status";
 
 /** A job as stored: the validated configuration plus everything learnt while running it. Times are epoch ms. */
 export interface JobRecord {
@@ -37,6 +37,20 @@ export interface JobRecord {
 }
 
 /** The fields a state transition may change. */
-export type JobPatch = Partial<Pick<JobRecord,
-  'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt' |
-  'schedulerState' | 'schedulerReason' | 'run'>>;
+export type JobPatch = Partial<
+  Pick<
+    JobRecord,
+    | "status"
+    | "priority"
+    | "nativeId"
+    | "exitCode"
+    | "error"
+    | "progress"
+    | "startedAt"
+    | "finishedAt"
+    | "cancelRequestedAt"
+    | "schedulerState"
+    | "schedulerReason"
+    | "run"
+  >
+>;

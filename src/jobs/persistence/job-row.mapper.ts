@@ -1,7 +1,7 @@
-import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
-import { SchedulerType } from '../../simulation/scheduler-type.enum';
-import { JobPatch, JobRecord } from '../model/job-record';
-import { JobStatus } from '../model/job-status';
+import { HFSSSimulationConfig } from "../../simulation/hfss-simulation-config.dto";
+import { SchedulerType } from "../../simulation/scheduler-type.enum";
+import { JobPatch, JobRecord } from "../model/job-record";
+import { JobStatus } from "../model/job-status";
 
 export interface JobRow {
   id: string;
@@ -29,18 +29,18 @@ export interface JobRow {
 }
 
 export const PATCH_COLUMNS: Record<keyof JobPatch, keyof JobRow> = {
-  status: 'status',
-  priority: 'priority',
-  nativeId: 'native_id',
-  exitCode: 'exit_code',
-  error: 'error',
-  progress: 'progress',
-  startedAt: 'started_at',
-  finishedAt: 'finished_at',
-  cancelRequestedAt: 'cancel_requested_at',
-  schedulerState: 'scheduler_state',
-  schedulerReason: 'scheduler_reason',
-  run: 'run_number',
+  status: "status",
+  priority: "priority",
+  nativeId: "native_id",
+  exitCode: "exit_code",
+  error: "error",
+  progress: "progress",
+  startedAt: "started_at",
+  finishedAt: "finished_at",
+  cancelRequestedAt: "cancel_requested_at",
+  schedulerState: "scheduler_state",
+  schedulerReason: "scheduler_reason",
+  run: "run_number",
 };
 
 export function recordToRow(record: JobRecord): JobRow {

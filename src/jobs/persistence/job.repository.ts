@@ -1,10 +1,15 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import Database from 'better-sqlite3';
-import { StorageFailureError } from '../../common/errors/job-manager.errors';
-import { SQLITE_DATABASE } from '../jobs.constants';
-import { JobPatch, JobRecord } from '../model/job-record';
-import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
-import { JobRow, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
+import { Inject, Injectable, OnApplicationShutdown } from "@nestjs/common";
+import Database from "better-sqlite3";
+import { StorageFailureError } from "../../common/errors/job-manager.errors";
+import { SQLITE_DATABASE } from "../jobs.constants";
+import { JobPatch, JobRecord } from "../model/job-record";
+import { JobStatus, TERMINAL_JOB_STATUSES } from "../model/job-status";
+import {
+  JobRow,
+  PATCH_COLUMNS,
+  recordToRow,
+  rowToRecord,
+} from "./job-row.mapper";
 
 export interface JobListQuery {
   status?: JobStatus;
@@ -25,17 +30,29 @@ export class JobRepository implements OnApplicationShutdown {
   constructor(@Inject(SQLITE_DATABASE) private readonly db: Database.Database) {
     const columns = Object.keys(recordToRow(EMPTY_RECORD));
     this.statements = {
-      insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
-      event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
-      byId: db.prepare('SELECT * FROM jobs WHERE id = ?'),
-      active: db.prepare(`SELECT * FROM jobs WHERE status NOT IN (${[...TERMINAL_JOB_STATUSES].map((s) => `'${s}'`).join(',')}) ORDER BY seq`),
-      page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
-      pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
-      count: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
-      countWithStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
-      maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
-      progress: db.prepare('UPDATE jobs SET progress = ? WHERE id = ?'),
-      countsByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+      insert: db.prepare(
+        `INSERT INTO jobs (${columns.join(",")}) VALUES (${columns.map((c) => `@${c}`).join(",")})`,
+      ),
+      event: db.prepare(
+        "INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)",
+      ),
+      byId: db.prepare("SELECT * FROM jobs WHERE id = ?"),
+      active: db.prepare(
+        `SELECT * FROM jobs WHERE status NOT IN (${[...TERMINAL_JOB_STATUSES].map((s) => `'${s}'`).join(",")}) ORDER BY seq`,
+      ),
+      page: db.prepare("SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?"),
+      pageByStatus: db.prepare(
+        "SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?",
+      ),
+      count: db.prepare("SELECT COUNT(*) AS n FROM jobs"),
+      countWithStatus: db.prepare(
+        "SELECT COUNT(*) AS n FROM jobs WHERE status = ?",
+      ),
+      maxSeq: db.prepare("SELECT COALESCE(MAX(seq), 0) AS m FROM jobs"),
+      progress: db.prepare("UPDATE jobs SET progress = ? WHERE id = ?"),
+      countsByStatus: db.prepare(
+        "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status",
+      ),
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
   }
@@ -47,13 +64,25 @@ export class JobRepository implements OnApplicationShutdown {
   insert(record: JobRecord, detail: string): void {
     this.write(() => {
       this.statements.insert.run(recordToRow(record));
-      this.statements.event.run(record.id, record.status, record.updatedAt, detail);
+      this.statements.event.run(
+        record.id,
+        record.status,
+        record.updatedAt,
+        detail,
+      );
     });
   }
 
   /** Applies the patch and records the event atomically; returns the stored record. */
-  update(id: string, patch: JobPatch, detail: string, at = Date.now()): JobRecord {
-    const statement = this.updateStatementFor(Object.keys(patch) as Array<keyof JobPatch>);
+  update(
+    id: string,
+    patch: JobPatch,
+    detail: string,
+    at = Date.now(),
+  ): JobRecord {
+    const statement = this.updateStatementFor(
+      Object.keys(patch) as Array<keyof JobPatch>,
+    );
     return this.write(() => {
       statement.run({ ...patch, updatedAt: at, id });
       const row = this.statements.byId.get(id) as JobRow;
@@ -77,17 +106,30 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   list(query: JobListQuery): { items: JobRecord[]; total: number } {
-    const rows = (query.status
-      ? this.statements.pageByStatus.all(query.status, query.limit, query.offset)
-      : this.statements.page.all(query.limit, query.offset)) as JobRow[];
-    const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
+    const rows = (
+      query.status
+        ? this.statements.pageByStatus.all(
+            query.status,
+            query.limit,
+            query.offset,
+          )
+        : this.statements.page.all(query.limit, query.offset)
+    ) as JobRow[];
+    const total = query.status
+      ? this.countWithStatus(query.status)
+      : (this.statements.count.get() as { n: number }).n;
     return { items: rows.map(rowToRecord), total };
   }
 
   /** Jobs per state, every state present (0 when none). */
   countsByStatus(): Record<JobStatus, number> {
-    const counts = Object.fromEntries(Object.values(JobStatus).map((status) => [status, 0])) as Record<JobStatus, number>;
-    for (const row of this.statements.countsByStatus.all() as Array<{ status: JobStatus; n: number }>) {
+    const counts = Object.fromEntries(
+      Object.values(JobStatus).map((status) => [status, 0]),
+    ) as Record<JobStatus, number>;
+    for (const row of this.statements.countsByStatus.all() as Array<{
+      status: JobStatus;
+      n: number;
+    }>) {
       counts[row.status] = row.n;
     }
     return counts;
@@ -105,11 +147,13 @@ export class JobRepository implements OnApplicationShutdown {
 
   /** One prepared UPDATE per set of patched fields, built on first use. */
   private updateStatementFor(keys: Array<keyof JobPatch>): Database.Statement {
-    const signature = keys.join(',');
+    const signature = keys.join(",");
     let statement = this.updateStatements.get(signature);
     if (!statement) {
       const assignments = keys.map((key) => `${PATCH_COLUMNS[key]} = @${key}`);
-      statement = this.db.prepare(`UPDATE jobs SET ${[...assignments, 'updated_at = @updatedAt'].join(', ')} WHERE id = @id`);
+      statement = this.db.prepare(
+        `UPDATE jobs SET ${[...assignments, "updated_at = @updatedAt"].join(", ")} WHERE id = @id`,
+      );
       this.updateStatements.set(signature, statement);
     }
     return statement;
@@ -119,9 +163,15 @@ export class JobRepository implements OnApplicationShutdown {
     try {
       return this.db.transaction(work)();
     } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY') {
-        throw new StorageFailureError(`The job store could not be written (${code}); nothing was changed`);
+      const code = (error as { code?: string }).code ?? "";
+      if (
+        code === "SQLITE_FULL" ||
+        code.startsWith("SQLITE_IOERR") ||
+        code === "SQLITE_READONLY"
+      ) {
+        throw new StorageFailureError(
+          `The job store could not be written (${code}); nothing was changed`,
+        );
       }
       throw error;
     }
@@ -129,7 +179,26 @@ export class JobRepository implements OnApplicationShutdown {
 }
 
 const EMPTY_RECORD = {
-  id: '', seq: 0, status: JobStatus.QUEUED, priority: 0, schedulerType: 'none', config: {}, configHash: '', argv: [],
-  workDir: '', logPath: '', nativeId: null, exitCode: null, error: null, progress: null, createdAt: 0, updatedAt: 0,
-  startedAt: null, finishedAt: null, cancelRequestedAt: null, schedulerState: null, schedulerReason: null, run: 1,
+  id: "",
+  seq: 0,
+  status: JobStatus.QUEUED,
+  priority: 0,
+  schedulerType: "none",
+  config: {},
+  configHash: "",
+  argv: [],
+  workDir: "",
+  logPath: "",
+  nativeId: null,
+  exitCode: null,
+  error: null,
+  progress: null,
+  createdAt: 0,
+  updatedAt: 0,
+  startedAt: null,
+  finishedAt: null,
+  cancelRequestedAt: null,
+  schedulerState: null,
+  schedulerReason: null,
+  run: 1,
 } as unknown as JobRecord;

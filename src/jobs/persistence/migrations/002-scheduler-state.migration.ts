@@ -1,4 +1,4 @@
-import { Migration } from './migration';
+import { Migration } from "./migration";
 
 /**
  * What the cluster scheduler itself says about a job: its state word (`PENDING`, `SUSPENDED`, `Eqw`, …), its reason
@@ -7,7 +7,7 @@ import { Migration } from './migration';
  */
 export const schedulerStateMigration: Migration = {
   version: 2,
-  name: 'scheduler state, reason and run number',
+  name: "scheduler state, reason and run number",
   up(db) {
     db.exec(`
 ALTER TABLE jobs ADD COLUMN scheduler_state TEXT;

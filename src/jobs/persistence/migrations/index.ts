@@ -1,8 +1,11 @@
-import { initialSchemaMigration } from './001-initial-schema.migration';
-import { schedulerStateMigration } from './002-scheduler-state.migration';
-import { Migration } from './migration';
+import { initialSchemaMigration } from "./001-initial-schema.migration";
+import { schedulerStateMigration } from "./002-scheduler-state.migration";
+import { Migration } from "./migration";
 
 /** Every migration in order. Add new ones at the end with the next version number; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchemaMigration, schedulerStateMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchemaMigration,
+  schedulerStateMigration,
+];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,126 +1,221 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseSimulationConfig } from '../../../simulation/simulation-config.validation';
-import { UnsafeScriptValueError } from '../shared/batch-script';
-import { gridEngineJobName, gridEngineTime, memoryPerSlot, renderGridEngineSubmission } from './grid-engine-script.renderer';
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseSimulationConfig } from "../../../simulation/simulation-config.validation";
+import { UnsafeScriptValueError } from "../shared/batch-script";
+import {
+  gridEngineJobName,
+  gridEngineTime,
+  memoryPerSlot,
+  renderGridEngineSubmission,
+} from "./grid-engine-script.renderer";
 
-const spec = (overrides: Record<string, unknown>, argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'], workDir = '/data/jobs/j1', jobId = 'j1') => ({
+const spec = (
+  overrides: Record<string, unknown>,
+  argv: string[] = ["/ansys/ansysedt", "-ng", "-batchsolve", "/p/a.aedt"],
+  workDir = "/data/jobs/j1",
+  jobId = "j1",
+) => ({
   jobId,
-  config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'grid_engine', ...overrides }),
+  config: parseSimulationConfig({
+    project_path: "/p/a.aedt",
+    scheduler_type: "grid_engine",
+    ...overrides,
+  }),
   argv,
   workDir,
   logPath: `${workDir}/solver.log`,
 });
 
-describe('renderGridEngineSubmission', () => {
-  it('should render every directive from SchedulerOptions as #$ lines, then the quoted command', () => {
+describe("renderGridEngineSubmission", () => {
+  it("should render every directive from SchedulerOptions as #$ lines, then the quoted command", () => {
     const { script, qsubArgs } = renderGridEngineSubmission(
       spec({
         scheduler_options: {
-          queue: 'rf.q', time: '1.06:00:00', nodes: 1, tasks_per_node: 2, cores_per_node: 8, memory: '64GB', account: 'rf-lab',
-          reservation: '42', qos: 'high', constraints: 'arch=lx-amd64', exclusive: true, gpus: 2, email_notification: 'eng@example.com',
-          priority: 'Low', extra_directives: ['-l tmpfree=10G'],
+          queue: "rf.q",
+          time: "1.06:00:00",
+          nodes: 1,
+          tasks_per_node: 2,
+          cores_per_node: 8,
+          memory: "64GB",
+          account: "rf-lab",
+          reservation: "42",
+          qos: "high",
+          constraints: "arch=lx-amd64",
+          exclusive: true,
+          gpus: 2,
+          email_notification: "eng@example.com",
+          priority: "Low",
+          extra_directives: ["-l tmpfree=10G"],
         },
       }),
     );
     expect(script).toBe(
       [
-        '#!/bin/bash',
-        '#$ -S /bin/bash',
-        '#$ -r n',
-        '#$ -l h_rt=30:00:00',
-        '#$ -pe smp 8',
-        '#$ -q rf.q',
-        '#$ -l h_vmem=8192M',
-        '#$ -A rf-lab',
-        '#$ -ar 42',
-        '#$ -P high',
-        '#$ -l arch=lx-amd64',
-        '#$ -l exclusive=true',
-        '#$ -l gpu=2',
-        '#$ -M eng@example.com -m ea',
-        '#$ -p -500',
-        '#$ -l tmpfree=10G',
-        '',
+        "#!/bin/bash",
+        "#$ -S /bin/bash",
+        "#$ -r n",
+        "#$ -l h_rt=30:00:00",
+        "#$ -pe smp 8",
+        "#$ -q rf.q",
+        "#$ -l h_vmem=8192M",
+        "#$ -A rf-lab",
+        "#$ -ar 42",
+        "#$ -P high",
+        "#$ -l arch=lx-amd64",
+        "#$ -l exclusive=true",
+        "#$ -l gpu=2",
+        "#$ -M eng@example.com -m ea",
+        "#$ -p -500",
+        "#$ -l tmpfree=10G",
+        "",
         "cd '/data/jobs/j1' || exit 111",
         "printf '%s\\n' \"$JOB_ID\" > native_id",
         "run=$(( $(cat runs 2>/dev/null | wc -l) + 1 ))",
         'if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi',
-        'rm -f exit_code',
-        "printf '%s %s\\n' \"$run\" \"$(date +%s)\" >> runs",
+        "rm -f exit_code",
+        'printf \'%s %s\\n\' "$run" "$(date +%s)" >> runs',
         "'/ansys/ansysedt' '-ng' '-batchsolve' '/p/a.aedt' >> solver.log 2>&1",
-        'rc=$?',
+        "rc=$?",
         "printf '%s\\n' \"$rc\" > exit_code.tmp && mv -f exit_code.tmp exit_code",
         'exit "$rc"',
-        '',
-      ].join('\n'),
+        "",
+      ].join("\n"),
     );
-    expect(qsubArgs).toEqual(['-terse', '-N', 'j1', '-wd', '/data/jobs/j1', '-j', 'y', '-o', '/data/jobs/j1/sge.$JOB_ID.out']);
+    expect(qsubArgs).toEqual([
+      "-terse",
+      "-N",
+      "j1",
+      "-wd",
+      "/data/jobs/j1",
+      "-j",
+      "y",
+      "-o",
+      "/data/jobs/j1/sge.$JOB_ID.out",
+    ]);
   });
 
-  it('should ask for no parallel environment, memory or priority when the job does not need them', () => {
-    const { script } = renderGridEngineSubmission(spec({ scheduler_options: { time: '90' } }));
-    expect(script.split('\n').filter((line) => line.startsWith('#$'))).toEqual(['#$ -S /bin/bash', '#$ -r n', '#$ -l h_rt=01:30:00']);
+  it("should ask for no parallel environment, memory or priority when the job does not need them", () => {
+    const { script } = renderGridEngineSubmission(
+      spec({ scheduler_options: { time: "90" } }),
+    );
+    expect(script.split("\n").filter((line) => line.startsWith("#$"))).toEqual([
+      "#$ -S /bin/bash",
+      "#$ -r n",
+      "#$ -l h_rt=01:30:00",
+    ]);
   });
 
-  it('should give job ids that start with a digit a name Grid Engine accepts, the same way for lookups', () => {
-    expect(gridEngineJobName('7f3a')).toBe('j7f3a');
-    expect(gridEngineJobName('board_7')).toBe('board_7');
-    expect(renderGridEngineSubmission(spec({}, undefined, '/d', '2024-run')).qsubArgs.slice(1, 3)).toEqual(['-N', 'j2024-run']);
+  it("should give job ids that start with a digit a name Grid Engine accepts, the same way for lookups", () => {
+    expect(gridEngineJobName("7f3a")).toBe("j7f3a");
+    expect(gridEngineJobName("board_7")).toBe("board_7");
+    expect(
+      renderGridEngineSubmission(
+        spec({}, undefined, "/d", "2024-run"),
+      ).qsubArgs.slice(1, 3),
+    ).toEqual(["-N", "j2024-run"]);
   });
 
   it.each([
-    ['24:00:00', '24:00:00'],
-    ['2-12:30:05', '60:30:05'],
-    ['15', '00:15:00'],
-  ])('should convert wall time %s to h_rt %s', (input, expected) => {
+    ["24:00:00", "24:00:00"],
+    ["2-12:30:05", "60:30:05"],
+    ["15", "00:15:00"],
+  ])("should convert wall time %s to h_rt %s", (input, expected) => {
     expect(gridEngineTime(input)).toBe(expected);
   });
 
   it.each([
-    ['64GB', 8, '8192M'],
-    ['512M', 1, '512M'],
-    ['1T', 4, '262144M'],
-    ['3G', 2, '1536M'],
-  ])('should split memory %s over %d slots as h_vmem %s', (memory, slots, expected) => {
-    expect(memoryPerSlot(memory, slots)).toBe(expected);
-  });
+    ["64GB", 8, "8192M"],
+    ["512M", 1, "512M"],
+    ["1T", 4, "262144M"],
+    ["3G", 2, "1536M"],
+  ])(
+    "should split memory %s over %d slots as h_vmem %s",
+    (memory, slots, expected) => {
+      expect(memoryPerSlot(memory, slots)).toBe(expected);
+    },
+  );
 
-  it('should pass a work directory with spaces and quotes as one qsub argument, never as a directive', () => {
-    const { script, qsubArgs } = renderGridEngineSubmission(spec({}, undefined, "/data/my jobs/it's"));
+  it("should pass a work directory with spaces and quotes as one qsub argument, never as a directive", () => {
+    const { script, qsubArgs } = renderGridEngineSubmission(
+      spec({}, undefined, "/data/my jobs/it's"),
+    );
     expect(qsubArgs[4]).toBe("/data/my jobs/it's");
     expect(script).toContain(`cd '/data/my jobs/it'\\''s' || exit 111`);
     expect(script).not.toMatch(/^#\$ .*my jobs/m);
   });
 
-  it('should keep hostile arguments inert: the solver receives them intact and nothing else runs', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sge-render-'));
-    const printer = join(dir, 'ansysedt');
-    writeFileSync(printer, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n');
+  it("should keep hostile arguments inert: the solver receives them intact and nothing else runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sge-render-"));
+    const printer = join(dir, "ansysedt");
+    writeFileSync(
+      printer,
+      '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n',
+    );
     chmodSync(printer, 0o755);
-    const hostile = [`$(touch ${dir}/pwned)`, '`touch x`', "it's", '"q"', 'a; touch y', '&& id', '*', '$JOB_ID', '\\', '#$ -l h_rt=0'];
-    const { script } = renderGridEngineSubmission(spec({}, [printer, ...hostile], dir));
-    writeFileSync(join(dir, 'job.sh'), script);
-    execFileSync('bash', [join(dir, 'job.sh')], { env: { ...process.env, JOB_ID: '77' } });
-    expect(readFileSync(join(dir, 'solver.log'), 'utf8').split('\n').slice(0, -1)).toEqual(hostile);
-    expect(readFileSync(join(dir, 'native_id'), 'utf8')).toBe('77\n');
-    expect(readFileSync(join(dir, 'exit_code'), 'utf8')).toBe('0\n');
-    expect(existsSync(join(dir, 'pwned')) || existsSync(join(dir, 'x')) || existsSync(join(dir, 'y'))).toBe(false);
-    expect(script.split('\n').filter((line) => line.startsWith('#$'))).toHaveLength(3);
+    const hostile = [
+      `$(touch ${dir}/pwned)`,
+      "`touch x`",
+      "it's",
+      '"q"',
+      "a; touch y",
+      "&& id",
+      "*",
+      "$JOB_ID",
+      "\\",
+      "#$ -l h_rt=0",
+    ];
+    const { script } = renderGridEngineSubmission(
+      spec({}, [printer, ...hostile], dir),
+    );
+    writeFileSync(join(dir, "job.sh"), script);
+    execFileSync("bash", [join(dir, "job.sh")], {
+      env: { ...process.env, JOB_ID: "77" },
+    });
+    expect(
+      readFileSync(join(dir, "solver.log"), "utf8").split("\n").slice(0, -1),
+    ).toEqual(hostile);
+    expect(readFileSync(join(dir, "native_id"), "utf8")).toBe("77\n");
+    expect(readFileSync(join(dir, "exit_code"), "utf8")).toBe("0\n");
+    expect(
+      existsSync(join(dir, "pwned")) ||
+        existsSync(join(dir, "x")) ||
+        existsSync(join(dir, "y")),
+    ).toBe(false);
+    expect(
+      script.split("\n").filter((line) => line.startsWith("#$")),
+    ).toHaveLength(3);
   });
 
-  it('should refuse a newline or a second word anywhere a directive is built instead of letting it add one', () => {
+  it("should refuse a newline or a second word anywhere a directive is built instead of letting it add one", () => {
     const evil = (options: Record<string, unknown>) => {
       const built = spec({});
       Object.assign(built.config.scheduler_options, options);
       return () => renderGridEngineSubmission(built);
     };
-    expect(evil({ queue: 'all.q\n#$ -u root' })).toThrow(UnsafeScriptValueError);
-    expect(evil({ queue: 'all.q -l h_rt=999:00:00' })).toThrow(/single word/);
-    expect(evil({ extra_directives: ['-l x=1\necho pwned'] })).toThrow(UnsafeScriptValueError);
-    expect(() => renderGridEngineSubmission(spec({}, ['/ansys/ansysedt', 'x\n#$ -l h_rt=0']))).toThrow(UnsafeScriptValueError);
-    expect(() => renderGridEngineSubmission(spec({}, ['/ansys/ansysedt'], '/data/evil\n#$ -u root'))).toThrow(UnsafeScriptValueError);
+    expect(evil({ queue: "all.q\n#$ -u root" })).toThrow(
+      UnsafeScriptValueError,
+    );
+    expect(evil({ queue: "all.q -l h_rt=999:00:00" })).toThrow(/single word/);
+    expect(evil({ extra_directives: ["-l x=1\necho pwned"] })).toThrow(
+      UnsafeScriptValueError,
+    );
+    expect(() =>
+      renderGridEngineSubmission(
+        spec({}, ["/ansys/ansysedt", "x\n#$ -l h_rt=0"]),
+      ),
+    ).toThrow(UnsafeScriptValueError);
+    expect(() =>
+      renderGridEngineSubmission(
+        spec({}, ["/ansys/ansysedt"], "/data/evil\n#$ -u root"),
+      ),
+    ).toThrow(UnsafeScriptValueError);
   });
 });

@@ -1,26 +1,41 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../../../config/app-config';
-import { APP_CONFIG } from '../../../config/config.constants';
-import { SchedulerType } from '../../../simulation/scheduler-type.enum';
-import { SchedulerCli } from '../../cli/scheduler-cli';
-import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
-import { withRunRecords } from '../shared/run-records';
-import { readAccountingRecords } from './accounting-file.reader';
-import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
-import { parseQstatJobErrorReasons } from './qstat-job-output.parser';
-import { parseQstatXml } from './qstat-output.parser';
-import { parseQsubTerseOutput } from './qsub-output.parser';
+import { Inject, Injectable } from "@nestjs/common";
+import { AppConfig } from "../../../config/app-config";
+import { APP_CONFIG } from "../../../config/config.constants";
+import { SchedulerType } from "../../../simulation/scheduler-type.enum";
+import { SchedulerCli } from "../../cli/scheduler-cli";
+import { SchedulerCommandFailedError } from "../../cli/scheduler-command.errors";
+import {
+  ClusterSchedulerBackend,
+  JobSpec,
+  NativeJobRef,
+  NativeJobState,
+  TERMINAL_NATIVE_STATUSES,
+} from "../../scheduler-backend";
+import {
+  markCancelRequested,
+  recordedExitCode,
+  recordedNativeId,
+  stateFromExitCode,
+  wasCancelRequested,
+  writeBatchScript,
+} from "../shared/job-files";
+import { withRunRecords } from "../shared/run-records";
+import { readAccountingRecords } from "./accounting-file.reader";
+import {
+  gridEngineJobName,
+  renderGridEngineSubmission,
+} from "./grid-engine-script.renderer";
+import { parseQstatJobErrorReasons } from "./qstat-job-output.parser";
+import { parseQstatXml } from "./qstat-output.parser";
+import { parseQsubTerseOutput } from "./qsub-output.parser";
 
-export const GRID_ENGINE_SCRIPT_FILE = 'job.sge.sh';
+export const GRID_ENGINE_SCRIPT_FILE = "job.sge.sh";
 
 /**
  * A job deleted before it started leaves qstat without an accounting record. When we did not delete it ourselves,
  * wait this long (longer than Grid Engine's default 15 s accounting flush) before concluding it was deleted.
  */
 export const VANISHED_BEFORE_START_GRACE_MS = 60_000;
-
 
 /**
  * Grid Engine (Son of Grid Engine / Univa / Altair) through its CLI: `qsub -terse`, one `qstat -xml` per poll
@@ -43,14 +58,28 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, qsubArgs } = renderGridEngineSubmission(spec);
-    const path = await writeBatchScript(spec.workDir, GRID_ENGINE_SCRIPT_FILE, script);
-    const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
+    const path = await writeBatchScript(
+      spec.workDir,
+      GRID_ENGINE_SCRIPT_FILE,
+      script,
+    );
+    const { stdout } = await this.cli.run("qsub", [...qsubArgs, path], {
+      cwd: spec.workDir,
+    });
     return { nativeId: parseQsubTerseOutput(stdout), workDir: spec.workDir };
   }
 
-  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
-    const listed = parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout);
-    const errorReasons = await this.errorReasons(refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.nativeState?.includes('E')));
+  async poll(
+    refs: readonly NativeJobRef[],
+  ): Promise<ReadonlyMap<string, NativeJobState>> {
+    const listed = parseQstatXml(
+      (await this.cli.run("qstat", ["-xml"])).stdout,
+    );
+    const errorReasons = await this.errorReasons(
+      refs
+        .map((ref) => ref.nativeId)
+        .filter((id) => listed.get(id)?.nativeState?.includes("E")),
+    );
     const settled = new Map<string, NativeJobState>();
     const needAccounting: string[] = [];
     for (const ref of refs) {
@@ -59,7 +88,16 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
         const state: NativeJobState = { ...listedState };
         delete (state as Partial<typeof listedState>).name;
         const error = errorReasons.get(ref.nativeId);
-        settled.set(ref.nativeId, error ? { ...state, nativeReason: error, reason: `error state ${state.nativeState}: ${error} (qmod -cj ${ref.nativeId} once fixed)` } : state);
+        settled.set(
+          ref.nativeId,
+          error
+            ? {
+                ...state,
+                nativeReason: error,
+                reason: `error state ${state.nativeState}: ${error} (qmod -cj ${ref.nativeId} once fixed)`,
+              }
+            : state,
+        );
         continue;
       }
       const recorded = await recordedExitCode(ref.workDir);
@@ -72,7 +110,10 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
     // Gone from qstat without an exit-code file: the script never ran to its end (qdel, a limit, a node failure).
     // The accounting file has the final record; a job it does not know stays out of the map: kept, not guessed.
     if (needAccounting.length > 0) {
-      for (const [id, state] of await readAccountingRecords(this.config.gridEngine.accountingFile, needAccounting)) {
+      for (const [id, state] of await readAccountingRecords(
+        this.config.gridEngine.accountingFile,
+        needAccounting,
+      )) {
         if (TERMINAL_NATIVE_STATUSES.has(state.status)) settled.set(id, state);
       }
     }
@@ -93,16 +134,27 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
       return new Map();
     }
     // Auxiliary: if it fails, the job is still shown in Eqw, only without the message this time.
-    const detail = await this.cli.run('qstat', ['-j', ids.join(',')], { acceptExitCodes: [1] }).catch(() => ({ stdout: '' }));
+    const detail = await this.cli
+      .run("qstat", ["-j", ids.join(",")], { acceptExitCodes: [1] })
+      .catch(() => ({ stdout: "" }));
     return parseQstatJobErrorReasons(detail.stdout);
   }
 
   /** qdel; a job that already finished answers `denied: job "N" does not exist` (rc 1): nothing left to cancel. */
   async cancel(ref: NativeJobRef): Promise<void> {
     await markCancelRequested(ref.workDir);
-    const result = await this.cli.run('qdel', [ref.nativeId], { acceptExitCodes: [1] });
-    if (result.exitCode === 1 && !/does not exist/.test(result.stderr + result.stdout)) {
-      throw new SchedulerCommandFailedError('qdel', 1, result.stderr || result.stdout);
+    const result = await this.cli.run("qdel", [ref.nativeId], {
+      acceptExitCodes: [1],
+    });
+    if (
+      result.exitCode === 1 &&
+      !/does not exist/.test(result.stderr + result.stdout)
+    ) {
+      throw new SchedulerCommandFailedError(
+        "qdel",
+        1,
+        result.stderr || result.stdout,
+      );
     }
   }
 
@@ -111,13 +163,19 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
    * Grid Engine removed it while pending, which only a deletion does. Settled at once when we asked for it,
    * after VANISHED_BEFORE_START_GRACE_MS otherwise (accounting may lag that long behind qstat).
    */
-  private async deletedBeforeStart(ref: NativeJobRef): Promise<NativeJobState | null> {
+  private async deletedBeforeStart(
+    ref: NativeJobRef,
+  ): Promise<NativeJobState | null> {
     if ((await recordedNativeId(ref.workDir, /./)) !== undefined) {
       return null;
     }
     if (await wasCancelRequested(ref.workDir)) {
       this.missingSince.delete(ref.nativeId);
-      return { status: 'cancelled', exitCode: null, reason: 'deleted while pending (qdel); it never started' };
+      return {
+        status: "cancelled",
+        exitCode: null,
+        reason: "deleted while pending (qdel); it never started",
+      };
     }
     const since = this.missingSince.get(ref.nativeId) ?? Date.now();
     this.missingSince.set(ref.nativeId, since);
@@ -125,13 +183,23 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
       return null;
     }
     this.missingSince.delete(ref.nativeId);
-    return { status: 'cancelled', exitCode: null, reason: 'deleted while pending outside the job manager (it never started and Grid Engine keeps no accounting record)' };
+    return {
+      status: "cancelled",
+      exitCode: null,
+      reason:
+        "deleted while pending outside the job manager (it never started and Grid Engine keeps no accounting record)",
+    };
   }
 
   /** qstat by name while the job is listed; after that the job number its script recorded when it started. */
-  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
+  async findByName(
+    jobName: string,
+    workDir: string,
+  ): Promise<NativeJobRef | null> {
     const name = gridEngineJobName(jobName);
-    const listed = [...parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout)].find(([, job]) => job.name === name)?.[0];
+    const listed = [
+      ...parseQstatXml((await this.cli.run("qstat", ["-xml"])).stdout),
+    ].find(([, job]) => job.name === name)?.[0];
     const id = listed ?? (await recordedNativeId(workDir, /^\d+$/));
     return id ? { nativeId: id, workDir } : null;
   }

@@ -7,7 +7,7 @@
 export function parseQstatJobErrorReasons(stdout: string): Map<string, string> {
   const reasons = new Map<string, string>();
   let id: string | undefined;
-  for (const line of stdout.split('\n')) {
+  for (const line of stdout.split("\n")) {
     const number = /^job_number:\s+(\d+)\s*$/.exec(line);
     if (number) {
       id = number[1];
@@ -15,7 +15,13 @@ export function parseQstatJobErrorReasons(stdout: string): Map<string, string> {
     }
     const error = /^error reason\s+\d+:\s+(.*)$/.exec(line);
     if (id && error && !reasons.has(id)) {
-      reasons.set(id, error[1]!.replace(/^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d \[[^\]]*\]:\s*/, '').replace(/^error:\s*/, '').trim());
+      reasons.set(
+        id,
+        error[1]!
+          .replace(/^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d \[[^\]]*\]:\s*/, "")
+          .replace(/^error:\s*/, "")
+          .trim(),
+      );
     }
   }
   return reasons;

@@ -1,5 +1,10 @@
-import { NativeJobState } from '../../scheduler-backend';
-import { describeLsfState, lsfStatus, parseLsfExitCode, statusForTermination } from './lsf-state';
+import { NativeJobState } from "../../scheduler-backend";
+import {
+  describeLsfState,
+  lsfStatus,
+  parseLsfExitCode,
+  statusForTermination,
+} from "./lsf-state";
 
 /**
  * The bjobs output format the backend asks for (`bjobs -a -noheader -o "<this>" id …`): job id, state, exit code
@@ -16,27 +21,51 @@ import { describeLsfState, lsfStatus, parseLsfExitCode, statusForTermination } f
 export const BJOBS_FORMAT = "jobid stat exit_code exit_reason delimiter='|'";
 
 /** Lines bjobs prints on stderr for ids it does not know: an answer about those jobs, not a failure. */
-const UNKNOWN_JOB_LINE = /^(?:Job <[^>]*> is not found|No (?:unfinished |matching )?job found)\.?$/;
+const UNKNOWN_JOB_LINE =
+  /^(?:Job <[^>]*> is not found|No (?:unfinished |matching )?job found)\.?$/;
 
 /** Parses the `BJOBS_FORMAT` lines (a header line, if -noheader was not honoured, is skipped). */
 export function parseBjobsOutput(stdout: string): Map<string, NativeJobState> {
   const states = new Map<string, NativeJobState>();
-  for (const line of stdout.split('\n')) {
-    const [id, stat, exit, ...reasonParts] = line.trim().split('|');
+  for (const line of stdout.split("\n")) {
+    const [id, stat, exit, ...reasonParts] = line.trim().split("|");
     if (!id || !stat || !/^\d+(?:\[\d+\])?$/.test(id)) {
       continue;
     }
-    const exitReason = reasonParts.join('|').trim();
-    const reason = exitReason && exitReason !== '-' ? exitReason : undefined;
+    const exitReason = reasonParts.join("|").trim();
+    const reason = exitReason && exitReason !== "-" ? exitReason : undefined;
     const status = lsfStatus(stat);
-    const native = { nativeState: stat.trim(), ...(reason ? { nativeReason: reason } : {}) };
-    if (status === 'completed') {
-      states.set(id, { status, exitCode: parseLsfExitCode(exit) ?? 0, ...native });
-    } else if (status === 'failed') {
+    const native = {
+      nativeState: stat.trim(),
+      ...(reason ? { nativeReason: reason } : {}),
+    };
+    if (status === "completed") {
+      states.set(id, {
+        status,
+        exitCode: parseLsfExitCode(exit) ?? 0,
+        ...native,
+      });
+    } else if (status === "failed") {
       const exitCode = parseLsfExitCode(exit);
-      states.set(id, { status: statusForTermination(reason) ?? 'failed', exitCode, reason: reason ?? (exitCode === null ? undefined : `exit code ${exitCode}`), ...native });
+      states.set(id, {
+        status: statusForTermination(reason) ?? "failed",
+        exitCode,
+        reason:
+          reason ?? (exitCode === null ? undefined : `exit code ${exitCode}`),
+        ...native,
+      });
     } else {
-      states.set(id, { status, reason: status === 'unknown' ? `LSF reports ${stat.trim()}${reason ? ` (${reason})` : ''}` : reason ?? describeLsfState(stat), ...native, ...(describeLsfState(stat) && !reason ? { nativeReason: describeLsfState(stat) } : {}) });
+      states.set(id, {
+        status,
+        reason:
+          status === "unknown"
+            ? `LSF reports ${stat.trim()}${reason ? ` (${reason})` : ""}`
+            : (reason ?? describeLsfState(stat)),
+        ...native,
+        ...(describeLsfState(stat) && !reason
+          ? { nativeReason: describeLsfState(stat) }
+          : {}),
+      });
     }
   }
   return states;
@@ -50,5 +79,9 @@ export function parseBjobsOutput(stdout: string): Map<string, NativeJobState> {
  * Anything else (`LSF is down. Please wait ...`) means the answer cannot be trusted.
  */
 export function bjobsErrorsAreOnlyUnknownJobs(stderr: string): boolean {
-  return stderr.split('\n').map((line) => line.trim()).filter(Boolean).every((line) => UNKNOWN_JOB_LINE.test(line));
+  return stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .every((line) => UNKNOWN_JOB_LINE.test(line));
 }

@@ -1,4 +1,4 @@
-import { NativeJobStatus } from '../../scheduler-backend';
+import { NativeJobStatus } from "../../scheduler-backend";
 
 /**
  * LSF job states (bjobs STAT) onto the backend-neutral status, from the bjobs reference
@@ -10,14 +10,21 @@ import { NativeJobStatus } from '../../scheduler-backend';
  * and ZOMBI (killed while unreachable, or requeued under a new id) say nothing certain: unknown, never guessed.
  */
 const STATUS_BY_LSF_STATE: Record<string, NativeJobStatus> = {
-  PEND: 'pending', PROV: 'pending', PSUSP: 'pending', WAIT: 'pending',
-  RUN: 'running', USUSP: 'running', SSUSP: 'running',
-  DONE: 'completed', EXIT: 'failed',
-  UNKWN: 'unknown', ZOMBI: 'unknown',
+  PEND: "pending",
+  PROV: "pending",
+  PSUSP: "pending",
+  WAIT: "pending",
+  RUN: "running",
+  USUSP: "running",
+  SSUSP: "running",
+  DONE: "completed",
+  EXIT: "failed",
+  UNKWN: "unknown",
+  ZOMBI: "unknown",
 };
 
 export function lsfStatus(stat: string): NativeJobStatus {
-  return STATUS_BY_LSF_STATE[stat.trim().toUpperCase()] ?? 'unknown';
+  return STATUS_BY_LSF_STATE[stat.trim().toUpperCase()] ?? "unknown";
 }
 
 /**
@@ -25,18 +32,24 @@ export function lsfStatus(stat: string): NativeJobStatus {
  * `Completed <exit>; TERM_…`): killed by its owner or an administrator (bkill) means cancelled; the run limit
  * (-W) or the termination deadline (-t) means timed out; any other reason (memory limit, host failure, …) failed.
  */
-export function statusForTermination(reason: string | undefined): NativeJobStatus | undefined {
-  const term = /\bTERM_[A-Z_]+/.exec(reason ?? '')?.[0];
+export function statusForTermination(
+  reason: string | undefined,
+): NativeJobStatus | undefined {
+  const term = /\bTERM_[A-Z_]+/.exec(reason ?? "")?.[0];
   if (!term) {
     return undefined;
   }
-  if (/^TERM_(?:FORCE_)?(?:OWNER|ADMIN)$|^TERM_REQUEUE_(?:OWNER|ADMIN)$/.test(term)) {
-    return 'cancelled';
+  if (
+    /^TERM_(?:FORCE_)?(?:OWNER|ADMIN)$|^TERM_REQUEUE_(?:OWNER|ADMIN)$/.test(
+      term,
+    )
+  ) {
+    return "cancelled";
   }
-  if (term === 'TERM_RUNLIMIT' || term === 'TERM_DEADLINE') {
-    return 'timed_out';
+  if (term === "TERM_RUNLIMIT" || term === "TERM_DEADLINE") {
+    return "timed_out";
   }
-  return 'failed';
+  return "failed";
 }
 
 /**
@@ -45,7 +58,7 @@ export function statusForTermination(reason: string | undefined): NativeJobStatu
  * https://www.hpc.dtu.dk/lsf931/lsf_admin/job_exit_codes_lsf.html: "A job with exit code 130 was terminated with signal 2").
  */
 export function parseLsfExitCode(value: string | undefined): number | null {
-  const match = /^\s*(\d{1,3})\s*$/.exec(value ?? '');
+  const match = /^\s*(\d{1,3})\s*$/.exec(value ?? "");
   return match ? Number(match[1]) : null;
 }
 
@@ -55,10 +68,12 @@ export function parseLsfExitCode(value: string | undefined): number | null {
  * LSF (load, a run window, preemption).
  */
 export function describeLsfState(stat: string): string | undefined {
-  return ({
-    PSUSP: 'suspended while pending (bstop; bresume to release)',
-    USUSP: 'suspended by its owner or an administrator (bresume to resume)',
-    SSUSP: 'suspended by LSF (host load, run window or preemption)',
-    PROV: 'waiting for a power-saved host to wake up',
-  } as Record<string, string>)[stat.trim().toUpperCase()];
+  return (
+    {
+      PSUSP: "suspended while pending (bstop; bresume to release)",
+      USUSP: "suspended by its owner or an administrator (bresume to resume)",
+      SSUSP: "suspended by LSF (host load, run window or preemption)",
+      PROV: "waiting for a power-saved host to wake up",
+    } as Record<string, string>
+  )[stat.trim().toUpperCase()];
 }

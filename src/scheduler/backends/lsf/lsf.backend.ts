@@ -1,17 +1,32 @@
-import { Injectable } from '@nestjs/common';
-import { SchedulerType } from '../../../simulation/scheduler-type.enum';
-import { SchedulerCli } from '../../cli/scheduler-cli';
-import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
-import { withRunRecords } from '../shared/run-records';
-import { parseBhistLongOutput } from './bhist-output.parser';
-import { bjobsErrorsAreOnlyUnknownJobs, BJOBS_FORMAT, parseBjobsOutput } from './bjobs-output.parser';
-import { bkillFoundNothingToKill } from './bkill-output.parser';
-import { parseBsubOutput } from './bsub-output.parser';
-import { renderLsfSubmission } from './lsf-script.renderer';
+import { Injectable } from "@nestjs/common";
+import { SchedulerType } from "../../../simulation/scheduler-type.enum";
+import { SchedulerCli } from "../../cli/scheduler-cli";
+import { SchedulerCommandFailedError } from "../../cli/scheduler-command.errors";
+import {
+  ClusterSchedulerBackend,
+  JobSpec,
+  NativeJobRef,
+  NativeJobState,
+  TERMINAL_NATIVE_STATUSES,
+} from "../../scheduler-backend";
+import {
+  recordedExitCode,
+  recordedNativeId,
+  stateFromExitCode,
+  writeBatchScript,
+} from "../shared/job-files";
+import { withRunRecords } from "../shared/run-records";
+import { parseBhistLongOutput } from "./bhist-output.parser";
+import {
+  bjobsErrorsAreOnlyUnknownJobs,
+  BJOBS_FORMAT,
+  parseBjobsOutput,
+} from "./bjobs-output.parser";
+import { bkillFoundNothingToKill } from "./bkill-output.parser";
+import { parseBsubOutput } from "./bsub-output.parser";
+import { renderLsfSubmission } from "./lsf-script.renderer";
 
-export const LSF_SCRIPT_FILE = 'job.lsf.sh';
+export const LSF_SCRIPT_FILE = "job.lsf.sh";
 
 /**
  * How many lsb.events files bhist searches (`-n`): the current one and the most recently switched ones. A job
@@ -39,15 +54,26 @@ export class LsfBackend extends ClusterSchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, bsubArgs } = renderLsfSubmission(spec);
     await writeBatchScript(spec.workDir, LSF_SCRIPT_FILE, script);
-    const { stdout } = await this.cli.run('bsub', bsubArgs, { input: script, cwd: spec.workDir });
+    const { stdout } = await this.cli.run("bsub", bsubArgs, {
+      input: script,
+      cwd: spec.workDir,
+    });
     return { nativeId: parseBsubOutput(stdout), workDir: spec.workDir };
   }
 
-  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
+  async poll(
+    refs: readonly NativeJobRef[],
+  ): Promise<ReadonlyMap<string, NativeJobState>> {
     if (refs.length === 0) {
       return new Map(); // bjobs without ids would list every job of the user
     }
-    const listed = await this.bjobs(['-a', '-noheader', '-o', BJOBS_FORMAT, ...refs.map((ref) => ref.nativeId)]);
+    const listed = await this.bjobs([
+      "-a",
+      "-noheader",
+      "-o",
+      BJOBS_FORMAT,
+      ...refs.map((ref) => ref.nativeId),
+    ]);
     const settled = new Map<string, NativeJobState>();
     const needHistory: NativeJobRef[] = [];
     for (const ref of refs) {
@@ -57,8 +83,14 @@ export class LsfBackend extends ClusterSchedulerBackend {
         continue;
       }
       const recorded = await recordedExitCode(ref.workDir);
-      if (state && (state.status === 'cancelled' || state.status === 'timed_out')) {
-        settled.set(ref.nativeId, { ...state, exitCode: recorded ?? state.exitCode });
+      if (
+        state &&
+        (state.status === "cancelled" || state.status === "timed_out")
+      ) {
+        settled.set(ref.nativeId, {
+          ...state,
+          exitCode: recorded ?? state.exitCode,
+        });
       } else if (recorded !== null) {
         settled.set(ref.nativeId, stateFromExitCode(recorded));
       } else if (state) {
@@ -72,7 +104,9 @@ export class LsfBackend extends ClusterSchedulerBackend {
     // Cleaned out of mbatchd (CLEAN_PERIOD) and no exit-code file: the event log has the final record. A job
     // bhist does not know either stays out of the map, so its state is kept rather than guessed.
     if (needHistory.length > 0) {
-      for (const [id, state] of await this.history(needHistory.map((ref) => ref.nativeId))) {
+      for (const [id, state] of await this.history(
+        needHistory.map((ref) => ref.nativeId),
+      )) {
         if (TERMINAL_NATIVE_STATUSES.has(state.status)) settled.set(id, state);
       }
     }
@@ -81,25 +115,52 @@ export class LsfBackend extends ClusterSchedulerBackend {
 
   /** bkill; `Job has already finished` / `No matching job found` (rc 255) mean there is nothing left to kill. */
   async cancel(ref: NativeJobRef): Promise<void> {
-    const result = await this.cli.run('bkill', [ref.nativeId], { acceptExitCodes: [LSF_PARTIAL_ANSWER] });
-    if (result.exitCode !== 0 && !bkillFoundNothingToKill(result.stderr + result.stdout, ref.nativeId)) {
-      throw new SchedulerCommandFailedError('bkill', result.exitCode, result.stderr || result.stdout);
+    const result = await this.cli.run("bkill", [ref.nativeId], {
+      acceptExitCodes: [LSF_PARTIAL_ANSWER],
+    });
+    if (
+      result.exitCode !== 0 &&
+      !bkillFoundNothingToKill(result.stderr + result.stdout, ref.nativeId)
+    ) {
+      throw new SchedulerCommandFailedError(
+        "bkill",
+        result.exitCode,
+        result.stderr || result.stdout,
+      );
     }
   }
 
   /** bjobs by name (-J) while mbatchd still knows the job; after that the id its batch script recorded when it started. */
-  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
-    const listed = [...(await this.bjobs(['-a', '-noheader', '-J', jobName, '-o', BJOBS_FORMAT])).keys()];
+  async findByName(
+    jobName: string,
+    workDir: string,
+  ): Promise<NativeJobRef | null> {
+    const listed = [
+      ...(
+        await this.bjobs(["-a", "-noheader", "-J", jobName, "-o", BJOBS_FORMAT])
+      ).keys(),
+    ];
     // The newest submission under that name if there were several.
-    const id = listed.sort((a, b) => Number(b) - Number(a))[0] ?? (await recordedNativeId(workDir, /^\d+$/));
+    const id =
+      listed.sort((a, b) => Number(b) - Number(a))[0] ??
+      (await recordedNativeId(workDir, /^\d+$/));
     return id ? { nativeId: id, workDir } : null;
   }
 
   /** One bjobs call; rc 255 with only `Job <N> is not found` lines is an answer, anything else a failure. */
   private async bjobs(args: string[]): Promise<Map<string, NativeJobState>> {
-    const result = await this.cli.run('bjobs', args, { acceptExitCodes: [LSF_PARTIAL_ANSWER] });
-    if (result.exitCode !== 0 && !bjobsErrorsAreOnlyUnknownJobs(result.stderr)) {
-      throw new SchedulerCommandFailedError('bjobs', result.exitCode, result.stderr || result.stdout);
+    const result = await this.cli.run("bjobs", args, {
+      acceptExitCodes: [LSF_PARTIAL_ANSWER],
+    });
+    if (
+      result.exitCode !== 0 &&
+      !bjobsErrorsAreOnlyUnknownJobs(result.stderr)
+    ) {
+      throw new SchedulerCommandFailedError(
+        "bjobs",
+        result.exitCode,
+        result.stderr || result.stdout,
+      );
     }
     return parseBjobsOutput(result.stdout);
   }
@@ -107,7 +168,11 @@ export class LsfBackend extends ClusterSchedulerBackend {
   /** Final records from the event log; empty when bhist is unavailable or knows none of the jobs. */
   private async history(ids: string[]): Promise<Map<string, NativeJobState>> {
     try {
-      const result = await this.cli.run('bhist', ['-a', '-l', '-n', String(BHIST_EVENT_LOG_FILES), ...ids], { acceptExitCodes: [LSF_PARTIAL_ANSWER] });
+      const result = await this.cli.run(
+        "bhist",
+        ["-a", "-l", "-n", String(BHIST_EVENT_LOG_FILES), ...ids],
+        { acceptExitCodes: [LSF_PARTIAL_ANSWER] },
+      );
       return parseBhistLongOutput(result.stdout);
     } catch {
       return new Map();

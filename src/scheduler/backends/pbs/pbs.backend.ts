@@ -1,15 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import { SchedulerType } from '../../../simulation/scheduler-type.enum';
-import { SchedulerCli } from '../../cli/scheduler-cli';
-import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState } from '../../scheduler-backend';
-import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
-import { withRunRecords } from '../shared/run-records';
-import { pbsJobName, renderPbsSubmission } from './pbs-script.renderer';
-import { onlyUnknownPbsJobs, parseQstatJson } from './qstat-output.parser';
-import { parsePbsQsubOutput } from './qsub-output.parser';
+import { Injectable } from "@nestjs/common";
+import { SchedulerType } from "../../../simulation/scheduler-type.enum";
+import { SchedulerCli } from "../../cli/scheduler-cli";
+import { SchedulerCommandFailedError } from "../../cli/scheduler-command.errors";
+import {
+  ClusterSchedulerBackend,
+  JobSpec,
+  NativeJobRef,
+  NativeJobState,
+} from "../../scheduler-backend";
+import {
+  markCancelRequested,
+  recordedExitCode,
+  recordedNativeId,
+  stateFromExitCode,
+  wasCancelRequested,
+  writeBatchScript,
+} from "../shared/job-files";
+import { withRunRecords } from "../shared/run-records";
+import { pbsJobName, renderPbsSubmission } from "./pbs-script.renderer";
+import { onlyUnknownPbsJobs, parseQstatJson } from "./qstat-output.parser";
+import { parsePbsQsubOutput } from "./qsub-output.parser";
 
-export const PBS_SCRIPT_FILE = 'job.pbs.sh';
+export const PBS_SCRIPT_FILE = "job.pbs.sh";
 
 /**
  * PBS Professional / OpenPBS through its CLI: `qsub`, one `qstat -x -f -F json id…` per poll (finished jobs stay
@@ -27,16 +39,26 @@ export class PbsBackend extends ClusterSchedulerBackend {
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const { script, qsubArgs } = renderPbsSubmission(spec);
     const path = await writeBatchScript(spec.workDir, PBS_SCRIPT_FILE, script);
-    const { stdout } = await this.cli.run('qsub', [...qsubArgs, path], { cwd: spec.workDir });
+    const { stdout } = await this.cli.run("qsub", [...qsubArgs, path], {
+      cwd: spec.workDir,
+    });
     return { nativeId: parsePbsQsubOutput(stdout), workDir: spec.workDir };
   }
 
-  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
-    const result = await this.cli.run('qstat', ['-x', '-f', '-F', 'json', ...refs.map((ref) => ref.nativeId)], { acceptExitCodes: [153] });
+  async poll(
+    refs: readonly NativeJobRef[],
+  ): Promise<ReadonlyMap<string, NativeJobState>> {
+    const result = await this.cli.run(
+      "qstat",
+      ["-x", "-f", "-F", "json", ...refs.map((ref) => ref.nativeId)],
+      { acceptExitCodes: [153] },
+    );
     if (result.exitCode === 153 && !onlyUnknownPbsJobs(result.stderr)) {
-      throw new SchedulerCommandFailedError('qstat', 153, result.stderr);
+      throw new SchedulerCommandFailedError("qstat", 153, result.stderr);
     }
-    const listed = result.stdout.trim() ? parseQstatJson(result.stdout) : new Map<string, NativeJobState>();
+    const listed = result.stdout.trim()
+      ? parseQstatJson(result.stdout)
+      : new Map<string, NativeJobState>();
     const settled = new Map<string, NativeJobState>();
     for (const ref of refs) {
       const state = listed.get(ref.nativeId);
@@ -48,7 +70,11 @@ export class PbsBackend extends ClusterSchedulerBackend {
       if (recorded !== null) {
         settled.set(ref.nativeId, stateFromExitCode(recorded));
       } else if (await wasCancelRequested(ref.workDir)) {
-        settled.set(ref.nativeId, { status: 'cancelled', exitCode: null, reason: 'deleted on request; PBS no longer has the job' });
+        settled.set(ref.nativeId, {
+          status: "cancelled",
+          exitCode: null,
+          reason: "deleted on request; PBS no longer has the job",
+        });
       }
     }
     return withRunRecords(settled, refs);
@@ -57,17 +83,37 @@ export class PbsBackend extends ClusterSchedulerBackend {
   /** qdel; `Job has finished` (35) and `Unknown Job Id` (153) leave nothing to cancel. */
   async cancel(ref: NativeJobRef): Promise<void> {
     await markCancelRequested(ref.workDir);
-    const result = await this.cli.run('qdel', [ref.nativeId], { acceptExitCodes: [35, 153] });
-    if (result.exitCode !== 0 && !/Job has finished|Unknown Job Id/.test(result.stderr)) {
-      throw new SchedulerCommandFailedError('qdel', result.exitCode, result.stderr);
+    const result = await this.cli.run("qdel", [ref.nativeId], {
+      acceptExitCodes: [35, 153],
+    });
+    if (
+      result.exitCode !== 0 &&
+      !/Job has finished|Unknown Job Id/.test(result.stderr)
+    ) {
+      throw new SchedulerCommandFailedError(
+        "qdel",
+        result.exitCode,
+        result.stderr,
+      );
     }
   }
 
   /** qselect by name (history included); after that the id the script recorded when it started. */
-  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
-    const { stdout } = await this.cli.run('qselect', ['-x', '-N', pbsJobName(jobName)]);
-    const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
-    const id = listed ?? (await recordedNativeId(workDir, /^\d+(?:\[\d*\])?\.\S+$/));
+  async findByName(
+    jobName: string,
+    workDir: string,
+  ): Promise<NativeJobRef | null> {
+    const { stdout } = await this.cli.run("qselect", [
+      "-x",
+      "-N",
+      pbsJobName(jobName),
+    ]);
+    const listed = stdout
+      .split("\n")
+      .map((line) => line.trim())
+      .find(Boolean);
+    const id =
+      listed ?? (await recordedNativeId(workDir, /^\d+(?:\[\d*\])?\.\S+$/));
     return id ? { nativeId: id, workDir } : null;
   }
 }

@@ -1,6 +1,6 @@
-import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { NativeJobState } from '../../scheduler-backend';
-import { pbsState } from './pbs-state';
+import { SchedulerCommandFailedError } from "../../cli/scheduler-command.errors";
+import { NativeJobState } from "../../scheduler-backend";
+import { pbsState } from "./pbs-state";
 
 interface QstatJsonJob {
   job_state?: string;
@@ -26,19 +26,28 @@ export function parseQstatJson(stdout: string): Map<string, NativeJobState> {
   try {
     document = JSON.parse(stdout) as typeof document;
   } catch {
-    throw new SchedulerCommandFailedError('qstat', 0, `unreadable qstat -F json output: ${stdout.slice(0, 200)}`);
+    throw new SchedulerCommandFailedError(
+      "qstat",
+      0,
+      `unreadable qstat -F json output: ${stdout.slice(0, 200)}`,
+    );
   }
   const states = new Map<string, NativeJobState>();
   for (const [id, job] of Object.entries(document.Jobs ?? {})) {
     if (!job.job_state) continue;
     const state = pbsState(job.job_state, job.Exit_status);
-    const startedAt = job.stime && state.status !== 'pending' ? Date.parse(job.stime) : Number.NaN;
+    const startedAt =
+      job.stime && state.status !== "pending"
+        ? Date.parse(job.stime)
+        : Number.NaN;
     states.set(id, {
       ...state,
       nativeState: job.job_state,
       ...(job.comment ? { nativeReason: job.comment } : {}),
       ...(Number.isFinite(startedAt) ? { startedAt } : {}),
-      ...(typeof job.run_count === 'number' && job.run_count > 0 ? { run: job.run_count } : {}),
+      ...(typeof job.run_count === "number" && job.run_count > 0
+        ? { run: job.run_count }
+        : {}),
     });
   }
   return states;
@@ -46,5 +55,9 @@ export function parseQstatJson(stdout: string): Map<string, NativeJobState> {
 
 /** qstat exits 153 when some ids are unknown (an answer) — but also on other errors; true for the first kind only. */
 export function onlyUnknownPbsJobs(stderr: string): boolean {
-  return stderr.split('\n').map((line) => line.trim()).filter(Boolean).every((line) => /^qstat: Unknown Job Id \S+$/.test(line));
+  return stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .every((line) => /^qstat: Unknown Job Id \S+$/.test(line));
 }

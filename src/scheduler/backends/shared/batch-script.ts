@@ -1,4 +1,4 @@
-import { hasControlCharacters } from '../../../common/validation/safe-text';
+import { hasControlCharacters } from "../../../common/validation/safe-text";
 
 /** A value that would break out of its line or quoting in a batch script. */
 export class UnsafeScriptValueError extends Error {}
@@ -10,13 +10,15 @@ export function quoteShellArgument(value: string): string {
 
 /** An argv as a shell command line in which every element is one literal word. */
 export function renderShellCommand(argv: readonly string[]): string {
-  return argv.map(quoteShellArgument).join(' ');
+  return argv.map(quoteShellArgument).join(" ");
 }
 
 /** Directive values are read by the scheduler line by line: no control characters, nothing that could end the line. */
 export function assertDirectiveSafe(value: string, field: string): string {
   if (hasControlCharacters(value)) {
-    throw new UnsafeScriptValueError(`${field} contains control characters and cannot go into a batch script`);
+    throw new UnsafeScriptValueError(
+      `${field} contains control characters and cannot go into a batch script`,
+    );
   }
   return value;
 }
@@ -35,22 +37,28 @@ export interface WordRule {
  * without control characters and without anything `rule.forbidden` matches, so it can neither end its line nor add
  * an option.
  */
-export function assertSingleWord(value: string | number, field: string, rule: WordRule): string {
+export function assertSingleWord(
+  value: string | number,
+  field: string,
+  rule: WordRule,
+): string {
   const text = assertDirectiveSafe(String(value), field);
-  if (text === '' || rule.forbidden.test(text)) {
-    throw new UnsafeScriptValueError(`${field} must be a single word without ${rule.description} to go into a ${rule.directive} directive (got ${JSON.stringify(text)})`);
+  if (text === "" || rule.forbidden.test(text)) {
+    throw new UnsafeScriptValueError(
+      `${field} must be a single word without ${rule.description} to go into a ${rule.directive} directive (got ${JSON.stringify(text)})`,
+    );
   }
   return text;
 }
 
 /** Name of the file in the job's work dir where the batch script records the solver's exit status. */
-export const EXIT_CODE_FILE = 'exit_code';
+export const EXIT_CODE_FILE = "exit_code";
 
 /** Name of the file where the batch script records the scheduler's id for itself as soon as it starts. */
-export const NATIVE_ID_FILE = 'native_id';
+export const NATIVE_ID_FILE = "native_id";
 
 /** Where the script appends `<run> <epoch seconds>` as each run starts (read by run-records.ts). */
-export const RUNS_FILE = 'runs';
+export const RUNS_FILE = "runs";
 
 /**
  * The portable body every POSIX batch script ends with: record the scheduler's job id (so a submission whose
@@ -59,8 +67,14 @@ export const RUNS_FILE = 'runs';
  * and a stale exit status is removed), run the solver, record its exit status atomically, exit with it.
  * `jobIdVariable` is the scheduler's environment variable, e.g. SLURM_JOB_ID.
  */
-export function renderScriptBody(workDir: string, argv: readonly string[], jobIdVariable: string): string[] {
-  const dir = quoteShellArgument(assertDirectiveSafe(workDir, 'work directory'));
+export function renderScriptBody(
+  workDir: string,
+  argv: readonly string[],
+  jobIdVariable: string,
+): string[] {
+  const dir = quoteShellArgument(
+    assertDirectiveSafe(workDir, "work directory"),
+  );
   return [
     `cd ${dir} || exit 111`,
     `printf '%s\\n' "$${jobIdVariable}" > ${NATIVE_ID_FILE}`,
@@ -68,8 +82,8 @@ export function renderScriptBody(workDir: string, argv: readonly string[], jobId
     `if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi`,
     `rm -f ${EXIT_CODE_FILE}`,
     `printf '%s %s\\n' "$run" "$(date +%s)" >> ${RUNS_FILE}`,
-    `${renderShellCommand(argv.map((arg) => assertDirectiveSafe(arg, 'solver argument')))} >> solver.log 2>&1`,
-    'rc=$?',
+    `${renderShellCommand(argv.map((arg) => assertDirectiveSafe(arg, "solver argument")))} >> solver.log 2>&1`,
+    "rc=$?",
     `printf '%s\\n' "$rc" > ${EXIT_CODE_FILE}.tmp && mv -f ${EXIT_CODE_FILE}.tmp ${EXIT_CODE_FILE}`,
     'exit "$rc"',
   ];
@@ -84,14 +98,22 @@ export function parseExitCodeFile(text: string): number | null {
 /** `HH:MM:SS` with hours beyond 24 (Grid Engine `h_rt`, PBS `walltime`). */
 export function hoursMinutesSeconds(time: string): string {
   const total = wallTimeSeconds(time);
-  const pad = (n: number): string => String(n).padStart(2, '0');
+  const pad = (n: number): string => String(n).padStart(2, "0");
   return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
 }
 
 /** A validated memory request (`64GB`, `512M`, `1.5 GiB`, bare numbers are bytes) in MiB, unrounded. */
 export function memoryMebibytes(memory: string): number {
   const [, amount, unit] = /^(\d+(?:\.\d+)?)\s?([KMGT]?)/i.exec(memory) ?? [];
-  const factor = ({ K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024, '': 1 / (1024 * 1024) } as Record<string, number>)[(unit ?? '').toUpperCase()]!;
+  const factor = (
+    {
+      K: 1 / 1024,
+      M: 1,
+      G: 1024,
+      T: 1024 * 1024,
+      "": 1 / (1024 * 1024),
+    } as Record<string, number>
+  )[(unit ?? "").toUpperCase()]!;
   return Number(amount) * factor;
 }
 
@@ -100,6 +122,12 @@ export function wallTimeSeconds(time: string): number {
   if (/^\d+$/.test(time)) {
     return Number(time) * 60;
   }
-  const [, days, hours, minutes, seconds] = /^(?:(\d+)[-.])?(\d+):(\d+):(\d+)$/.exec(time) ?? [];
-  return Number(days ?? 0) * 86_400 + Number(hours) * 3_600 + Number(minutes) * 60 + Number(seconds);
+  const [, days, hours, minutes, seconds] =
+    /^(?:(\d+)[-.])?(\d+):(\d+):(\d+)$/.exec(time) ?? [];
+  return (
+    Number(days ?? 0) * 86_400 +
+    Number(hours) * 3_600 +
+    Number(minutes) * 60 +
+    Number(seconds)
+  );
 }

@@ -1,17 +1,28 @@
-import { Injectable } from '@nestjs/common';
-import { SchedulerType } from '../../../simulation/scheduler-type.enum';
-import { SchedulerCli } from '../../cli/scheduler-cli';
-import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
-import { withRunRecords } from '../shared/run-records';
-import { parseSacctOutput, SACCT_FIELDS } from './sacct-output.parser';
-import { parseSbatchOutput } from './sbatch-output.parser';
-import { renderSlurmScript } from './slurm-script.renderer';
-import { slurmEndedIt } from './slurm-state';
-import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
+import { Injectable } from "@nestjs/common";
+import { SchedulerType } from "../../../simulation/scheduler-type.enum";
+import { SchedulerCli } from "../../cli/scheduler-cli";
+import { SchedulerCommandFailedError } from "../../cli/scheduler-command.errors";
+import {
+  ClusterSchedulerBackend,
+  JobSpec,
+  NativeJobRef,
+  NativeJobState,
+  TERMINAL_NATIVE_STATUSES,
+} from "../../scheduler-backend";
+import {
+  recordedExitCode,
+  recordedNativeId,
+  stateFromExitCode,
+  writeBatchScript,
+} from "../shared/job-files";
+import { withRunRecords } from "../shared/run-records";
+import { parseSacctOutput, SACCT_FIELDS } from "./sacct-output.parser";
+import { parseSbatchOutput } from "./sbatch-output.parser";
+import { renderSlurmScript } from "./slurm-script.renderer";
+import { slurmEndedIt } from "./slurm-state";
+import { parseSqueueOutput, SQUEUE_FORMAT } from "./squeue-output.parser";
 
-export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
+export const SLURM_SCRIPT_FILE = "job.slurm.sh";
 
 /**
  * SLURM through its CLI: `sbatch --parsable`, one `squeue -t all -j id,id,…` per poll, then for jobs that left
@@ -26,17 +37,29 @@ export class SlurmBackend extends ClusterSchedulerBackend {
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
-    const script = await writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec));
-    const { stdout } = await this.cli.run('sbatch', ['--parsable', script], { cwd: spec.workDir });
+    const script = await writeBatchScript(
+      spec.workDir,
+      SLURM_SCRIPT_FILE,
+      renderSlurmScript(spec),
+    );
+    const { stdout } = await this.cli.run("sbatch", ["--parsable", script], {
+      cwd: spec.workDir,
+    });
     return { nativeId: parseSbatchOutput(stdout), workDir: spec.workDir };
   }
 
-  async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
+  async poll(
+    refs: readonly NativeJobRef[],
+  ): Promise<ReadonlyMap<string, NativeJobState>> {
     const ids = refs.map((ref) => ref.nativeId);
     // rc 1 with "Invalid job id specified" means every listed job was purged: an answer, not a failure.
-    const queue = await this.cli.run('squeue', ['-h', '-t', 'all', '-j', ids.join(','), '-o', SQUEUE_FORMAT], { acceptExitCodes: [1] });
+    const queue = await this.cli.run(
+      "squeue",
+      ["-h", "-t", "all", "-j", ids.join(","), "-o", SQUEUE_FORMAT],
+      { acceptExitCodes: [1] },
+    );
     if (queue.exitCode === 1 && !/Invalid job id/i.test(queue.stderr)) {
-      throw new SchedulerCommandFailedError('squeue', 1, queue.stderr);
+      throw new SchedulerCommandFailedError("squeue", 1, queue.stderr);
     }
     const listed = parseSqueueOutput(queue.stdout);
     const settled = new Map<string, NativeJobState>();
@@ -61,10 +84,15 @@ export class SlurmBackend extends ClusterSchedulerBackend {
     }
     // No exit-code file: the script never ran to its end (launch failure, node failure, kill -9). Ask accounting;
     // a job nobody knows any more stays out of the map, so its state is kept rather than guessed.
-    const accounting = needAccounting.length > 0 ? await this.accounting(needAccounting.map((ref) => ref.nativeId)) : new Map<string, NativeJobState>();
+    const accounting =
+      needAccounting.length > 0
+        ? await this.accounting(needAccounting.map((ref) => ref.nativeId))
+        : new Map<string, NativeJobState>();
     for (const ref of needAccounting) {
       const recordedByAccounting = accounting.get(ref.nativeId);
-      const state = recordedByAccounting ? { ...listed.get(ref.nativeId), ...recordedByAccounting } : listed.get(ref.nativeId);
+      const state = recordedByAccounting
+        ? { ...listed.get(ref.nativeId), ...recordedByAccounting }
+        : listed.get(ref.nativeId);
       if (state) {
         settled.set(ref.nativeId, state);
       }
@@ -73,25 +101,47 @@ export class SlurmBackend extends ClusterSchedulerBackend {
   }
 
   async cancel(ref: NativeJobRef): Promise<void> {
-    await this.cli.run('scancel', [ref.nativeId]);
+    await this.cli.run("scancel", [ref.nativeId]);
   }
 
   /** squeue by name while SLURM still lists the job; after that the id its batch script recorded when it started. */
-  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
-    const { stdout } = await this.cli.run('squeue', ['-h', '-t', 'all', '-n', jobName, '-o', '%i']);
-    const listed = stdout.split('\n').map((line) => line.trim()).find(Boolean);
+  async findByName(
+    jobName: string,
+    workDir: string,
+  ): Promise<NativeJobRef | null> {
+    const { stdout } = await this.cli.run("squeue", [
+      "-h",
+      "-t",
+      "all",
+      "-n",
+      jobName,
+      "-o",
+      "%i",
+    ]);
+    const listed = stdout
+      .split("\n")
+      .map((line) => line.trim())
+      .find(Boolean);
     const id = listed ?? (await recordedNativeId(workDir, /^\d+$/));
     return id ? { nativeId: id, workDir } : null;
   }
 
   /** Final records of jobs squeue no longer lists; empty when no accounting is configured. */
-  private async accounting(ids: string[]): Promise<Map<string, NativeJobState>> {
-    const fields = ['-X', '-n', '-P', '-j', ids.join(','), '-o', SACCT_FIELDS];
-    const withDbd = await this.cli.run('sacct', fields, { acceptExitCodes: [1] });
+  private async accounting(
+    ids: string[],
+  ): Promise<Map<string, NativeJobState>> {
+    const fields = ["-X", "-n", "-P", "-j", ids.join(","), "-o", SACCT_FIELDS];
+    const withDbd = await this.cli.run("sacct", fields, {
+      acceptExitCodes: [1],
+    });
     if (withDbd.exitCode === 0) {
       return parseSacctOutput(withDbd.stdout);
     }
-    const fromJobcomp = await this.cli.run('sacct', ['-c', ...fields], { acceptExitCodes: [1] });
-    return fromJobcomp.exitCode === 0 ? parseSacctOutput(fromJobcomp.stdout) : new Map();
+    const fromJobcomp = await this.cli.run("sacct", ["-c", ...fields], {
+      acceptExitCodes: [1],
+    });
+    return fromJobcomp.exitCode === 0
+      ? parseSacctOutput(fromJobcomp.stdout)
+      : new Map();
   }
 }
