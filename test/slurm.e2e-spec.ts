@@ -24,7 +24,13 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
   let spy: ReturnType<typeof spyOnCommands>;
 
   const boot = async (dataDir?: string): Promise<void> => {
-    harness = await startTestApp({ dataDir, env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '400', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '20000' } });
+    harness = await startTestApp({
+      dataDir,
+      env: {
+        HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '400',
+        HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '20000',
+      },
+    });
     api = apiClient(harness.url);
   };
 
@@ -52,7 +58,10 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
   it('should run a job through sbatch to completion and record its exit code', async () => {
     const submitted = await submit('slurm_ok', { duration_ms: 1500 });
     expect(submitted.status).toBe(201);
-    expect(submitted.body.job).toMatchObject({ status: 'scheduled', native_id: expect.stringMatching(/^\d+$/) });
+    expect(submitted.body.job).toMatchObject({
+      status: 'scheduled',
+      native_id: expect.stringMatching(/^\d+$/),
+    });
     await api.waitForStatus('slurm_ok', ['running'], 20_000);
     const done = await api.waitForStatus('slurm_ok', ['completed', 'failed'], 30_000);
     expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
@@ -67,20 +76,42 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
   });
 
   it('should poll all tracked jobs with one squeue call per interval', async () => {
-    for (let i = 0; i < 4; i++) {
-      await submit(`slurm_batch_${i}`, { duration_ms: 4000, spawn_child: false });
-    }
-    const ids = await Promise.all([0, 1, 2, 3].map(async (i) => (await api.job(`slurm_batch_${i}`)).body.native_id as string));
-    const before = spy.calls('squeue').length;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const polls = spy.calls('squeue').slice(before);
-    expect(polls.length).toBeGreaterThanOrEqual(3);
-    expect(polls.length).toBeLessThanOrEqual(7);
-    for (const argv of polls) {
-      expect(argv[argv.indexOf('-j') + 1].split(',').sort()).toEqual([...ids].sort());
-    }
-    for (let i = 0; i < 4; i++) {
-      await api.post(`/jobs/slurm_batch_${i}/cancel`);
+    // The jobs must outlive the observation window: a job that ends inside it is settled and rightly leaves the
+    // batch (with 4 s solves, slow submissions on a loaded 2-core machine let the first one end inside the window).
+    try {
+      for (let i = 0; i < 4; i++) {
+        await submit(`slurm_batch_${i}`, {
+          duration_ms: 120_000,
+          spawn_child: false,
+        });
+      }
+      const ids = await Promise.all([0, 1, 2, 3].map(async (i) => (await api.job(`slurm_batch_${i}`)).body.native_id as string));
+      // A poll spawned before the last job was accepted can log its call (the spy's wrapper starts node first) after
+      // the submission answered: count from the first poll that carried all four ids. Polls never overlap, so every
+      // earlier poll has logged by then.
+      const idsOf = (argv: string[]): string[] => (argv.includes('-j') ? argv[argv.indexOf('-j') + 1]!.split(',').sort() : []);
+      const before = await waitFor(
+        () => {
+          const first = spy.calls('squeue').findIndex((argv) => idsOf(argv).join(',') === [...ids].sort().join(','));
+          return first >= 0 ? first + 1 : undefined;
+        },
+        10_000,
+        'a poll carrying all four ids',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const polls = spy.calls('squeue').slice(before);
+      for (let i = 0; i < 4; i++) {
+        expect(['scheduled', 'running']).toContain((await api.job(`slurm_batch_${i}`)).body.status);
+      }
+      expect(polls.length).toBeGreaterThanOrEqual(3);
+      expect(polls.length).toBeLessThanOrEqual(7);
+      for (const argv of polls) {
+        expect(idsOf(argv)).toEqual([...ids].sort());
+      }
+    } finally {
+      for (let i = 0; i < 4; i++) {
+        await api.post(`/jobs/slurm_batch_${i}/cancel`);
+      }
     }
   });
 

@@ -32,6 +32,12 @@ export interface JobEventPayload extends EventEnvelope {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The cluster scheduler's own state word (`PENDING`, `SUSPENDED`, `Eqw`, …), refreshed each poll; null locally. */
+  scheduler_state: string | null;
+  /** The scheduler's reason for it (`JobHeldAdmin`, `BeginTime`, an Eqw error message, …). */
+  scheduler_reason: string | null;
+  /** Which run this is; incremented by every requeue. */
+  run: number;
   job: JobViewDto;
 }
 
@@ -74,7 +80,7 @@ export interface ServerToClientEvents {
   job_completed: (payload: JobEventPayload) => void;
   /** The job was cancelled; always followed by job_completed with status cancelled. */
   job_cancelled: (payload: JobEventPayload) => void;
-  /** Something else about the job changed without a new status (priority, cancel requested, …). */
+  /** Something else about the job changed without a new status (priority, cancel requested, the scheduler's state or reason, …). */
   job_updated: (payload: JobEventPayload) => void;
   /** The solver log shows new progress. */
   job_progress: (payload: JobProgressPayload) => void;

@@ -108,12 +108,25 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
   catchUp(@ConnectedSocket() client: JobManagerSocket, @MessageBody() body: unknown): CatchUpAck {
     const request = parseCatchUpRequest(body);
     if (!request.ok) {
-      return { ok: false, error: request.error, boot_id: this.journal.bootId, seq: this.journal.seq, complete: false, events: [] };
+      return {
+        ok: false,
+        error: request.error,
+        boot_id: this.journal.bootId,
+        seq: this.journal.seq,
+        complete: false,
+        events: [],
+      };
     }
     const { complete, events } = this.journal.since(request.value.since_seq, request.value.boot_id);
     const watchesAll = client.rooms.has(ALL_EVENTS_ROOM);
     const visible = events.filter((event) => watchesAll || ('job_id' in event && client.rooms.has(jobRoom(event.job_id))));
-    return { ok: true, boot_id: this.journal.bootId, seq: this.journal.seq, complete, events: visible };
+    return {
+      ok: true,
+      boot_id: this.journal.bootId,
+      seq: this.journal.seq,
+      complete,
+      events: visible,
+    };
   }
 
   @OnEvent(JobStateChangedEvent.name)
@@ -133,6 +146,9 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
       created_at: view.created_at,
       started_at: view.started_at,
       finished_at: view.finished_at,
+      scheduler_state: view.scheduler_state,
+      scheduler_reason: view.scheduler_reason,
+      run: view.run,
       job: view,
     };
     if (event.previousStatus === event.job.status) {
@@ -147,17 +163,30 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
 
   @OnEvent(JobProgressEvent.name)
   onJobProgress(event: JobProgressEvent): void {
-    this.emitForJob('job_progress', { job_id: event.jobId, status: JobStatus.RUNNING, progress: event.percent, message: event.message });
+    this.emitForJob('job_progress', {
+      job_id: event.jobId,
+      status: JobStatus.RUNNING,
+      progress: event.percent,
+      message: event.message,
+    });
   }
 
   @OnEvent(LimitsChangedEvent.name)
   onLimitsChanged(event: LimitsChangedEvent): void {
-    this.emitToAll('limits_updated', { limits: toResourceLimitsDto(event.limits), previous: toResourceLimitsDto(event.previous), ...this.admission() });
+    this.emitToAll('limits_updated', {
+      limits: toResourceLimitsDto(event.limits),
+      previous: toResourceLimitsDto(event.previous),
+      ...this.admission(),
+    });
   }
 
   @OnEvent(HostSampledEvent.name)
   onHostSampled(event: HostSampledEvent): void {
-    this.emitToAll('resources_updated', { host: toHostSampleDto(event.sample), limits: toResourceLimitsDto(this.limits.current), ...this.admission() });
+    this.emitToAll('resources_updated', {
+      host: toHostSampleDto(event.sample),
+      limits: toResourceLimitsDto(this.limits.current),
+      ...this.admission(),
+    });
   }
 
   private admission(): AdmissionPayload {

@@ -24,6 +24,9 @@ export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
     finished_at: iso(job.finishedAt),
     cancel_requested_at: iso(job.cancelRequestedAt),
     waiting_reason: job.waitingReason,
+    scheduler_state: job.schedulerState,
+    scheduler_reason: job.schedulerReason,
+    run: job.run,
     config: job.config,
   };
 }

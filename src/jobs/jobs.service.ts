@@ -105,6 +105,9 @@ export class JobsService {
         finishedAt: null,
         cancelRequestedAt: null,
         waitingReason: null,
+        schedulerState: null,
+        schedulerReason: null,
+        run: 1,
       },
       'submitted',
     );

@@ -92,7 +92,7 @@
     ]);
     const row = el('tr', {}, [
       idCell,
-      el('td', {}, [badge]),
+      el('td', {}, [badge, ...schedulerStateLine(job)]),
       el('td', { textContent: job.scheduler_type === 'none' ? 'local' : `${job.scheduler_type}${job.native_id && job.scheduler_type !== 'none' ? ` #${job.native_id}` : ''}` }),
       el('td', { className: 'num', textContent: String(job.priority) + (job.queue_position ? ` (#${job.queue_position})` : '') }),
       el('td', {}, [el('div', { className: 'progress-cell' }, [bar, el('span', { textContent: progress === null ? '' : `${Math.round(progress)}%` })])]),
@@ -193,6 +193,13 @@
   }
 
   // ---- live updates
+  /** The scheduler's own state and reason (e.g. "PENDING · JobHeldAdmin", "Eqw · can't chdir …") and the run after a requeue. */
+  function schedulerStateLine(job) {
+    const words = [job.scheduler_state, job.scheduler_reason].filter(Boolean).join(' · ');
+    const text = [words, job.run > 1 ? `run ${job.run}` : ''].filter(Boolean).join(' — ');
+    return text ? [el('span', { className: 'scheduler-state', textContent: text, title: text })] : [];
+  }
+
   function apply(event) {
     if (event.seq <= lastSeq && event.boot_id === bootId) return; // already applied (catch-up overlap)
     lastSeq = event.seq;

@@ -21,6 +21,7 @@ import { markCancelDelivered, wasCancelDelivered } from './cancel-delivery';
 import { clusterFinalStatus } from './cluster-final-status';
 import { LOOKUPS_BEFORE_RESUBMIT, PendingSubmission, resubmitDelay, waitingReason } from './pending-submission';
 import { pollDelay } from './poll-backoff';
+import { describeSchedulerState, schedulerViewChanges } from './scheduler-view';
 
 interface Poller {
   timer?: NodeJS.Timeout;
@@ -254,26 +255,76 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
-  /** Moves the job to what the scheduler reports; never guesses a final state from a job's absence. */
+  /**
+   * Moves the job to what the scheduler reports; never guesses a final state from a job's absence. The scheduler's
+   * own state word, reason and run number are stored with it; a change of those alone is one `job_updated`.
+   * A running job the scheduler reports pending again was requeued: it returns to `scheduled` as the next run.
+   */
   private apply(job: JobRecord, state: NativeJobState): JobRecord {
+    const scheduler = schedulerViewChanges(job, state);
+    const detail = describeSchedulerState(job.schedulerType, state);
     if (TERMINAL_NATIVE_STATUSES.has(state.status)) {
       const delivered = this.cancelDelivered.has(job.id) || this.cancelMaybeDelivered.has(job.id);
       const cancel = !job.cancelRequestedAt ? 'none' : delivered ? 'delivered' : 'requested';
       const { status, error } = clusterFinalStatus(state, cancel);
+      // A job the scheduler (or a cancel) killed has no solver exit code, whether seen live or from accounting.
+      const exitCode = status === JobStatus.CANCELLED || status === JobStatus.TIMED_OUT ? null : (state.exitCode ?? null);
+      const startedAt = scheduler.run !== undefined ? (state.startedAt ?? job.startedAt) : (job.startedAt ?? state.startedAt ?? null);
       this.tracked.delete(job.id);
       this.cancelDelivered.delete(job.id);
       this.cancelMaybeDelivered.delete(job.id);
       return this.lifecycle.transition(
         job,
-        { status, exitCode: state.exitCode ?? null, error, finishedAt: Date.now() },
-        `${job.schedulerType} reports ${state.status}${state.reason ? ` (${state.reason})` : ''}`,
+        {
+          ...scheduler,
+          status,
+          exitCode,
+          error,
+          startedAt,
+          finishedAt: state.finishedAt ?? Date.now(),
+        },
+        detail,
       );
     }
     let next = job;
-    if (state.status === 'running' && job.status !== JobStatus.RUNNING) {
-      next = this.lifecycle.transition(job, { status: JobStatus.RUNNING, startedAt: Date.now() }, `${job.schedulerType} reports running`);
+    if (state.status === 'pending' && job.status === JobStatus.RUNNING) {
+      const run = Math.max(job.run + 1, scheduler.run ?? 0);
+      next = this.lifecycle.transition(
+        job,
+        {
+          ...scheduler,
+          status: JobStatus.SCHEDULED,
+          run,
+          startedAt: null,
+          progress: null,
+        },
+        `requeued: ${detail}; run ${run} waits to start`,
+      );
+    } else if (state.status === 'running' && job.status !== JobStatus.RUNNING) {
+      next = this.lifecycle.transition(
+        job,
+        {
+          ...scheduler,
+          status: JobStatus.RUNNING,
+          startedAt: state.startedAt ?? Date.now(),
+        },
+        detail,
+      );
+    } else if (state.status === 'running' && scheduler.run !== undefined) {
+      // Requeued and started again between two polls.
+      next = this.lifecycle.transition(
+        job,
+        {
+          ...scheduler,
+          startedAt: state.startedAt ?? Date.now(),
+          progress: null,
+        },
+        `requeued and running again: ${detail}`,
+      );
     } else if (state.status === 'pending' && job.status === JobStatus.QUEUED) {
-      next = this.lifecycle.transition(job, { status: JobStatus.SCHEDULED }, `${job.schedulerType} reports pending`);
+      next = this.lifecycle.transition(job, { ...scheduler, status: JobStatus.SCHEDULED }, detail);
+    } else if (Object.keys(scheduler).length > 0) {
+      next = this.lifecycle.transition(job, scheduler, detail);
     }
     this.tracked.set(next.id, next);
     return next;

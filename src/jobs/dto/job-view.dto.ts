@@ -34,6 +34,12 @@ export class JobViewDto {
   cancel_requested_at!: string | null;
   /** Why a cluster job is queued without a native id: scheduler unreachable (next attempt in …) or submission outcome unknown. */
   waiting_reason!: string | null;
+  /** The cluster scheduler's own state word, refreshed each poll (`PENDING`, `SUSPENDED`, `Eqw`, …); null for local jobs. @example "PENDING" */
+  scheduler_state!: string | null;
+  /** The scheduler's reason for that state (`JobHeldAdmin`, `BeginTime`, an Eqw error message, …). @example "JobHeldAdmin" */
+  scheduler_reason!: string | null;
+  /** Which run this is: 1, incremented each time the scheduler requeues the job (earlier runs' logs are `solver.run-<n>.log`). */
+  run!: number;
   config!: HFSSSimulationConfig;
 }
 

@@ -30,9 +30,30 @@ export interface JobRecord {
   cancelRequestedAt: number | null;
   /** Why a cluster job is queued without a native id (scheduler unreachable, outcome unknown); null otherwise. */
   waitingReason: string | null;
+  /** The cluster scheduler's own state word as it last printed it (`PENDING`, `SUSPENDED`, `Eqw`, …); null locally. */
+  schedulerState: string | null;
+  /** The scheduler's reason for that state (`JobHeldAdmin`, `BeginTime`, an Eqw error message, …). */
+  schedulerReason: string | null;
+  /** Which run this is: 1, then 2 after the scheduler requeued the job once, … */
+  run: number;
 }
 
 /** The fields a state transition may change. */
 export type JobPatch = Partial<
-  Pick<JobRecord, 'status' | 'priority' | 'nativeId' | 'exitCode' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'cancelRequestedAt' | 'waitingReason'>
+  Pick<
+    JobRecord,
+    | 'status'
+    | 'priority'
+    | 'nativeId'
+    | 'exitCode'
+    | 'error'
+    | 'progress'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'cancelRequestedAt'
+    | 'waitingReason'
+    | 'schedulerState'
+    | 'schedulerReason'
+    | 'run'
+  >
 >;

@@ -24,6 +24,9 @@ export interface JobRow {
   finished_at: number | null;
   cancel_requested_at: number | null;
   waiting_reason: string | null;
+  scheduler_state: string | null;
+  scheduler_reason: string | null;
+  run_number: number;
 }
 
 export const PATCH_COLUMNS: Record<keyof JobPatch, keyof JobRow> = {
@@ -37,6 +40,9 @@ export const PATCH_COLUMNS: Record<keyof JobPatch, keyof JobRow> = {
   finishedAt: 'finished_at',
   cancelRequestedAt: 'cancel_requested_at',
   waitingReason: 'waiting_reason',
+  schedulerState: 'scheduler_state',
+  schedulerReason: 'scheduler_reason',
+  run: 'run_number',
 };
 
 export function recordToRow(record: JobRecord): JobRow {
@@ -61,6 +67,9 @@ export function recordToRow(record: JobRecord): JobRow {
     finished_at: record.finishedAt,
     cancel_requested_at: record.cancelRequestedAt,
     waiting_reason: record.waitingReason ?? null,
+    scheduler_state: record.schedulerState,
+    scheduler_reason: record.schedulerReason,
+    run_number: record.run,
   };
 }
 
@@ -86,5 +95,8 @@ export function rowToRecord(row: JobRow): JobRecord {
     finishedAt: row.finished_at,
     cancelRequestedAt: row.cancel_requested_at,
     waitingReason: row.waiting_reason ?? null,
+    schedulerState: row.scheduler_state,
+    schedulerReason: row.scheduler_reason,
+    run: row.run_number,
   };
 }

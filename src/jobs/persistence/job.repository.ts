@@ -91,7 +91,10 @@ export class JobRepository implements OnApplicationShutdown {
   /** Jobs per state, every state present (0 when none). */
   countsByStatus(): Record<JobStatus, number> {
     const counts = Object.fromEntries(Object.values(JobStatus).map((status) => [status, 0])) as Record<JobStatus, number>;
-    for (const row of this.statements.countsByStatus.all() as Array<{ status: JobStatus; n: number }>) {
+    for (const row of this.statements.countsByStatus.all() as Array<{
+      status: JobStatus;
+      n: number;
+    }>) {
       counts[row.status] = row.n;
     }
     return counts;
@@ -154,4 +157,7 @@ const EMPTY_RECORD = {
   finishedAt: null,
   cancelRequestedAt: null,
   waitingReason: null,
+  schedulerState: null,
+  schedulerReason: null,
+  run: 1,
 } as unknown as JobRecord;

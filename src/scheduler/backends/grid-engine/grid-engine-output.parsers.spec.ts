@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAccountingRecords } from './accounting-file.reader';
 import { parseAccountingRecords } from './accounting-record.parser';
 import { gridEngineFinalState, gridEngineStatus } from './grid-engine-state';
+import { parseQstatJobErrorReasons } from './qstat-job-output.parser';
 import { parseQstatXml } from './qstat-output.parser';
 import { parseQsubTerseOutput } from './qsub-output.parser';
+
+const FIXTURES = join(__dirname, 'fixtures');
 
 // Captured from Son of Grid Engine 8.1.9 (Debian 12) on the CI host: one running, one held job.
 const QSTAT_XML = `<?xml version='1.0'?>
@@ -66,9 +69,66 @@ describe('Grid Engine output parsers', () => {
   it('should parse qstat -xml into states with names, running and pending sections alike', () => {
     const jobs = parseQstatXml(QSTAT_XML);
     expect([...jobs.keys()]).toEqual(['14', '16', '17']);
-    expect(jobs.get('14')).toEqual({ name: 'ge_long', status: 'running', reason: undefined });
-    expect(jobs.get('16')).toEqual({ name: 'ge_held', status: 'pending', reason: 'on hold (hqw)' });
-    expect(jobs.get('17')).toMatchObject({ name: 'a&b', status: 'pending', reason: expect.stringMatching(/error state Eqw.*qmod -cj/) });
+    expect(jobs.get('14')).toEqual({
+      name: 'ge_long',
+      status: 'running',
+      reason: undefined,
+      nativeState: 'r',
+      startedAt: new Date('2026-11-25T02:12:19').getTime(),
+    });
+    expect(jobs.get('16')).toEqual({
+      name: 'ge_held',
+      status: 'pending',
+      reason: 'on hold (hqw)',
+      nativeState: 'hqw',
+      nativeReason: 'on hold (qrls to release)',
+    });
+    expect(jobs.get('17')).toMatchObject({
+      name: 'a&b',
+      status: 'pending',
+      reason: expect.stringMatching(/error state Eqw.*qmod -cj/),
+    });
+  });
+
+  it('should keep the state letters of suspended, rescheduled and error jobs with what they mean (captured)', () => {
+    const jobs = parseQstatXml(readFileSync(join(FIXTURES, 'qstat-suspended-eqw-held.xml'), 'utf8'));
+    expect(jobs.get('4')).toMatchObject({
+      status: 'running',
+      nativeState: 's',
+      nativeReason: 'suspended',
+      startedAt: new Date('2026-12-01T17:11:44').getTime(),
+    });
+    expect(jobs.get('5')).toMatchObject({
+      status: 'pending',
+      nativeState: 'hqw',
+      nativeReason: 'on hold (qrls to release)',
+    });
+    expect(jobs.get('6')).toMatchObject({
+      status: 'pending',
+      nativeState: 'Eqw',
+      nativeReason: expect.stringMatching(/^error state/),
+    });
+    const rescheduled = parseQstatXml(readFileSync(join(FIXTURES, 'qstat-rescheduled.xml'), 'utf8'));
+    expect(rescheduled.get('8')).toEqual({
+      name: 's.sh',
+      status: 'pending',
+      nativeState: 'Rq',
+      nativeReason: expect.stringMatching(/^rescheduled/),
+    });
+    // A disabled queue (qmod -d) is not visible in qstat -xml: the job is plain qw.
+    expect(parseQstatXml(readFileSync(join(FIXTURES, 'qstat-queue-disabled.xml'), 'utf8')).get('7')).toEqual({
+      name: 's.sh',
+      status: 'pending',
+      nativeState: 'qw',
+    });
+  });
+
+  it('should read the Eqw error message from qstat -j (captured)', () => {
+    const reasons = parseQstatJobErrorReasons(readFileSync(join(FIXTURES, 'qstat-j-eqw.txt'), 'utf8'));
+    expect(Object.fromEntries(reasons)).toEqual({
+      '6': "can't chdir to /nonexistent/dir: No such file or directory",
+    });
+    expect(parseQstatJobErrorReasons(readFileSync(join(FIXTURES, 'qstat-j-queue-disabled.txt'), 'utf8')).size).toBe(0);
   });
 
   it('should read an empty qstat -xml (no jobs) as no jobs', () => {
@@ -94,8 +154,16 @@ describe('Grid Engine output parsers', () => {
   it('should turn accounting records into final states, keeping only wanted ids', () => {
     const states = parseAccountingRecords(ACCOUNTING, new Set(['13', '14', '15', '99']));
     expect(states.get('13')).toEqual({ status: 'completed', exitCode: 0 });
-    expect(states.get('15')).toEqual({ status: 'failed', exitCode: 3, reason: 'exit code 3' });
-    expect(states.get('14')).toMatchObject({ status: 'cancelled', exitCode: null, reason: expect.stringMatching(/signal 9/) });
+    expect(states.get('15')).toEqual({
+      status: 'failed',
+      exitCode: 3,
+      reason: 'exit code 3',
+    });
+    expect(states.get('14')).toMatchObject({
+      status: 'cancelled',
+      exitCode: null,
+      reason: expect.stringMatching(/signal 9/),
+    });
     expect(states.has('99')).toBe(false);
     expect(parseAccountingRecords(ACCOUNTING, new Set(['15'])).size).toBe(1);
   });

@@ -13,7 +13,11 @@ const spec = (
   jobId = 'j1',
 ) => ({
   jobId,
-  config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'grid_engine', ...overrides }),
+  config: parseSimulationConfig({
+    project_path: '/p/a.aedt',
+    scheduler_type: 'grid_engine',
+    ...overrides,
+  }),
   argv,
   workDir,
   logPath: `${workDir}/solver.log`,
@@ -63,6 +67,10 @@ describe('renderGridEngineSubmission', () => {
         '',
         "cd '/data/jobs/j1' || exit 111",
         'printf \'%s\\n\' "$JOB_ID" > native_id',
+        'run=$(( $(cat runs 2>/dev/null | wc -l) + 1 ))',
+        'if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi',
+        'rm -f exit_code',
+        'printf \'%s %s\\n\' "$run" "$(date +%s)" >> runs',
         "'/ansys/ansysedt' '-ng' '-batchsolve' '/p/a.aedt' >> solver.log 2>&1",
         'rc=$?',
         'printf \'%s\\n\' "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code',
@@ -145,7 +153,9 @@ describe('renderGridEngineSubmission', () => {
     const hostile = [`$(touch ${dir}/pwned)`, '`touch x`', "it's", '"q"', 'a; touch y', '&& id', '*', '$JOB_ID', '\\', '#$ -l h_rt=0'];
     const { script } = renderGridEngineSubmission(spec({}, [printer, ...hostile], dir));
     writeFileSync(join(dir, 'job.sh'), script);
-    execFileSync('bash', [join(dir, 'job.sh')], { env: { ...process.env, JOB_ID: '77' } });
+    execFileSync('bash', [join(dir, 'job.sh')], {
+      env: { ...process.env, JOB_ID: '77' },
+    });
     expect(readFileSync(join(dir, 'solver.log'), 'utf8').split('\n').slice(0, -1)).toEqual(hostile);
     expect(readFileSync(join(dir, 'native_id'), 'utf8')).toBe('77\n');
     expect(readFileSync(join(dir, 'exit_code'), 'utf8')).toBe('0\n');

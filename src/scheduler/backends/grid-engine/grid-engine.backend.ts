@@ -8,9 +8,11 @@ import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINA
 import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
 import { runSubmitCommand } from '../shared/submit-command';
+import { withRunRecords } from '../shared/run-records';
 import { readAccountingRecords } from './accounting-file.reader';
 import { GRID_ENGINE_SUBMISSION_FAILURES } from './grid-engine-submission-failures';
 import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
+import { parseQstatJobErrorReasons } from './qstat-job-output.parser';
 import { parseQstatXml } from './qstat-output.parser';
 import { parseQsubTerseOutput } from './qsub-output.parser';
 
@@ -56,12 +58,25 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
     const listed = parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout);
+    const errorReasons = await this.errorReasons(refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.nativeState?.includes('E')));
     const settled = new Map<string, NativeJobState>();
     const needAccounting: string[] = [];
     for (const ref of refs) {
-      const state = listed.get(ref.nativeId);
-      if (state) {
-        settled.set(ref.nativeId, { status: state.status, reason: state.reason });
+      const listedState = listed.get(ref.nativeId);
+      if (listedState) {
+        const state: NativeJobState = { ...listedState };
+        delete (state as Partial<typeof listedState>).name;
+        const error = errorReasons.get(ref.nativeId);
+        settled.set(
+          ref.nativeId,
+          error
+            ? {
+                ...state,
+                nativeReason: error,
+                reason: `error state ${state.nativeState}: ${error} (qmod -cj ${ref.nativeId} once fixed)`,
+              }
+            : state,
+        );
         continue;
       }
       const recorded = await recordedExitCode(ref.workDir);
@@ -86,13 +101,25 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
         if (deleted) settled.set(ref.nativeId, deleted);
       }
     }
-    return settled;
+    return withRunRecords(settled, refs);
+  }
+
+  /** The error message of jobs in error state (Eqw), from one `qstat -j id,…`; none when that fails. */
+  private async errorReasons(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    // Auxiliary: if it fails, the job is still shown in Eqw, only without the message this time.
+    const detail = await this.cli.run('qstat', ['-j', ids.join(',')], { acceptExitCodes: [1] }).catch(() => ({ stdout: '' }));
+    return parseQstatJobErrorReasons(detail.stdout);
   }
 
   /** qdel; a job that already finished answers `denied: job "N" does not exist` (rc 1): nothing left to cancel. */
   async cancel(ref: NativeJobRef): Promise<void> {
     await markCancelRequested(ref.workDir);
-    const result = await this.cli.run('qdel', [ref.nativeId], { acceptExitCodes: [1] });
+    const result = await this.cli.run('qdel', [ref.nativeId], {
+      acceptExitCodes: [1],
+    });
     if (result.exitCode === 1 && !/does not exist/.test(result.stderr + result.stdout)) {
       throw new SchedulerCommandFailedError('qdel', 1, result.stderr || result.stdout);
     }
@@ -109,7 +136,11 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
     }
     if (await wasCancelRequested(ref.workDir)) {
       this.missingSince.delete(ref.nativeId);
-      return { status: 'cancelled', exitCode: null, reason: 'deleted while pending (qdel); it never started' };
+      return {
+        status: 'cancelled',
+        exitCode: null,
+        reason: 'deleted while pending (qdel); it never started',
+      };
     }
     const since = this.missingSince.get(ref.nativeId) ?? Date.now();
     this.missingSince.set(ref.nativeId, since);

@@ -20,7 +20,7 @@ function unescapeXml(text: string): string {
  * Parses `qstat -xml` (the invoking user's jobs; running ones under <queue_info>, pending ones under <job_info>):
  *   <job_list state="running"><JB_job_number>13</JB_job_number>…<JB_name>job_b</JB_name>…<state>r</state>…</job_list>
  * An array job has one <job_list> per task range; they share a job number and the first listed wins.
- * Finished jobs are not listed at all.
+ * Finished jobs are not listed at all. Running jobs carry <JAT_start_time> (local time, no zone).
  */
 export function parseQstatXml(stdout: string): Map<string, QstatJob> {
   const jobs = new Map<string, QstatJob>();
@@ -30,7 +30,20 @@ export function parseQstatXml(stdout: string): Map<string, QstatJob> {
     if (!id || !state || jobs.has(id)) {
       continue;
     }
-    jobs.set(id, { name: unescapeXml(TAG(block, 'JB_name') ?? ''), ...gridEngineStatus(state) });
+    const status = gridEngineStatus(state);
+    const startedAt = status.status === 'running' ? parseGridEngineTime(TAG(block!, 'JAT_start_time')) : undefined;
+    jobs.set(id, {
+      name: unescapeXml(TAG(block!, 'JB_name') ?? ''),
+      ...status,
+      ...(startedAt === undefined ? {} : { startedAt }),
+    });
   }
   return jobs;
+}
+
+/** qstat -xml times: local `YYYY-MM-DDTHH:MM:SS` (optionally with fractional seconds). */
+export function parseGridEngineTime(text: string | undefined): number | undefined {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?$/.exec(text?.trim() ?? '');
+  const ms = match ? new Date(match[1]!).getTime() : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }

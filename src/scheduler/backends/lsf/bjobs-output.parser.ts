@@ -1,5 +1,5 @@
 import { NativeJobState } from '../../scheduler-backend';
-import { lsfStatus, parseLsfExitCode, statusForTermination } from './lsf-state';
+import { describeLsfState, lsfStatus, parseLsfExitCode, statusForTermination } from './lsf-state';
 
 /**
  * The bjobs output format the backend asks for (`bjobs -a -noheader -o "<this>" id …`): job id, state, exit code
@@ -29,17 +29,31 @@ export function parseBjobsOutput(stdout: string): Map<string, NativeJobState> {
     const exitReason = reasonParts.join('|').trim();
     const reason = exitReason && exitReason !== '-' ? exitReason : undefined;
     const status = lsfStatus(stat);
+    const native = {
+      nativeState: stat.trim(),
+      ...(reason ? { nativeReason: reason } : {}),
+    };
     if (status === 'completed') {
-      states.set(id, { status, exitCode: parseLsfExitCode(exit) ?? 0 });
+      states.set(id, {
+        status,
+        exitCode: parseLsfExitCode(exit) ?? 0,
+        ...native,
+      });
     } else if (status === 'failed') {
       const exitCode = parseLsfExitCode(exit);
       states.set(id, {
         status: statusForTermination(reason) ?? 'failed',
         exitCode,
         reason: reason ?? (exitCode === null ? undefined : `exit code ${exitCode}`),
+        ...native,
       });
     } else {
-      states.set(id, { status, reason: status === 'unknown' ? `LSF reports ${stat.trim()}${reason ? ` (${reason})` : ''}` : reason });
+      states.set(id, {
+        status,
+        reason: status === 'unknown' ? `LSF reports ${stat.trim()}${reason ? ` (${reason})` : ''}` : (reason ?? describeLsfState(stat)),
+        ...native,
+        ...(describeLsfState(stat) && !reason ? { nativeReason: describeLsfState(stat) } : {}),
+      });
     }
   }
   return states;

@@ -44,18 +44,63 @@ describe('LSF output parsers', () => {
       ].join('\n'),
     );
     expect(Object.fromEntries(states)).toEqual({
-      '861487': { status: 'pending', reason: undefined },
-      '861488': { status: 'pending', reason: undefined },
-      '872793': { status: 'running', reason: undefined },
-      '872794': { status: 'running', reason: undefined },
-      '872795': { status: 'completed', exitCode: 0 },
-      '873206': { status: 'failed', exitCode: 127, reason: 'exit code 127' },
-      '873207': { status: 'cancelled', exitCode: 130, reason: 'TERM_OWNER: job killed by owner' },
-      '764213236': { status: 'timed_out', exitCode: 140, reason: 'TERM_RUNLIMIT: job killed after reaching LSF run time limit' },
-      '873209': { status: 'failed', exitCode: null, reason: 'TERM_MEMLIMIT: job killed after reaching LSF memory usage limit' },
-      '873300': { status: 'unknown', reason: 'LSF reports UNKWN' },
-      '873301': { status: 'unknown', reason: 'LSF reports ZOMBI' },
-      '873302[3]': { status: 'pending', reason: undefined },
+      '861487': { status: 'pending', reason: undefined, nativeState: 'PEND' },
+      '861488': {
+        status: 'pending',
+        reason: 'suspended while pending (bstop; bresume to release)',
+        nativeState: 'PSUSP',
+        nativeReason: 'suspended while pending (bstop; bresume to release)',
+      },
+      '872793': { status: 'running', reason: undefined, nativeState: 'RUN' },
+      '872794': {
+        status: 'running',
+        reason: 'suspended by its owner or an administrator (bresume to resume)',
+        nativeState: 'USUSP',
+        nativeReason: 'suspended by its owner or an administrator (bresume to resume)',
+      },
+      '872795': { status: 'completed', exitCode: 0, nativeState: 'DONE' },
+      '873206': {
+        status: 'failed',
+        exitCode: 127,
+        reason: 'exit code 127',
+        nativeState: 'EXIT',
+      },
+      '873207': {
+        status: 'cancelled',
+        exitCode: 130,
+        reason: 'TERM_OWNER: job killed by owner',
+        nativeState: 'EXIT',
+        nativeReason: 'TERM_OWNER: job killed by owner',
+      },
+      '764213236': {
+        status: 'timed_out',
+        exitCode: 140,
+        reason: 'TERM_RUNLIMIT: job killed after reaching LSF run time limit',
+        nativeState: 'EXIT',
+        nativeReason: 'TERM_RUNLIMIT: job killed after reaching LSF run time limit',
+      },
+      '873209': {
+        status: 'failed',
+        exitCode: null,
+        reason: 'TERM_MEMLIMIT: job killed after reaching LSF memory usage limit',
+        nativeState: 'EXIT',
+        nativeReason: 'TERM_MEMLIMIT: job killed after reaching LSF memory usage limit',
+      },
+      '873300': {
+        status: 'unknown',
+        reason: 'LSF reports UNKWN',
+        nativeState: 'UNKWN',
+      },
+      '873301': {
+        status: 'unknown',
+        reason: 'LSF reports ZOMBI',
+        nativeState: 'ZOMBI',
+      },
+      '873302[3]': {
+        status: 'pending',
+        reason: undefined,
+        nativeState: 'WAIT',
+      },
     });
   });
 
@@ -177,9 +222,21 @@ describe('LSF output parsers', () => {
     expect(Object.fromEntries(states)).toEqual({
       '873209': { status: 'failed', exitCode: 127, reason: 'exit code 127' },
       '872795': { status: 'completed', exitCode: 0 },
-      '900': { status: 'cancelled', exitCode: 130, reason: 'TERM_OWNER: job killed by owner' },
-      '901': { status: 'cancelled', exitCode: 130, reason: 'TERM_OWNER: job killed by owner' },
-      '902': { status: 'timed_out', exitCode: 130, reason: 'TERM_RUNLIMIT: job killed after reaching LSF run time limit' },
+      '900': {
+        status: 'cancelled',
+        exitCode: 130,
+        reason: 'TERM_OWNER: job killed by owner',
+      },
+      '901': {
+        status: 'cancelled',
+        exitCode: 130,
+        reason: 'TERM_OWNER: job killed by owner',
+      },
+      '902': {
+        status: 'timed_out',
+        exitCode: 130,
+        reason: 'TERM_RUNLIMIT: job killed after reaching LSF run time limit',
+      },
       '903': { status: 'pending' },
       '5583': { status: 'completed', exitCode: 0 },
     });

@@ -55,3 +55,19 @@ export function parseLsfExitCode(value: string | undefined): number | null {
   const match = /^\s*(\d{1,3})\s*$/.exec(value ?? '');
   return match ? Number(match[1]) : null;
 }
+
+/**
+ * What the suspended and held states mean (bjobs(1) "Job states"): PSUSP suspended while pending (bstop by its
+ * owner or an administrator), USUSP suspended while running by its owner or an administrator, SSUSP suspended by
+ * LSF (load, a run window, preemption).
+ */
+export function describeLsfState(stat: string): string | undefined {
+  return (
+    {
+      PSUSP: 'suspended while pending (bstop; bresume to release)',
+      USUSP: 'suspended by its owner or an administrator (bresume to resume)',
+      SSUSP: 'suspended by LSF (host load, run window or preemption)',
+      PROV: 'waiting for a power-saved host to wake up',
+    } as Record<string, string>
+  )[stat.trim().toUpperCase()];
+}

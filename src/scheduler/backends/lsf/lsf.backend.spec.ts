@@ -11,7 +11,11 @@ type Reply = Partial<CommandResult>;
 
 /** A SchedulerCli that answers from a script, applying acceptExitCodes like the real one, and records every call. */
 function scriptedCli(replies: Record<string, Reply | ((args: readonly string[]) => Reply)>) {
-  const calls: Array<{ command: string; args: readonly string[]; options: CommandOptions }> = [];
+  const calls: Array<{
+    command: string;
+    args: readonly string[];
+    options: CommandOptions;
+  }> = [];
   const cli = {
     run: async (command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> => {
       calls.push({ command, args, options });
@@ -34,16 +38,24 @@ const workDir = (exitCode?: number): string => {
 
 describe('LsfBackend', () => {
   it("should submit the script on bsub's stdin with name and paths as arguments", async () => {
-    const { cli, calls } = scriptedCli({ bsub: { stdout: 'Job <4711> is submitted to default queue <normal>.\n' } });
+    const { cli, calls } = scriptedCli({
+      bsub: { stdout: 'Job <4711> is submitted to default queue <normal>.\n' },
+    });
     const dir = workDir();
     const spec = {
       jobId: 'job_1',
-      config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'lsf' }),
+      config: parseSimulationConfig({
+        project_path: '/p/a.aedt',
+        scheduler_type: 'lsf',
+      }),
       argv: ['/ansys/ansysedt', '-batchsolve', '/p/a.aedt'],
       workDir: dir,
       logPath: join(dir, 'solver.log'),
     };
-    expect(await new LsfBackend(cli).submit(spec)).toEqual({ nativeId: '4711', workDir: dir });
+    expect(await new LsfBackend(cli).submit(spec)).toEqual({
+      nativeId: '4711',
+      workDir: dir,
+    });
     expect(calls).toHaveLength(1);
     expect(calls[0].args).toEqual(['-J', 'job_1', '-cwd', dir, '-o', `${dir}/lsf.%J.out`, '-env', expect.stringMatching(/^[A-Z_,]+$/)]);
     expect(calls[0].options).toMatchObject({ cwd: dir, input: readFileSync(join(dir, LSF_SCRIPT_FILE), 'utf8') });
@@ -79,25 +91,41 @@ describe('LsfBackend', () => {
       ['bhist', '-a', '-l', '-n', String(BHIST_EVENT_LOG_FILES), '6', '7'],
     ]);
     expect(Object.fromEntries(states)).toEqual({
-      '1': { status: 'running', reason: undefined },
+      '1': { status: 'running', reason: undefined, nativeState: 'RUN' },
       '2': { status: 'failed', exitCode: 3, reason: 'exit code 3' },
       '3': { status: 'completed', exitCode: 0, reason: undefined },
-      '4': { status: 'cancelled', exitCode: 130, reason: 'TERM_OWNER: job killed by owner' },
-      '5': { status: 'pending', reason: undefined },
-      '6': { status: 'cancelled', exitCode: 130, reason: 'TERM_OWNER: job killed by owner' },
+      '4': {
+        status: 'cancelled',
+        exitCode: 130,
+        reason: 'TERM_OWNER: job killed by owner',
+        nativeState: 'EXIT',
+        nativeReason: 'TERM_OWNER: job killed by owner',
+      },
+      '5': { status: 'pending', reason: undefined, nativeState: 'PEND' },
+      '6': {
+        status: 'cancelled',
+        exitCode: 130,
+        reason: 'TERM_OWNER: job killed by owner',
+      },
     });
     expect(states.has('7')).toBe(false);
   });
 
   it('should not call bhist when every job is accounted for, nor bjobs for no jobs', async () => {
     const { cli, calls } = scriptedCli({ bjobs: { stdout: '1|DONE|-|-\n' } });
-    expect((await new LsfBackend(cli).poll([{ nativeId: '1', workDir: workDir() }])).get('1')).toEqual({ status: 'completed', exitCode: 0 });
+    expect((await new LsfBackend(cli).poll([{ nativeId: '1', workDir: workDir() }])).get('1')).toEqual({
+      status: 'completed',
+      exitCode: 0,
+      nativeState: 'DONE',
+    });
     expect((await new LsfBackend(cli).poll([])).size).toBe(0);
     expect(calls.map((call) => call.command)).toEqual(['bjobs']);
   });
 
   it('should fail the poll when LSF is down, so that no state is changed', async () => {
-    const { cli } = scriptedCli({ bjobs: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 } });
+    const { cli } = scriptedCli({
+      bjobs: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 },
+    });
     await expect(new LsfBackend(cli).poll([{ nativeId: '1', workDir: workDir() }])).rejects.toThrow(/bjobs failed \(exit 255\): LSF is down/);
   });
 
@@ -108,34 +136,67 @@ describe('LsfBackend', () => {
       bhist: { stderr: 'bhist: cannot open lsb.events\n', exitCode: 1 },
     });
     expect((await new LsfBackend(failing.cli).poll(refs)).size).toBe(0);
-    const unknown = scriptedCli({ bjobs: { stderr: 'Job <9> is not found\n', exitCode: 0 }, bhist: { stderr: 'No matching job found\n', exitCode: 255 } });
+    const unknown = scriptedCli({
+      bjobs: { stderr: 'Job <9> is not found\n', exitCode: 0 },
+      bhist: { stderr: 'No matching job found\n', exitCode: 255 },
+    });
     expect((await new LsfBackend(unknown.cli).poll(refs)).size).toBe(0);
   });
 
   it('should cancel with bkill and treat an already finished or forgotten job as cancelled enough', async () => {
     const ref = { nativeId: '11', workDir: workDir() };
     await new LsfBackend(scriptedCli({ bkill: { stdout: 'Job <11> is being terminated\n' } }).cli).cancel(ref);
-    await new LsfBackend(scriptedCli({ bkill: { stderr: 'Job <11>: Job has already finished\n', exitCode: 255 } }).cli).cancel(ref);
-    await new LsfBackend(scriptedCli({ bkill: { stderr: 'Job <11>: No matching job found\n', exitCode: 255 } }).cli).cancel(ref);
-    await expect(new LsfBackend(scriptedCli({ bkill: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 } }).cli).cancel(ref)).rejects.toThrow(
-      /LSF is down/,
-    );
-    await expect(new LsfBackend(scriptedCli({ bkill: { stderr: 'Job <11>: User permission denied\n', exitCode: 1 } }).cli).cancel(ref)).rejects.toThrow(
-      /permission denied/,
-    );
+    await new LsfBackend(
+      scriptedCli({
+        bkill: {
+          stderr: 'Job <11>: Job has already finished\n',
+          exitCode: 255,
+        },
+      }).cli,
+    ).cancel(ref);
+    await new LsfBackend(
+      scriptedCli({
+        bkill: { stderr: 'Job <11>: No matching job found\n', exitCode: 255 },
+      }).cli,
+    ).cancel(ref);
+    await expect(
+      new LsfBackend(
+        scriptedCli({
+          bkill: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 },
+        }).cli,
+      ).cancel(ref),
+    ).rejects.toThrow(/LSF is down/);
+    await expect(
+      new LsfBackend(
+        scriptedCli({
+          bkill: { stderr: 'Job <11>: User permission denied\n', exitCode: 1 },
+        }).cli,
+      ).cancel(ref),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it('should find a job by name while bjobs knows it, else by the id its script recorded', async () => {
-    const listed = scriptedCli({ bjobs: { stdout: '40|EXIT|-|-\n41|RUN|-|-\n' } });
+    const listed = scriptedCli({
+      bjobs: { stdout: '40|EXIT|-|-\n41|RUN|-|-\n' },
+    });
     expect(await new LsfBackend(listed.cli).findByName('job_1', '/nowhere')).toEqual({ nativeId: '41', workDir: '/nowhere' });
     expect(listed.calls[0].args).toEqual(['-a', '-noheader', '-J', 'job_1', '-o', BJOBS_FORMAT]);
     const dir = workDir();
     writeFileSync(join(dir, 'native_id'), '77\n');
-    const purged = scriptedCli({ bjobs: { stderr: 'Job <job_1> is not found\n', exitCode: 255 } });
-    expect(await new LsfBackend(purged.cli).findByName('job_1', dir)).toEqual({ nativeId: '77', workDir: dir });
+    const purged = scriptedCli({
+      bjobs: { stderr: 'Job <job_1> is not found\n', exitCode: 255 },
+    });
+    expect(await new LsfBackend(purged.cli).findByName('job_1', dir)).toEqual({
+      nativeId: '77',
+      workDir: dir,
+    });
     expect(await new LsfBackend(purged.cli).findByName('job_1', workDir())).toBeNull();
     await expect(
-      new LsfBackend(scriptedCli({ bjobs: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 } }).cli).findByName('job_1', dir),
+      new LsfBackend(
+        scriptedCli({
+          bjobs: { stderr: 'LSF is down. Please wait ...\n', exitCode: 255 },
+        }).cli,
+      ).findByName('job_1', dir),
     ).rejects.toThrow(/LSF is down/);
   });
 });

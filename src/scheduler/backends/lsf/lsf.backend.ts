@@ -8,6 +8,7 @@ import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINA
 import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
 import { runSubmitCommand } from '../shared/submit-command';
+import { withRunRecords } from '../shared/run-records';
 import { parseBhistLongOutput } from './bhist-output.parser';
 import { bjobsErrorsAreOnlyUnknownJobs, BJOBS_FORMAT, parseBjobsOutput } from './bjobs-output.parser';
 import { bkillFoundNothingToKill } from './bkill-output.parser';
@@ -71,7 +72,10 @@ export class LsfBackend extends ClusterSchedulerBackend {
       }
       const recorded = await recordedExitCode(ref.workDir);
       if (state && (state.status === 'cancelled' || state.status === 'timed_out')) {
-        settled.set(ref.nativeId, { ...state, exitCode: recorded ?? state.exitCode });
+        settled.set(ref.nativeId, {
+          ...state,
+          exitCode: recorded ?? state.exitCode,
+        });
       } else if (recorded !== null) {
         settled.set(ref.nativeId, stateFromExitCode(recorded));
       } else if (state) {
@@ -89,12 +93,14 @@ export class LsfBackend extends ClusterSchedulerBackend {
         if (TERMINAL_NATIVE_STATUSES.has(state.status)) settled.set(id, state);
       }
     }
-    return settled;
+    return withRunRecords(settled, refs);
   }
 
   /** bkill; `Job has already finished` / `No matching job found` (rc 255) mean there is nothing left to kill. */
   async cancel(ref: NativeJobRef): Promise<void> {
-    const result = await this.cli.run('bkill', [ref.nativeId], { acceptExitCodes: [LSF_PARTIAL_ANSWER] });
+    const result = await this.cli.run('bkill', [ref.nativeId], {
+      acceptExitCodes: [LSF_PARTIAL_ANSWER],
+    });
     if (result.exitCode !== 0 && !bkillFoundNothingToKill(result.stderr + result.stdout, ref.nativeId)) {
       throw new SchedulerCommandFailedError('bkill', result.exitCode, result.stderr || result.stdout);
     }
@@ -110,7 +116,9 @@ export class LsfBackend extends ClusterSchedulerBackend {
 
   /** One bjobs call; rc 255 with only `Job <N> is not found` lines is an answer, anything else a failure. */
   private async bjobs(args: string[]): Promise<Map<string, NativeJobState>> {
-    const result = await this.cli.run('bjobs', args, { acceptExitCodes: [LSF_PARTIAL_ANSWER] });
+    const result = await this.cli.run('bjobs', args, {
+      acceptExitCodes: [LSF_PARTIAL_ANSWER],
+    });
     if (result.exitCode !== 0 && !bjobsErrorsAreOnlyUnknownJobs(result.stderr)) {
       throw new SchedulerCommandFailedError('bjobs', result.exitCode, result.stderr || result.stdout);
     }

@@ -9,6 +9,7 @@ import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitC
 import { currentSubmissionContext } from '../shared/submission-context';
 import { runSubmitCommand } from '../shared/submit-command';
 import { PBS_SUBMISSION_FAILURES } from './pbs-submission-failures';
+import { withRunRecords } from '../shared/run-records';
 import { pbsJobName, renderPbsSubmission } from './pbs-script.renderer';
 import { onlyUnknownPbsJobs, parseQstatJson } from './qstat-output.parser';
 import { parsePbsQsubOutput } from './qsub-output.parser';
@@ -61,16 +62,22 @@ export class PbsBackend extends ClusterSchedulerBackend {
       if (recorded !== null) {
         settled.set(ref.nativeId, stateFromExitCode(recorded));
       } else if (await wasCancelRequested(ref.workDir)) {
-        settled.set(ref.nativeId, { status: 'cancelled', exitCode: null, reason: 'deleted on request; PBS no longer has the job' });
+        settled.set(ref.nativeId, {
+          status: 'cancelled',
+          exitCode: null,
+          reason: 'deleted on request; PBS no longer has the job',
+        });
       }
     }
-    return settled;
+    return withRunRecords(settled, refs);
   }
 
   /** qdel; `Job has finished` (35) and `Unknown Job Id` (153) leave nothing to cancel. */
   async cancel(ref: NativeJobRef): Promise<void> {
     await markCancelRequested(ref.workDir);
-    const result = await this.cli.run('qdel', [ref.nativeId], { acceptExitCodes: [35, 153] });
+    const result = await this.cli.run('qdel', [ref.nativeId], {
+      acceptExitCodes: [35, 153],
+    });
     if (result.exitCode !== 0 && !/Job has finished|Unknown Job Id/.test(result.stderr)) {
       throw new SchedulerCommandFailedError('qdel', result.exitCode, result.stderr);
     }

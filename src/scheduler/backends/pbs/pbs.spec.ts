@@ -16,7 +16,11 @@ const spec = (
   jobId = 'j1',
 ) => ({
   jobId,
-  config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'pbs', ...overrides }),
+  config: parseSimulationConfig({
+    project_path: '/p/a.aedt',
+    scheduler_type: 'pbs',
+    ...overrides,
+  }),
   argv,
   workDir,
   logPath: `${workDir}/solver.log`,
@@ -28,10 +32,30 @@ const QSTAT_JSON = JSON.stringify({
   pbs_version: '2022.1.1',
   pbs_server: 'pbsserver',
   Jobs: {
-    '101.pbsserver': { Job_Name: 'j1', job_state: 'R', queue: 'workq', substate: 42 },
-    '102.pbsserver': { Job_Name: 'j2', job_state: 'F', Exit_status: 0, substate: 92 },
-    '103.pbsserver': { Job_Name: 'j3', job_state: 'F', Exit_status: 3, substate: 92 },
-    '104.pbsserver': { Job_Name: 'j4', job_state: 'F', Exit_status: 271, substate: 91 },
+    '101.pbsserver': {
+      Job_Name: 'j1',
+      job_state: 'R',
+      queue: 'workq',
+      substate: 42,
+    },
+    '102.pbsserver': {
+      Job_Name: 'j2',
+      job_state: 'F',
+      Exit_status: 0,
+      substate: 92,
+    },
+    '103.pbsserver': {
+      Job_Name: 'j3',
+      job_state: 'F',
+      Exit_status: 3,
+      substate: 92,
+    },
+    '104.pbsserver': {
+      Job_Name: 'j4',
+      job_state: 'F',
+      Exit_status: 271,
+      substate: 91,
+    },
     '105.pbsserver': { Job_Name: 'j5', job_state: 'H' },
   },
 });
@@ -121,13 +145,79 @@ describe('PBS output parsers', () => {
 
   it('should parse qstat -F json with finished jobs from history', () => {
     const states = parseQstatJson(QSTAT_JSON);
-    expect(states.get('101.pbsserver')).toEqual({ status: 'running' });
-    expect(states.get('102.pbsserver')).toEqual({ status: 'completed', exitCode: 0 });
-    expect(states.get('103.pbsserver')).toEqual({ status: 'failed', exitCode: 3, reason: 'exit code 3' });
-    expect(states.get('104.pbsserver')).toMatchObject({ status: 'cancelled', reason: expect.stringMatching(/signal 15/) });
-    expect(states.get('105.pbsserver')).toMatchObject({ status: 'pending', reason: expect.stringMatching(/held/) });
+    expect(states.get('101.pbsserver')).toEqual({
+      status: 'running',
+      nativeState: 'R',
+    });
+    expect(states.get('102.pbsserver')).toEqual({
+      status: 'completed',
+      exitCode: 0,
+      nativeState: 'F',
+    });
+    expect(states.get('103.pbsserver')).toEqual({
+      status: 'failed',
+      exitCode: 3,
+      reason: 'exit code 3',
+      nativeState: 'F',
+    });
+    expect(states.get('104.pbsserver')).toMatchObject({
+      status: 'cancelled',
+      reason: expect.stringMatching(/signal 15/),
+    });
+    expect(states.get('105.pbsserver')).toMatchObject({
+      status: 'pending',
+      reason: expect.stringMatching(/held/),
+    });
     expect(parseQstatJson('{"timestamp":1,"pbs_version":"2022.1.1","pbs_server":"s"}').size).toBe(0);
     expect(() => parseQstatJson('qstat: garbage')).toThrow(/unreadable/);
+  });
+
+  it("should keep job_state, the scheduler's comment, the run start and the run count", () => {
+    // Attribute names and values as the PBS Professional Reference Guide ("Job Attributes") documents them.
+    const states = parseQstatJson(
+      JSON.stringify({
+        Jobs: {
+          '7.s': {
+            job_state: 'H',
+            comment: 'Job held by root on Tue Dec  1 17:11:44 2026',
+            run_count: 0,
+          },
+          '8.s': {
+            job_state: 'Q',
+            comment: 'Not Running: Insufficient amount of resource: ncpus',
+          },
+          '9.s': {
+            job_state: 'R',
+            stime: 'Tue Dec  1 17:11:44 2026',
+            run_count: 2,
+            comment: 'Job run at Tue Dec 01 at 17:11 on (n1:ncpus=1)',
+          },
+          '10.s': { job_state: 'S', stime: 'Tue Dec  1 17:11:44 2026' },
+        },
+      }),
+    );
+    expect(states.get('7.s')).toEqual({
+      status: 'pending',
+      reason: 'held (qrls to release)',
+      nativeState: 'H',
+      nativeReason: 'Job held by root on Tue Dec  1 17:11:44 2026',
+    });
+    expect(states.get('8.s')).toEqual({
+      status: 'pending',
+      nativeState: 'Q',
+      nativeReason: 'Not Running: Insufficient amount of resource: ncpus',
+    });
+    expect(states.get('9.s')).toMatchObject({
+      status: 'running',
+      nativeState: 'R',
+      run: 2,
+      startedAt: new Date('2026-12-01T17:11:44').getTime(),
+    });
+    expect(states.get('10.s')).toMatchObject({
+      status: 'running',
+      nativeState: 'S',
+      reason: 'suspended (S)',
+    });
   });
 
   it('should tell unknown ids (an answer) from other qstat errors', () => {
@@ -147,6 +237,10 @@ describe('PBS output parsers', () => {
   });
 
   it('should treat negative Exit_status as a PBS failure without a solver exit code', () => {
-    expect(pbsFinalState(-1)).toMatchObject({ status: 'failed', exitCode: null, reason: expect.stringMatching(/JOB_EXEC/) });
+    expect(pbsFinalState(-1)).toMatchObject({
+      status: 'failed',
+      exitCode: null,
+      reason: expect.stringMatching(/JOB_EXEC/),
+    });
   });
 });

@@ -51,16 +51,25 @@ export const EXIT_CODE_FILE = 'exit_code';
 /** Name of the file where the batch script records the scheduler's id for itself as soon as it starts. */
 export const NATIVE_ID_FILE = 'native_id';
 
+/** Where the script appends `<run> <epoch seconds>` as each run starts (read by run-records.ts). */
+export const RUNS_FILE = 'runs';
+
 /**
  * The portable body every POSIX batch script ends with: record the scheduler's job id (so a submission whose
- * answer was lost can be found even after the scheduler purged the job), run the solver, record its exit
- * status atomically, exit with it. `jobIdVariable` is the scheduler's environment variable, e.g. SLURM_JOB_ID.
+ * answer was lost can be found even after the scheduler purged the job) and the run's number and start time (a
+ * requeue starts the script again: run N+1 keeps run N's log as `solver.run-N.log` and starts `solver.log` afresh,
+ * and a stale exit status is removed), run the solver, record its exit status atomically, exit with it.
+ * `jobIdVariable` is the scheduler's environment variable, e.g. SLURM_JOB_ID.
  */
 export function renderScriptBody(workDir: string, argv: readonly string[], jobIdVariable: string): string[] {
   const dir = quoteShellArgument(assertDirectiveSafe(workDir, 'work directory'));
   return [
     `cd ${dir} || exit 111`,
     `printf '%s\\n' "$${jobIdVariable}" > ${NATIVE_ID_FILE}`,
+    `run=$(( $(cat ${RUNS_FILE} 2>/dev/null | wc -l) + 1 ))`,
+    `if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi`,
+    `rm -f ${EXIT_CODE_FILE}`,
+    `printf '%s %s\\n' "$run" "$(date +%s)" >> ${RUNS_FILE}`,
     `${renderShellCommand(argv.map((arg) => assertDirectiveSafe(arg, 'solver argument')))} >> solver.log 2>&1`,
     'rc=$?',
     `printf '%s\\n' "$rc" > ${EXIT_CODE_FILE}.tmp && mv -f ${EXIT_CODE_FILE}.tmp ${EXIT_CODE_FILE}`,

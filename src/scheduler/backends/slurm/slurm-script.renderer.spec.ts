@@ -8,7 +8,11 @@ import { renderSlurmScript, slurmTime } from './slurm-script.renderer';
 
 const spec = (overrides: Record<string, unknown>, argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'], workDir = '/data/jobs/j1') => ({
   jobId: 'j1',
-  config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'slurm', ...overrides }),
+  config: parseSimulationConfig({
+    project_path: '/p/a.aedt',
+    scheduler_type: 'slurm',
+    ...overrides,
+  }),
   argv,
   workDir,
   logPath: `${workDir}/solver.log`,
@@ -63,6 +67,10 @@ describe('renderSlurmScript', () => {
         'export SLURM_EXPORT_ENV=ALL',
         "cd '/data/jobs/j1' || exit 111",
         'printf \'%s\\n\' "$SLURM_JOB_ID" > native_id',
+        'run=$(( $(cat runs 2>/dev/null | wc -l) + 1 ))',
+        'if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi',
+        'rm -f exit_code',
+        'printf \'%s %s\\n\' "$run" "$(date +%s)" >> runs',
         "'/ansys/ansysedt' '-ng' '-batchsolve' '/p/a.aedt' >> solver.log 2>&1",
         'rc=$?',
         'printf \'%s\\n\' "$rc" > exit_code.tmp && mv -f exit_code.tmp exit_code',

@@ -8,10 +8,12 @@ import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINA
 import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
 import { runSubmitCommand } from '../shared/submit-command';
-import { parseSacctOutput } from './sacct-output.parser';
+import { withRunRecords } from '../shared/run-records';
+import { parseSacctOutput, SACCT_FIELDS } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { SLURM_SUBMISSION_FAILURES } from './slurm-submission-failures';
 import { renderSlurmScript } from './slurm-script.renderer';
+import { slurmEndedIt } from './slurm-state';
 import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
 
 export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
@@ -59,11 +61,14 @@ export class SlurmBackend extends ClusterSchedulerBackend {
         settled.set(ref.nativeId, state);
         continue;
       }
+      // SLURM ended it (cancel, time limit, node failure, launch failure): no solver exit code, whatever the script wrote.
+      if (state && state.exitCode === undefined && slurmEndedIt(state)) {
+        settled.set(ref.nativeId, { ...state, exitCode: null });
+        continue;
+      }
       const recorded = await recordedExitCode(ref.workDir);
-      if (state && (state.status === 'cancelled' || state.status === 'timed_out')) {
-        settled.set(ref.nativeId, { ...state, exitCode: recorded });
-      } else if (recorded !== null) {
-        settled.set(ref.nativeId, stateFromExitCode(recorded));
+      if (recorded !== null) {
+        settled.set(ref.nativeId, { ...state, ...stateFromExitCode(recorded) });
       } else {
         needAccounting.push(ref);
       }
@@ -72,12 +77,13 @@ export class SlurmBackend extends ClusterSchedulerBackend {
     // a job nobody knows any more stays out of the map, so its state is kept rather than guessed.
     const accounting = needAccounting.length > 0 ? await this.accounting(needAccounting.map((ref) => ref.nativeId)) : new Map<string, NativeJobState>();
     for (const ref of needAccounting) {
-      const state = accounting.get(ref.nativeId) ?? listed.get(ref.nativeId);
+      const recordedByAccounting = accounting.get(ref.nativeId);
+      const state = recordedByAccounting ? { ...listed.get(ref.nativeId), ...recordedByAccounting } : listed.get(ref.nativeId);
       if (state) {
         settled.set(ref.nativeId, state);
       }
     }
-    return settled;
+    return withRunRecords(settled, refs);
   }
 
   async cancel(ref: NativeJobRef): Promise<void> {
@@ -97,12 +103,16 @@ export class SlurmBackend extends ClusterSchedulerBackend {
 
   /** Final records of jobs squeue no longer lists; empty when no accounting is configured. */
   private async accounting(ids: string[]): Promise<Map<string, NativeJobState>> {
-    const fields = ['-X', '-n', '-P', '-j', ids.join(','), '-o', 'JobID,State,ExitCode'];
-    const withDbd = await this.cli.run('sacct', fields, { acceptExitCodes: [1] });
+    const fields = ['-X', '-n', '-P', '-j', ids.join(','), '-o', SACCT_FIELDS];
+    const withDbd = await this.cli.run('sacct', fields, {
+      acceptExitCodes: [1],
+    });
     if (withDbd.exitCode === 0) {
       return parseSacctOutput(withDbd.stdout);
     }
-    const fromJobcomp = await this.cli.run('sacct', ['-c', ...fields], { acceptExitCodes: [1] });
+    const fromJobcomp = await this.cli.run('sacct', ['-c', ...fields], {
+      acceptExitCodes: [1],
+    });
     return fromJobcomp.exitCode === 0 ? parseSacctOutput(fromJobcomp.stdout) : new Map();
   }
 }

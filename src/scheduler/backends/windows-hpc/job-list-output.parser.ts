@@ -28,7 +28,10 @@ export function windowsHpcState(state: string): NativeJobState {
     case 'Validating':
     case 'ExternalValidation':
     case 'Queued':
-      return { status: 'pending', reason: state === 'Queued' ? undefined : state };
+      return {
+        status: 'pending',
+        reason: state === 'Queued' ? undefined : state,
+      };
     case 'Dispatching':
     case 'Running':
     case 'Finishing':
@@ -38,19 +41,41 @@ export function windowsHpcState(state: string): NativeJobState {
     case 'Finished':
       return { status: 'completed', exitCode: 0 };
     case 'Failed':
-      return { status: 'failed', exitCode: null, reason: 'Windows HPC reports Failed' };
+      return {
+        status: 'failed',
+        exitCode: null,
+        reason: 'Windows HPC reports Failed',
+      };
     case 'Canceled':
       return { status: 'cancelled', exitCode: null, reason: 'Canceled' };
     default:
-      return { status: 'unknown', reason: `unknown Windows HPC state ${state}` };
+      return {
+        status: 'unknown',
+        reason: `unknown Windows HPC state ${state}`,
+      };
   }
+}
+
+/**
+ * HPC Pack's own explanation of a job's state (`job view` / `job list /format:list` properties): `Pending Reason`
+ * while it waits (e.g. "The job is waiting for resources"), `Error Message` once it failed.
+ */
+function hpcReason(block: Record<string, string>): { nativeReason?: string } {
+  const reason = block['Pending Reason'] || block['Error Message'] || block.PendingReason || block.ErrorMessage;
+  return reason ? { nativeReason: reason } : {};
 }
 
 /** `job list … /format:list` → state by job id. */
 export function parseJobList(stdout: string): Map<string, NativeJobState & { name: string }> {
   const jobs = new Map<string, NativeJobState & { name: string }>();
   for (const block of parsePropertyBlocks(stdout)) {
-    if (block.Id && block.State) jobs.set(block.Id, { name: block.Name ?? '', ...windowsHpcState(block.State) });
+    if (block.Id && block.State)
+      jobs.set(block.Id, {
+        name: block.Name ?? '',
+        ...windowsHpcState(block.State),
+        nativeState: block.State,
+        ...hpcReason(block),
+      });
   }
   return jobs;
 }

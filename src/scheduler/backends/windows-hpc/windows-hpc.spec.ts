@@ -8,7 +8,11 @@ const spec = (
   argv: string[] = ['C:\\Program Files\\AnsysEM\\ansysedt.exe', '-ng', '-batchsolve', 'D:\\proj\\a b.aedt'],
 ) => ({
   jobId: 'j1',
-  config: parseSimulationConfig({ project_path: '/p/a.aedt', scheduler_type: 'windows_hpc', ...overrides }),
+  config: parseSimulationConfig({
+    project_path: '/p/a.aedt',
+    scheduler_type: 'windows_hpc',
+    ...overrides,
+  }),
   argv,
   workDir: 'D:\\jobs\\j1',
   logPath: 'D:\\jobs\\j1\\solver.log',
@@ -109,7 +113,10 @@ describe('Windows HPC output parsers', () => {
     expect(jobs.get('41')).toMatchObject({ name: 'hfss-a', status: 'running' });
     expect(jobs.get('42')).toMatchObject({ status: 'failed' });
     expect(jobs.get('43')).toMatchObject({ status: 'completed', exitCode: 0 });
-    expect(jobs.get('44')).toMatchObject({ status: 'pending', reason: 'ExternalValidation' });
+    expect(jobs.get('44')).toMatchObject({
+      status: 'pending',
+      reason: 'ExternalValidation',
+    });
     expect(parseJobList('').size).toBe(0);
   });
 
@@ -128,5 +135,23 @@ describe('Windows HPC output parsers', () => {
     ['Weird', 'unknown'],
   ])('should map %s to %s', (state, status) => {
     expect(windowsHpcState(state).status).toBe(status);
+  });
+
+  it("should keep HPC Pack's own state word and its pending reason or error message", () => {
+    const jobs = parseJobList(
+      'Id : 12\r\nName : hfss-a\r\nState : Queued\r\nPending Reason : The job is waiting for resources\r\n\r\nId : 13\r\nName : hfss-b\r\nState : Failed\r\nError Message : Task failed during execution\r\n',
+    );
+    expect(jobs.get('12')).toEqual({
+      name: 'hfss-a',
+      status: 'pending',
+      reason: undefined,
+      nativeState: 'Queued',
+      nativeReason: 'The job is waiting for resources',
+    });
+    expect(jobs.get('13')).toMatchObject({
+      status: 'failed',
+      nativeState: 'Failed',
+      nativeReason: 'Task failed during execution',
+    });
   });
 });
