@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -18,10 +18,13 @@ import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
 import { parseSimulationConfig } from '../simulation/simulation-config.validation';
 import { PyedbSubmissionNormalizer } from './compat/pyedb-submission.normalizer';
 import { ChangePriorityDto } from './dto/change-priority.dto';
+import { DeleteJobQueryDto, DeleteJobResponseDto } from './dto/delete-job.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
 import { toJobView } from './job-view.mapper';
 import { JobsService } from './jobs.service';
+import { JobDeletionService } from './retention/job-deletion.service';
+import { duplicateMessage } from './retry/duplicate-message';
 
 @ApiTags('jobs')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Validation failed or a file is missing' })
@@ -30,6 +33,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobsService,
     private readonly normalizer: PyedbSubmissionNormalizer,
+    private readonly deletion: JobDeletionService,
   ) {}
 
   @Get()
@@ -53,7 +57,7 @@ export class JobsController {
   async submit(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<SubmitJobResponseDto> {
     const { job, duplicate } = await this.jobs.submit(parseSimulationConfig(this.normalizer.normalize(body)));
     response.status(duplicate ? HttpStatus.OK : HttpStatus.CREATED);
-    const message = duplicate ? `Job ${job.id} already exists with this configuration; nothing new was queued` : `Job ${job.id} submitted successfully`;
+    const message = duplicate ? duplicateMessage(job) : `Job ${job.id} submitted successfully`;
     return { success: true, job_id: job.id, message, duplicate, job: toJobView(job, this.jobs.queuePosition(job)) };
   }
 
@@ -90,5 +94,19 @@ export class JobsController {
   changePriority(@Param('id') id: string, @Body() body: ChangePriorityDto): JobActionResponseDto {
     const job = this.jobs.changePriority(id, body.priority);
     return { success: true, job: toJobView(job, this.jobs.queuePosition(job)) };
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    operationId: 'deleteJob',
+    summary: 'Delete a completed, failed, cancelled or timed-out job: its store rows, its events and (unless keep_files=true) its work dir',
+  })
+  @ApiOkResponse({ type: DeleteJobResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job is queued, scheduled or running: cancel it first' })
+  async delete(@Param('id') id: string, @Query() query: DeleteJobQueryDto): Promise<DeleteJobResponseDto> {
+    const keepFiles = query.keep_files === 'true';
+    await this.deletion.delete(id, keepFiles);
+    return { success: true, job_id: id, message: `Job ${id} deleted${keepFiles ? '; its files were kept' : ''}`, files_kept: keepFiles };
   }
 }

@@ -1,7 +1,8 @@
 import { initialSchemaMigration } from './001-initial-schema.migration';
+import { jobAttemptsMigration } from './002-job-attempts.migration';
 import { Migration } from './migration';
 
 /** Every migration in order. Add new ones at the end with the next version number; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchemaMigration];
+export const MIGRATIONS: readonly Migration[] = [initialSchemaMigration, jobAttemptsMigration];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
