@@ -6,6 +6,7 @@ import { HFSS3DLayoutBatchOptions } from '../src/simulation/hfss-3d-layout-batch
 import { HFSSSimulationConfig } from '../src/simulation/hfss-simulation-config.dto';
 import { MachineNode } from '../src/simulation/machine-node.dto';
 import { SchedulerOptions } from '../src/simulation/scheduler-options.dto';
+import { RetryPolicy } from '../src/simulation/retry-policy.dto';
 import { apiClient } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
@@ -14,6 +15,7 @@ const NULL_TABLE: Record<string, Record<string, 'absent' | 'rejected'>> = {
   HFSSSimulationConfig: {
     jobid: 'absent',
     project_path: 'rejected',
+    project_ref: 'rejected',
     ansys_edt_path: 'absent',
     solver: 'rejected',
     design_name: 'absent',
@@ -31,6 +33,7 @@ const NULL_TABLE: Record<string, Record<string, 'absent' | 'rejected'>> = {
     priority: 'rejected',
     timeout: 'absent',
     user: 'absent',
+    retry: 'absent',
   },
   HFSS3DLayoutBatchOptions: {
     create_starting_mesh: 'rejected',
@@ -46,6 +49,7 @@ const NULL_TABLE: Record<string, Record<string, 'absent' | 'rejected'>> = {
     num_cores_per_distributed_task: 'absent',
   },
   MachineNode: { hostname: 'rejected', cores: 'rejected', max_cores: 'rejected', utilization: 'rejected' },
+  RetryPolicy: { max_attempts: 'rejected', on_exit_codes: 'absent' },
   SchedulerOptions: {
     queue: 'absent',
     time: 'rejected',
@@ -68,7 +72,7 @@ const NULL_TABLE: Record<string, Record<string, 'absent' | 'rejected'>> = {
   UpdateResourceLimitsDto: { max_concurrent_jobs: 'rejected', max_cpu_percent: 'rejected', min_free_memory_mb: 'rejected', min_free_disk_mb: 'rejected' },
   ChangePriorityDto: { priority: 'rejected' },
 };
-const DTOS = { HFSSSimulationConfig, HFSS3DLayoutBatchOptions, MachineNode, SchedulerOptions, UpdateResourceLimitsDto, ChangePriorityDto };
+const DTOS = { HFSSSimulationConfig, HFSS3DLayoutBatchOptions, MachineNode, SchedulerOptions, RetryPolicy, UpdateResourceLimitsDto, ChangePriorityDto };
 
 /** Where a field sits inside a submitted config. */
 const NESTING: Record<string, (field: string, value: unknown) => Record<string, unknown>> = {
@@ -76,6 +80,7 @@ const NESTING: Record<string, (field: string, value: unknown) => Record<string, 
   HFSS3DLayoutBatchOptions: (field, value) => ({ layout_options: { [field]: value } }),
   MachineNode: (field, value) => ({ machine_nodes: [{ [field]: value }] }),
   SchedulerOptions: (field, value) => ({ scheduler_options: { [field]: value } }),
+  RetryPolicy: (field, value) => ({ retry: { [field]: value } }),
 };
 
 describe('input validation: nulls, nested shapes, bounds', () => {
@@ -130,10 +135,11 @@ describe('input validation: nulls, nested shapes, bounds', () => {
         HFSS3DLayoutBatchOptions: stored.layout_options,
         MachineNode: stored.machine_nodes[0],
         SchedulerOptions: stored.scheduler_options,
+        RetryPolicy: stored.retry,
       }[dtoName];
       expect(holder[field]).not.toBeNull();
       // The same config without the field is the same job: null was exactly "absent".
-      const again = await api.submit({ ...base, jobid: response.body.job_id });
+      const again = await api.submit({ ...base, ...NESTING[dtoName](field, undefined), jobid: response.body.job_id });
       expect(again.status).toBe(200);
       expect(again.body.duplicate).toBe(true);
       await api.post(`/jobs/${response.body.job_id}/cancel`);

@@ -27,6 +27,8 @@ export interface AppConfig {
   /** Uploaded projects and the per-job copies of them. */
   staging: { dir: string; maxUploadBytes: number };
   limits: ResourceLimits;
+  /** Pruning of terminal jobs: by age (days) and/or count; neither set = keep everything. */
+  retention: { maxAgeDays?: number; maxJobs?: number; intervalMs: number };
   telemetry: { intervalMs: number };
   progress: { intervalMs: number };
   events: { bufferSize: number };
@@ -127,6 +129,7 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       dir: resolve(env.HFSS_JM_STAGING_DIR ?? join(resolve(env.HFSS_JM_DATA_DIR ?? 'data'), 'staging')),
       maxUploadBytes: (env.HFSS_JM_MAX_UPLOAD_MB ?? 4096) * 1024 * 1024,
     },
+    retention: { maxAgeDays: env.HFSS_JM_RETENTION_DAYS, maxJobs: env.HFSS_JM_RETENTION_MAX_JOBS, intervalMs: env.HFSS_JM_RETENTION_INTERVAL_MS ?? 600_000 },
     limits: {
       maxConcurrentJobs: env.HFSS_JM_MAX_CONCURRENT_JOBS ?? 2,
       maxCpuPercent: env.HFSS_JM_MAX_CPU_PERCENT ?? 90,

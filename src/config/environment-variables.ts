@@ -140,6 +140,27 @@ export class EnvironmentVariables {
   @IsNotEmpty()
   HFSS_JM_STAGING_DIR?: string;
 
+  /** Terminal jobs (completed, failed, cancelled, timed out) older than this many days are deleted with their work dirs. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  HFSS_JM_RETENTION_DAYS?: number;
+
+  /** At most this many terminal jobs are kept; the oldest beyond it are deleted with their work dirs. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  HFSS_JM_RETENTION_MAX_JOBS?: number;
+
+  /** How often the retention policy runs, in ms (default 600000; it prunes in small batches between other work). */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  HFSS_JM_RETENTION_INTERVAL_MS?: number;
+
   /** Grid Engine's accounting file (final records of finished jobs); default `$SGE_ROOT/$SGE_CELL/common/accounting`. */
   @IsOptional()
   @IsString()

@@ -1,5 +1,5 @@
 import { JOB_ID_PATTERN } from '../simulation/hfss-simulation-config.dto';
-import { CatchUpRequest, SubscribeRequest, WatchAllRequest } from './job-events.contract';
+import { CatchUpRequest, FollowLogRequest, SubscribeRequest, WatchAllRequest } from './job-events.contract';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -18,6 +18,18 @@ export function parseSubscribeRequest(body: unknown): Parsed<SubscribeRequest> {
     return { ok: false, error: 'job_id must be 1-64 letters, digits, underscores or hyphens' };
   }
   return { ok: true, value: { job_id: body.job_id } };
+}
+
+export function parseFollowLogRequest(body: unknown): Parsed<FollowLogRequest> {
+  if (!isObject(body)) return { ok: false, error: 'expected { "job_id": "<id>", "offset"?: <bytes> }' };
+  const extra = onlyKeys(body, ['job_id', 'offset']);
+  if (extra) return { ok: false, error: extra };
+  const job = parseSubscribeRequest({ job_id: body.job_id });
+  if (!job.ok) return job;
+  if (body.offset !== undefined && (typeof body.offset !== 'number' || !Number.isSafeInteger(body.offset) || body.offset < 0)) {
+    return { ok: false, error: 'offset must be a non-negative integer (bytes)' };
+  }
+  return { ok: true, value: { job_id: job.value.job_id, offset: body.offset ?? 0 } };
 }
 
 export function parseWatchAllRequest(body: unknown): Parsed<WatchAllRequest> {

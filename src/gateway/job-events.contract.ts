@@ -68,6 +68,24 @@ export interface ResourcesUpdatedPayload extends EventEnvelope, AdmissionPayload
   limits: ResourceLimitsDto;
 }
 
+/**
+ * Appended solver-log bytes, sent only to the client that asked `follow_log` for the job. Not numbered and not
+ * kept for catch_up: a client that reconnects follows again from the `next_offset` it last saw.
+ */
+export interface JobLogPayload {
+  job_id: string;
+  /** The run of the job the log belongs to (1 for the first). */
+  attempt: number;
+  /** Byte offset of `data` in the log. */
+  offset: number;
+  /** Where the next chunk starts (offset + the byte length of data). */
+  next_offset: number;
+  /** UTF-8 text, at most 64 KiB; never a split character. */
+  data: string;
+  /** True on the last event: the job has ended and the whole log was sent; the follow is over. */
+  eof: boolean;
+}
+
 /** Server → client events (Socket.IO typed event map). */
 export interface ServerToClientEvents {
   /** A job entered the local queue (or is waiting to be submitted to its scheduler). */
@@ -88,9 +106,12 @@ export interface ServerToClientEvents {
   limits_updated: (payload: LimitsUpdatedPayload) => void;
   /** A new host telemetry sample (every HFSS_JM_TELEMETRY_INTERVAL_MS), with the admission state. */
   resources_updated: (payload: ResourcesUpdatedPayload) => void;
+  /** Appended log bytes of a job this client follows (follow_log); sent to that client alone. */
+  job_log: (payload: JobLogPayload) => void;
 }
 
-export type JobManagerEventName = keyof ServerToClientEvents;
+/** The journaled events (every one but job_log, which goes to its follower alone). */
+export type JobManagerEventName = Exclude<keyof ServerToClientEvents, 'job_log'>;
 export type JobManagerEvent = Parameters<ServerToClientEvents[JobManagerEventName]>[0];
 
 export interface SubscribeRequest {
@@ -106,6 +127,19 @@ export interface CatchUpRequest {
   since_seq: number;
   /** The boot_id those sequence numbers belong to. */
   boot_id?: string;
+}
+
+export interface FollowLogRequest {
+  job_id: string;
+  /** Byte offset to start from (0 = the whole log; past the end = from the end). */
+  offset?: number;
+}
+
+export interface FollowLogAck extends Ack {
+  /** The log's size when the follow started. */
+  size?: number;
+  /** Where the first job_log chunk starts. */
+  offset?: number;
 }
 
 export interface Ack {
@@ -134,6 +168,9 @@ export interface ClientToServerEvents {
   watch_all: (request: WatchAllRequest, ack: (answer: Ack) => void) => void;
   /** The buffered events after since_seq that this client would have received. */
   catch_up: (request: CatchUpRequest, ack: (answer: CatchUpAck) => void) => void;
+  /** Receive job_log events with the job's solver log from `offset` on, until the job ends (eof) or unfollow_log. */
+  follow_log: (request: FollowLogRequest, ack: (answer: FollowLogAck) => void) => void;
+  unfollow_log: (request: SubscribeRequest, ack: (answer: Ack) => void) => void;
 }
 
 /** Room of the clients watching every event. */

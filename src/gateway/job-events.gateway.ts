@@ -1,6 +1,15 @@
 import { OnEvent } from '@nestjs/event-emitter';
 import { Inject } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { JobProgressEvent } from '../jobs/events/job-progress.event';
 import { JobStateChangedEvent } from '../jobs/events/job-state-changed.event';
@@ -16,13 +25,15 @@ import { APP_CONFIG } from '../config/config.constants';
 import { bearerTokenOf, tokenMatches } from '../security/bearer-token';
 import { socketHandshakeCheck } from '../security/socket-handshake.check';
 import { EventJournal } from './event-journal';
-import { parseCatchUpRequest, parseHandshakeJobs, parseSubscribeRequest, parseWatchAllRequest } from './gateway-requests.validation';
+import { parseCatchUpRequest, parseFollowLogRequest, parseHandshakeJobs, parseSubscribeRequest, parseWatchAllRequest } from './gateway-requests.validation';
+import { JobLogFollowService } from './log-follow/job-log-follow.service';
 import {
   Ack,
   AdmissionPayload,
   ALL_EVENTS_ROOM,
   CatchUpAck,
   ClientToServerEvents,
+  FollowLogAck,
   JobManagerEventName,
   jobRoom,
   ServerToClientEvents,
@@ -46,13 +57,14 @@ const EVENT_BY_STATUS: Record<JobStatus, JobManagerEventName> = {
  * Clients watch everything by default, or only the jobs they subscribe to (rooms), and catch up after a reconnect.
  */
 @WebSocketGateway({ cors: false })
-export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
+export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   @WebSocketServer() private readonly server?: Server<ClientToServerEvents, ServerToClientEvents>;
 
   constructor(
     private readonly journal: EventJournal,
     private readonly runner: LocalJobRunner,
     private readonly limits: ResourceLimitsService,
+    private readonly logFollow: JobLogFollowService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -78,6 +90,30 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection {
     } else {
       void client.join(jobs.map(jobRoom));
     }
+  }
+
+  handleDisconnect(client: JobManagerSocket): void {
+    this.logFollow.dropClient(client.id);
+  }
+
+  @SubscribeMessage('follow_log')
+  async followLog(@ConnectedSocket() client: JobManagerSocket, @MessageBody() body: unknown): Promise<FollowLogAck> {
+    const request = parseFollowLogRequest(body);
+    if (!request.ok) return { ok: false, error: request.error };
+    const follower = {
+      id: client.id,
+      emit: (event: 'job_log', payload: Parameters<ServerToClientEvents['job_log']>[0]) => client.emit(event, payload),
+      unsentPackets: () => (client.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0,
+    };
+    return this.logFollow.follow(follower, request.value.job_id, request.value.offset ?? 0);
+  }
+
+  @SubscribeMessage('unfollow_log')
+  unfollowLog(@ConnectedSocket() client: JobManagerSocket, @MessageBody() body: unknown): Ack {
+    const request = parseSubscribeRequest(body);
+    if (!request.ok) return { ok: false, error: request.error };
+    this.logFollow.unfollow(client.id, request.value.job_id);
+    return { ok: true };
   }
 
   @SubscribeMessage('subscribe')

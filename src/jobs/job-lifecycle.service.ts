@@ -22,10 +22,11 @@ export class JobLifecycleService {
     return record;
   }
 
-  transition(job: JobRecord, patch: JobPatch, detail: string): JobRecord {
+  /** `alongside` runs in the same store transaction (e.g. the retry's attempt record); it may throw to abort. */
+  transition(job: JobRecord, patch: JobPatch, detail: string, alongside?: () => void): JobRecord {
     // A completed solve is 100 % whatever the last progress line said.
     const stored = patch.status === JobStatus.COMPLETED && patch.progress === undefined ? { ...patch, progress: 100 } : patch;
-    const updated = this.repository.update(job.id, stored, detail);
+    const updated = this.repository.update(job.id, stored, detail, Date.now(), alongside);
     this.events.emit(JobStateChangedEvent.name, new JobStateChangedEvent(updated, job.status, detail));
     if (isTerminal(updated.status)) {
       this.waiters.get(updated.id)?.forEach((resolve) => resolve(updated));

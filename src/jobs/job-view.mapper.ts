@@ -15,7 +15,8 @@ export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
     error: job.error,
     progress: job.progress,
     queue_position: queuePosition ?? null,
-    project_path: job.config.project_path,
+    // Stored configs always name the path the job runs on (an uploaded project's staged copy for project_ref).
+    project_path: job.config.project_path ?? '',
     command: job.argv,
     log_path: job.logPath,
     created_at: new Date(job.createdAt).toISOString(),

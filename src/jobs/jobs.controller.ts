@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadGatewayResponse,
@@ -20,11 +20,14 @@ import { parseSimulationConfig } from '../simulation/simulation-config.validatio
 import { PyedbSubmissionNormalizer } from './compat/pyedb-submission.normalizer';
 import { SchedulerType } from '../simulation/scheduler-type.enum';
 import { ChangePriorityDto } from './dto/change-priority.dto';
+import { DeleteJobQueryDto, DeleteJobResponseDto } from './dto/delete-job.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
 import { toJobView } from './job-view.mapper';
 import { isTerminal, JobStatus } from './model/job-status';
 import { JobsService } from './jobs.service';
+import { JobDeletionService } from './retention/job-deletion.service';
+import { duplicateMessage } from './retry/duplicate-message';
 
 @ApiTags('jobs')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Validation failed or a file is missing' })
@@ -33,6 +36,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobsService,
     private readonly normalizer: PyedbSubmissionNormalizer,
+    private readonly deletion: JobDeletionService,
   ) {}
 
   @Get()
@@ -63,7 +67,7 @@ export class JobsController {
     const awaitingScheduler = job.schedulerType !== SchedulerType.NONE && job.status === JobStatus.QUEUED && job.nativeId === null;
     response.status(duplicate ? HttpStatus.OK : awaitingScheduler ? HttpStatus.ACCEPTED : HttpStatus.CREATED);
     const message = duplicate
-      ? `Job ${job.id} already exists with this configuration; nothing new was queued`
+      ? duplicateMessage(job)
       : awaitingScheduler
         ? `Job ${job.id} stored; waiting for ${job.schedulerType} to accept it`
         : `Job ${job.id} submitted successfully`;
@@ -110,5 +114,19 @@ export class JobsController {
   changePriority(@Param('id') id: string, @Body() body: ChangePriorityDto): JobActionResponseDto {
     const job = this.jobs.changePriority(id, body.priority);
     return { success: true, job: toJobView(job, this.jobs.queuePosition(job)) };
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    operationId: 'deleteJob',
+    summary: 'Delete a completed, failed, cancelled or timed-out job: its store rows, its events and (unless keep_files=true) its work dir',
+  })
+  @ApiOkResponse({ type: DeleteJobResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job is queued, scheduled or running: cancel it first' })
+  async delete(@Param('id') id: string, @Query() query: DeleteJobQueryDto): Promise<DeleteJobResponseDto> {
+    const keepFiles = query.keep_files === 'true';
+    await this.deletion.delete(id, keepFiles);
+    return { success: true, job_id: id, message: `Job ${id} deleted${keepFiles ? '; its files were kept' : ''}`, files_kept: keepFiles };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { ClusterJobRunner } from './cluster/cluster-job-runner.service';
@@ -17,18 +18,31 @@ import { dataDirLockProvider, sqliteDatabaseProvider } from './persistence/sqlit
 import { SolverProgressTracker } from './progress/solver-progress.tracker';
 import { LaunchGuard } from './submission/launch-guard.service';
 import { QueueController } from './queue.controller';
+import { JobDeletionService } from './retention/job-deletion.service';
+import { AutomaticRetryService } from './retry/automatic-retry.service';
+import { JobAttemptsRepository } from './retry/job-attempts.repository';
+import { JobRetryController } from './retry/job-retry.controller';
+import { JobRetryService } from './retry/job-retry.service';
+import { JobPruningRepository } from './retention/job-pruning.repository';
+import { JobRetentionService } from './retention/job-retention.service';
 
 @Module({
-  imports: [ResourcesModule, SchedulerModule],
-  controllers: [JobOutputController, JobsController, PyedbJobsController, QueueController],
+  imports: [ProjectsModule, ResourcesModule, SchedulerModule],
+  controllers: [JobOutputController, JobRetryController, JobsController, PyedbJobsController, QueueController],
   providers: [
+    AutomaticRetryService,
     ClusterJobRunner,
     dataDirLockProvider,
+    JobAttemptsRepository,
+    JobDeletionService,
     JobEventsRepository,
     JobFilesService,
     JobLifecycleService,
     JobLogService,
+    JobPruningRepository,
     JobRepository,
+    JobRetentionService,
+    JobRetryService,
     JobsService,
     LaunchGuard,
     LocalJobRunner,
@@ -36,6 +50,6 @@ import { QueueController } from './queue.controller';
     SolverProgressTracker,
     sqliteDatabaseProvider,
   ],
-  exports: [ClusterJobRunner, JobRepository, JobsService, LocalJobRunner],
+  exports: [ClusterJobRunner, JobAttemptsRepository, JobRepository, JobsService, LocalJobRunner],
 })
 export class JobsModule {}

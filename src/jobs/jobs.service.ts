@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../common/errors/job-manager.errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
+import { ProjectStagingService } from '../projects/project-staging.service';
 import { SchedulerBackendRegistry } from '../scheduler/scheduler-backend.registry';
 import { buildAnsysEdtArgv } from '../simulation/ansysedt-command.builder';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
@@ -53,6 +54,7 @@ export class JobsService {
     private readonly localRunner: LocalJobRunner,
     private readonly clusterRunner: ClusterJobRunner,
     private readonly schedulers: SchedulerBackendRegistry,
+    private readonly staging: ProjectStagingService,
   ) {}
 
   async submit(input: HFSSSimulationConfig): Promise<SubmitResult> {
@@ -67,7 +69,19 @@ export class JobsService {
     if (existing) {
       return this.duplicateOf(existing, fingerprint);
     }
-    const checked = await this.checkResources(config);
+    if ((config.project_path === undefined) === (config.project_ref === undefined)) {
+      throw new ValidationFailedError('Give exactly one of project_path (a path on the server) and project_ref (a project_id from POST /projects)');
+    }
+    // An uploaded project runs on the job's own copy in the staging dir: the service made it, so the allowed roots do not apply.
+    const stagedPath = config.project_ref !== undefined ? await this.staging.stageForJob(config.project_ref, jobId) : undefined;
+    const checked = await this.checkResources(
+      Object.assign(new HFSSSimulationConfig(), config, { project_path: stagedPath ?? config.project_path }),
+      stagedPath !== undefined,
+    ).catch(async (error: unknown) => {
+      // Refused: the copy goes too, unless a concurrent submission of this jobid already owns it.
+      if (stagedPath !== undefined && !this.repository.findById(jobId)) await rm(dirname(stagedPath), { recursive: true, force: true });
+      throw error;
+    });
     const now = Date.now();
     const workDir = join(this.config.storage.dataDir, 'jobs', jobId);
     const acceptedFiles = await stageAcceptedFiles(workDir, checked.files);
@@ -79,7 +93,7 @@ export class JobsService {
     }
     // With allowed roots the solver gets the checked real path, so a symlink swapped later cannot redirect it.
     const runConfig = Object.assign(new HFSSSimulationConfig(), config, {
-      project_path: this.config.security.projectRoots.length > 0 ? checked.projectRealPath : config.project_path,
+      project_path: stagedPath ?? (this.config.security.projectRoots.length > 0 ? checked.projectRealPath : config.project_path),
       ansys_edt_path: checked.executableRunPath,
     });
     acceptedFiles.commit();
@@ -90,7 +104,8 @@ export class JobsService {
         status: JobStatus.QUEUED,
         priority: config.priority,
         schedulerType: config.scheduler_type,
-        config: canonical,
+        // The stored config names the copy (project_path) beside the project_ref; the fingerprint is of what the client sent.
+        config: stagedPath !== undefined ? { ...canonical, project_path: stagedPath } : canonical,
         configHash: fingerprint,
         argv: buildAnsysEdtArgv(runConfig, { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir }),
         workDir,
@@ -172,16 +187,18 @@ export class JobsService {
    * The seed's FileNotFoundError cases (the project, and for local runs the solver executable), the allowed
    * directories and the executable policy (README "Executables"). Returns what the launch re-check compares.
    */
-  private async checkResources(config: HFSSSimulationConfig): Promise<CheckedResources> {
-    if (!isAbsolute(config.project_path)) {
-      throw new ValidationFailedError(`project_path must be an absolute path: ${config.project_path}`);
+  private async checkResources(config: HFSSSimulationConfig, staged: boolean): Promise<CheckedResources> {
+    const projectPath = config.project_path ?? '';
+    if (!isAbsolute(projectPath)) {
+      throw new ValidationFailedError(`project_path must be an absolute path: ${projectPath}`);
     }
-    const project = await stat(config.project_path).catch(() => undefined);
+    const project = await stat(projectPath).catch(() => undefined);
     if (!project) {
-      throw new FileNotFoundError(config.project_path, 'Project file');
+      throw new FileNotFoundError(projectPath, 'Project file');
     }
-    const projectRealPath = await resolveInsideRoots(config.project_path, this.config.security.projectRoots, 'project_path');
-    const projectRunPath = this.config.security.projectRoots.length > 0 ? projectRealPath : config.project_path;
+    const roots = staged ? [] : this.config.security.projectRoots;
+    const projectRealPath = await resolveInsideRoots(projectPath, roots, 'project_path');
+    const projectRunPath = roots.length > 0 ? projectRealPath : projectPath;
     const files = [await identify('project_path', projectRunPath, projectRealPath)];
     let executableRunPath: string | undefined;
     if (config.ansys_edt_path !== undefined) {

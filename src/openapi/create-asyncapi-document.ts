@@ -100,25 +100,41 @@ const SCHEMAS: Record<string, Schema> = {
       description: "The solver log line the progress was read from.",
     },
   }),
-  LimitsUpdatedPayload: object({
-    ...ENVELOPE,
-    ...ADMISSION,
-    limits: ref("ResourceLimitsDto"),
-    previous: ref("ResourceLimitsDto"),
+  LimitsUpdatedPayload: object({ ...ENVELOPE, ...ADMISSION, limits: ref('ResourceLimitsDto'), previous: ref('ResourceLimitsDto') }),
+  ResourcesUpdatedPayload: object({ ...ENVELOPE, ...ADMISSION, host: ref('HostSampleDto'), limits: ref('ResourceLimitsDto') }),
+  JobLogPayload: object({
+    job_id: { type: 'string' },
+    attempt: { type: 'integer', minimum: 1, description: 'The run of the job the log belongs to (1 for the first).' },
+    offset: { type: 'integer', minimum: 0, description: 'Byte offset of data in the log.' },
+    next_offset: { type: 'integer', minimum: 0, description: 'Where the next chunk starts; follow_log again from it after a reconnect.' },
+    data: { type: 'string', description: 'UTF-8 text, at most 64 KiB, never a split character.' },
+    eof: { type: 'boolean', description: 'True on the last event: the job has ended and the whole log was sent.' },
   }),
-  ResourcesUpdatedPayload: object({
-    ...ENVELOPE,
-    ...ADMISSION,
-    host: ref("HostSampleDto"),
-    limits: ref("ResourceLimitsDto"),
-  }),
-  SubscribeRequest: object({
-    job_id: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
-  }),
-  WatchAllRequest: object({ enabled: { type: "boolean" } }),
-  CatchUpRequest: {
-    type: "object",
-    required: ["since_seq"],
+  FollowLogRequest: {
+    type: 'object',
+    required: ['job_id'],
+    properties: {
+      job_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+      offset: { type: 'integer', minimum: 0, description: 'Byte offset to start from (0 = the whole log; past the end = from the end).' },
+    },
+  },
+  FollowLogAck: {
+    type: 'object',
+    required: ['ok'],
+    properties: {
+      ok: { type: 'boolean' },
+      error: { type: 'string' },
+      size: { type: 'integer', description: 'The log size when the follow started.' },
+      offset: { type: 'integer', description: 'Where the first job_log chunk starts.' },
+    },
+  },
+  SubscribeRequest: object({ job_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }),
+  WatchAllRequest: object({ enabled: { type: 'boolean' } }),
+  CatchUpRequest: { type: 'object', required: ['since_seq'], properties: { since_seq: { type: 'integer', minimum: 0 }, boot_id: { type: 'string' } } },
+  Ack: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, error: { type: 'string' } } },
+  CatchUpAck: {
+    type: 'object',
+    required: ['ok', 'boot_id', 'seq', 'complete', 'events'],
     properties: {
       since_seq: { type: "integer", minimum: 0 },
       boot_id: { type: "string" },
@@ -155,71 +171,26 @@ const SCHEMAS: Record<string, Schema> = {
 
 /** Server → client events: name, summary, payload schema. The order and wording follow job-events.contract.ts. */
 const SERVER_EVENTS: Array<[string, string, string]> = [
-  [
-    "job_queued",
-    "A job entered the local queue (or waits to be submitted to its scheduler).",
-    "JobEventPayload",
-  ],
-  [
-    "job_scheduled",
-    "A cluster scheduler accepted the job; native_id is its job id (external schedulers only).",
-    "JobEventPayload",
-  ],
-  ["job_started", "The solve started.", "JobEventPayload"],
-  [
-    "job_completed",
-    "The job reached a terminal state: completed, failed, cancelled or timed_out (see status and exit_code).",
-    "JobEventPayload",
-  ],
-  [
-    "job_cancelled",
-    "The job was cancelled; always followed by job_completed with status cancelled.",
-    "JobEventPayload",
-  ],
-  [
-    "job_updated",
-    "Something else about the job changed without a new status (priority, cancel requested, the scheduler's own state or reason, …); sent only when something changed.",
-    "JobEventPayload",
-  ],
-  ["job_progress", "The solver log shows new progress.", "JobProgressPayload"],
-  [
-    "limits_updated",
-    "The admission limits were changed (PUT /resources/limits).",
-    "LimitsUpdatedPayload",
-  ],
-  [
-    "resources_updated",
-    "A new host telemetry sample, with the admission state.",
-    "ResourcesUpdatedPayload",
-  ],
+  ['job_queued', 'A job entered the local queue (or waits to be submitted to its scheduler).', 'JobEventPayload'],
+  ['job_scheduled', 'A cluster scheduler accepted the job; native_id is its job id (external schedulers only).', 'JobEventPayload'],
+  ['job_started', 'The solve started.', 'JobEventPayload'],
+  ['job_completed', 'The job reached a terminal state: completed, failed, cancelled or timed_out (see status and exit_code).', 'JobEventPayload'],
+  ['job_cancelled', 'The job was cancelled; always followed by job_completed with status cancelled.', 'JobEventPayload'],
+  ['job_updated', "Something else about the job changed without a new status (priority, cancel requested, the scheduler's own state or reason, …); sent only when something changed.", 'JobEventPayload'],
+  ['job_progress', 'The solver log shows new progress.', 'JobProgressPayload'],
+  ['limits_updated', 'The admission limits were changed (PUT /resources/limits).', 'LimitsUpdatedPayload'],
+  ['resources_updated', 'A new host telemetry sample, with the admission state.', 'ResourcesUpdatedPayload'],
+  ['job_log', 'Appended solver-log bytes of a job this client follows (follow_log), sent to that client alone; not numbered, not kept for catch_up.', 'JobLogPayload'],
 ];
 
 /** Client → server messages, answered through the Socket.IO acknowledgement. */
 const CLIENT_MESSAGES: Array<[string, string, string, string]> = [
-  [
-    "subscribe",
-    "Receive the events of one job (room job:<id>), also when not watching all.",
-    "SubscribeRequest",
-    "Ack",
-  ],
-  [
-    "unsubscribe",
-    "Stop receiving one job’s events.",
-    "SubscribeRequest",
-    "Ack",
-  ],
-  [
-    "watch_all",
-    "Receive every event (the default on connect unless the handshake query names jobs=a,b).",
-    "WatchAllRequest",
-    "Ack",
-  ],
-  [
-    "catch_up",
-    "The buffered events after since_seq that this client would have received.",
-    "CatchUpRequest",
-    "CatchUpAck",
-  ],
+  ['subscribe', 'Receive the events of one job (room job:<id>), also when not watching all.', 'SubscribeRequest', 'Ack'],
+  ['unsubscribe', 'Stop receiving one job’s events.', 'SubscribeRequest', 'Ack'],
+  ['watch_all', 'Receive every event (the default on connect unless the handshake query names jobs=a,b).', 'WatchAllRequest', 'Ack'],
+  ['catch_up', 'The buffered events after since_seq that this client would have received.', 'CatchUpRequest', 'CatchUpAck'],
+  ['follow_log', 'Receive job_log events with the job’s solver log from offset on, until the job ends (eof) or unfollow_log.', 'FollowLogRequest', 'FollowLogAck'],
+  ['unfollow_log', 'Stop receiving job_log events for one job.', 'SubscribeRequest', 'Ack'],
 ];
 
 /**

@@ -13,7 +13,7 @@ export interface UploadedProject {
   uploadedAt: number;
 }
 
-export const PROJECT_ID_PATTERN = /^prj_[0-9a-f]{24}$/;
+export { PROJECT_REF_PATTERN as PROJECT_ID_PATTERN } from '../simulation/hfss-simulation-config.dto';
 
 /** Names an uploaded project may have: a plain file name with one of the project extensions. */
 export const UPLOAD_FILE_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._ -]{0,199}\.(aedt|aedtz|zip)$/i;

@@ -100,6 +100,10 @@ export function buildAnsysEdtArgv(config: HFSSSimulationConfig, context: AnsysEd
   if (design !== undefined) {
     argv.push(design);
   }
+  if (config.project_path === undefined) {
+    // A project_ref is replaced by the job's staged copy before the command is built.
+    throw new Error('The command line needs the project path (a project_ref is staged first)');
+  }
   argv.push(config.project_path);
   return argv;
 }

@@ -16,15 +16,18 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { NullRejected, OptionalNullAsAbsent } from '../common/validation/null-policy';
+import { NullRejected, OptionalNullAsAbsent, OptionalNullRejected } from '../common/validation/null-policy';
 import { IsSingleLine } from '../common/validation/safe-text';
 import { HFSS3DLayoutBatchOptions } from './hfss-3d-layout-batch-options.dto';
 import { MachineNode } from './machine-node.dto';
+import { RetryPolicy } from './retry-policy.dto';
 import { SchedulerOptions } from './scheduler-options.dto';
 import { SchedulerType } from './scheduler-type.enum';
 
 export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const PROJECT_EXTENSION_PATTERN = /\.(aedt|aedb)$/i;
+/** The ids POST /projects answers (same as PROJECT_ID_PATTERN in src/projects). */
+export const PROJECT_REF_PATTERN = /^prj_[0-9a-f]{24}$/;
 export const SOLVERS = ['Hfss3DLayout', 'HFSS'] as const;
 export type Solver = (typeof SOLVERS)[number];
 /** 30 days: the longest per-job timeout accepted. */
@@ -46,14 +49,27 @@ export class HFSSSimulationConfig {
   @IsSingleLine()
   user?: string;
 
-  /** Absolute path of the `.aedt` project or `.aedb` folder; it must exist. @example "/projects/antenna.aedt" */
-  @NullRejected('project_path is required')
+  /**
+   * Absolute path on the server of the `.aedt` project or `.aedb` folder; it must exist. Give this or
+   * `project_ref`, not both. @example "/projects/antenna.aedt"
+   */
+  @OptionalNullRejected('give project_path or project_ref')
   @IsString()
   @IsNotEmpty()
   @MaxLength(4096)
   @IsSingleLine()
   @Matches(PROJECT_EXTENSION_PATTERN, { message: 'project_path must end in .aedt or .aedb' })
-  project_path!: string;
+  project_path?: string;
+
+  /**
+   * An uploaded project (the `project_id` answered by POST /projects), instead of `project_path`: the job runs
+   * on its own copy in the staging dir and its results come back through /jobs/{id}/files and /archive.
+   * @example "prj_0123456789abcdef01234567"
+   */
+  @OptionalNullRejected('give project_ref or project_path')
+  @IsString()
+  @Matches(PROJECT_REF_PATTERN, { message: 'project_ref must be a project_id answered by POST /projects (prj_ and 24 hex digits)' })
+  project_ref?: string;
 
   /** Full path of the `ansysedt` executable; the service default when absent. */
   @OptionalNullAsAbsent()
@@ -159,4 +175,11 @@ export class HFSSSimulationConfig {
   @Min(1)
   @Max(MAX_TIMEOUT_SECONDS)
   timeout?: number;
+
+  /** Automatic retries after infrastructure failures (and listed exit codes); none when absent. `null`: none. */
+  @OptionalNullAsAbsent()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RetryPolicy)
+  retry?: RetryPolicy;
 }

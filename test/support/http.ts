@@ -27,6 +27,7 @@ export function apiClient(baseUrl: string) {
     get: <T = any>(path: string) => call<T>('GET', path),
     post: <T = any>(path: string, body?: unknown) => call<T>('POST', path, body),
     put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body),
+    delete: <T = any>(path: string) => call<T>('DELETE', path),
     submit: (config: Record<string, unknown>) => call('POST', '/jobs/submit', config),
     job: (id: string) => call('GET', `/jobs/${id}`),
     /** Polls until the job's status is one of `statuses`. */

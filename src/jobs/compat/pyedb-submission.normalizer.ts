@@ -35,7 +35,7 @@ export function unwrapPyedbSubmission(body: unknown): unknown {
   if (!isPlainObject(body)) {
     return body;
   }
-  const wrapped = 'config' in body && !('project_path' in body);
+  const wrapped = 'config' in body && !('project_path' in body) && !('project_ref' in body);
   if (!wrapped && !['user', ...TO_DICT_ONLY_KEYS].some((key) => key in body)) {
     return body;
   }

@@ -13,7 +13,7 @@ export function resultsFolderOf(projectPath: string): string {
 }
 
 export function rootDirectory(job: JobRecord, root: JobFileRoot): string {
-  return root === 'work' ? job.workDir : resultsFolderOf(job.config.project_path);
+  return root === 'work' ? job.workDir : resultsFolderOf(job.config.project_path ?? job.workDir);
 }
 
 /**

@@ -8,6 +8,8 @@ import { JobEventsDto, JobFilesDto } from './dto/job-output.dto';
 import { JobEventsRepository } from './job-events.repository';
 import { JobFilesService } from './job-files.service';
 import { JobLogService } from './job-log.service';
+import { JobAttemptsRepository } from '../retry/job-attempts.repository';
+import { withAttemptLog } from '../retry/attempt-log';
 
 /** What a job leaves behind: its log, its timeline and its files. Thin: the services do the work. */
 @ApiTags('jobs')
@@ -20,18 +22,22 @@ export class JobOutputController {
     private readonly logs: JobLogService,
     private readonly events: JobEventsRepository,
     private readonly files: JobFilesService,
+    private readonly attempts: JobAttemptsRepository,
   ) {}
 
   @Get(':id/log')
   @ApiOperation({
     operationId: 'getJobLog',
     summary: 'The solver log (or the scheduler output) as text: whole, its last lines (tail), or a byte range (offset/limit or a Range header)',
-    description: 'Headers: X-Log-Size (bytes now), X-Next-Offset (where to continue). A job that has not started yet has an empty log.',
+    description:
+      'Headers: X-Log-Size (bytes now), X-Next-Offset (where to continue), X-Log-Attempt (whose log it is; ?attempt=N for an earlier run of a retried job). A job that has not started yet has an empty log.',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Log text', schema: { type: 'string' } })
   async log(@Param('id') id: string, @Query() query: JobLogQueryDto, @Headers('range') range: string | undefined, @Res() response: Response): Promise<void> {
-    const slice = await this.logs.slice(this.jobs.get(id), query, range);
+    const { job, attempt } = withAttemptLog(this.jobs.get(id), this.attempts, query.attempt);
+    const slice = await this.logs.slice(job, query, range);
+    response.setHeader('X-Log-Attempt', String(attempt));
     response.setHeader('Content-Type', 'text/plain; charset=utf-8');
     response.setHeader('Accept-Ranges', 'bytes');
     response.setHeader('X-Log-Size', String(slice.size));

@@ -55,10 +55,11 @@ export class JobRepository implements OnApplicationShutdown {
     });
   }
 
-  /** Applies the patch and records the event atomically; returns the stored record. */
-  update(id: string, patch: JobPatch, detail: string, at = Date.now()): JobRecord {
+  /** Applies the patch and records the event atomically (with `alongside`, further writes in the same transaction); returns the stored record. */
+  update(id: string, patch: JobPatch, detail: string, at = Date.now(), alongside?: () => void): JobRecord {
     const statement = this.updateStatementFor(Object.keys(patch) as Array<keyof JobPatch>);
     return this.write(() => {
+      alongside?.();
       statement.run({ ...patch, updatedAt: at, id });
       const row = this.statements.byId.get(id) as JobRow;
       this.statements.event.run(id, row.status, at, detail);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { realpath, stat } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
@@ -54,7 +55,8 @@ export class LaunchGuard {
     const shown = realPath === file.runPath ? file.runPath : `${file.runPath} (now resolves to ${realPath})`;
     if (file.field === 'project_path') {
       const roots = this.config.security.projectRoots;
-      if (roots.length > 0 && !isInsideRoots(realPath, roots)) {
+      // A job's own copy of an uploaded project (project_ref) lies in the staging dir the service made it in.
+      if (roots.length > 0 && !isInsideRoots(realPath, [...roots, join(this.config.staging.dir, 'jobs')])) {
         return `project_path ${shown} is now outside the allowed directories: ${roots.join(', ')}`;
       }
     } else {

@@ -10,6 +10,14 @@ export class JobLogQueryDto {
   @IsIn(LOG_SOURCES)
   source: LogSource = 'solver';
 
+  /** The log of this attempt of a retried job (1 = the first run; default: the current attempt). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  attempt?: number;
+
   /** Only the last N lines (1-100000). Not combined with offset. */
   @IsOptional()
   @Type(() => Number)

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { SQLITE_DATABASE } from '../jobs.constants';
+import { TERMINAL_JOB_STATUSES } from '../model/job-status';
+
+export interface PrunableJob {
+  id: string;
+  workDir: string;
+}
+
+const TERMINAL_LIST = [...TERMINAL_JOB_STATUSES].map((status) => `'${status}'`).join(',');
+
+/** Removes terminal jobs (row, events and earlier attempts in one transaction) and finds the ones the retention policy prunes. */
+@Injectable()
+export class JobPruningRepository {
+  private readonly statements;
+
+  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database.Database) {
+    this.statements = {
+      deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ? AND status IN (${TERMINAL_LIST})`),
+      deleteEvents: db.prepare('DELETE FROM job_events WHERE job_id = ?'),
+      deleteAttempts: db.prepare('DELETE FROM job_attempts WHERE job_id = ?'),
+      finishedBefore: db.prepare(
+        `SELECT id, work_dir AS workDir FROM jobs WHERE status IN (${TERMINAL_LIST}) AND COALESCE(finished_at, updated_at) < ? ORDER BY seq LIMIT ?`,
+      ),
+      beyondNewest: db.prepare(`SELECT id, work_dir AS workDir FROM jobs WHERE status IN (${TERMINAL_LIST}) ORDER BY seq DESC LIMIT ? OFFSET ?`),
+    };
+  }
+
+  /** Deletes the job if it is terminal at this instant (checked in the same statement); false when it was not. */
+  deleteTerminal(id: string): boolean {
+    return this.db.transaction(() => {
+      if (this.statements.deleteJob.run(id).changes === 0) return false;
+      this.statements.deleteEvents.run(id);
+      this.statements.deleteAttempts.run(id);
+      return true;
+    })();
+  }
+
+  /** The oldest terminal jobs that finished before `cutoff` (epoch ms), at most `limit`. */
+  finishedBefore(cutoff: number, limit: number): PrunableJob[] {
+    return this.statements.finishedBefore.all(cutoff, limit) as PrunableJob[];
+  }
+
+  /** Terminal jobs beyond the newest `keep`, newest of them first, at most `limit`. */
+  beyondNewest(keep: number, limit: number): PrunableJob[] {
+    return this.statements.beyondNewest.all(limit, keep) as PrunableJob[];
+  }
+}
