@@ -1,104 +1,55 @@
-import { OpenAPIObject } from "@nestjs/swagger";
-import { PACKAGE_VERSION } from "../package-version";
+import { OpenAPIObject } from '@nestjs/swagger';
+import { PACKAGE_VERSION } from '../package-version';
 
 type Schema = Record<string, unknown>;
 
-const ref = (name: string): Schema => ({
-  $ref: `#/components/schemas/${name}`,
-});
-const nullable = (schema: Schema): Schema => ({
-  oneOf: [schema, { type: "null" }],
-});
-const JOB_STATUS: Schema = {
-  type: "string",
-  enum: [
-    "queued",
-    "scheduled",
-    "running",
-    "completed",
-    "failed",
-    "cancelled",
-    "timed_out",
-  ],
-};
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
+const JOB_STATUS: Schema = { type: 'string', enum: ['queued', 'scheduled', 'running', 'completed', 'failed', 'cancelled', 'timed_out'] };
 
 const ENVELOPE: Record<string, Schema> = {
-  seq: {
-    type: "integer",
-    minimum: 1,
-    description:
-      "Monotonic per boot_id; ask catch_up with the last one seen after a reconnect.",
-  },
-  boot_id: {
-    type: "string",
-    description:
-      "Changes when the service restarts; sequence numbers restart with it.",
-  },
-  event: { type: "string", description: "The event name." },
-  emitted_at: { type: "string", format: "date-time" },
+  seq: { type: 'integer', minimum: 1, description: 'Monotonic per boot_id; ask catch_up with the last one seen after a reconnect.' },
+  boot_id: { type: 'string', description: 'Changes when the service restarts; sequence numbers restart with it.' },
+  event: { type: 'string', description: 'The event name.' },
+  emitted_at: { type: 'string', format: 'date-time' },
 };
 
 const ADMISSION: Record<string, Schema> = {
-  admitting: {
-    type: "boolean",
-    description: "True when the next queued local job would start now.",
-  },
-  blocked_reasons: { type: "array", items: { type: "string" } },
-  queued: { type: "integer" },
-  running: { type: "integer" },
+  admitting: { type: 'boolean', description: 'True when the next queued local job would start now.' },
+  blocked_reasons: { type: 'array', items: { type: 'string' } },
+  queued: { type: 'integer' },
+  running: { type: 'integer' },
 };
 
-const object = (properties: Record<string, Schema>): Schema => ({
-  type: "object",
-  required: Object.keys(properties),
-  properties,
-});
+const object = (properties: Record<string, Schema>): Schema => ({ type: 'object', required: Object.keys(properties), properties });
 
 const SCHEMAS: Record<string, Schema> = {
   JobEventPayload: object({
     ...ENVELOPE,
-    job_id: { type: "string" },
+    job_id: { type: 'string' },
     status: JOB_STATUS,
     previous_status: nullable(JOB_STATUS),
-    priority: { type: "integer" },
-    scheduler_type: { type: "string" },
-    native_id: nullable({ type: "string" }),
-    exit_code: nullable({ type: "integer" }),
-    error: nullable({ type: "string" }),
-    progress: nullable({ type: "number", minimum: 0, maximum: 100 }),
-    detail: {
-      type: "string",
-      description: 'What happened, e.g. "accepted by slurm as 42".',
-    },
-    created_at: { type: "string", format: "date-time" },
-    started_at: nullable({ type: "string", format: "date-time" }),
-    finished_at: nullable({ type: "string", format: "date-time" }),
-    scheduler_state: nullable({
-      type: "string",
-      description:
-        "The cluster scheduler's own state word (PENDING, SUSPENDED, Eqw, …), refreshed each poll.",
-    }),
-    scheduler_reason: nullable({
-      type: "string",
-      description:
-        "The scheduler's reason (JobHeldAdmin, BeginTime, an Eqw error message, …).",
-    }),
-    run: {
-      type: "integer",
-      minimum: 1,
-      description: "Which run this is; incremented by every requeue.",
-    },
-    job: ref("JobViewDto"),
+    priority: { type: 'integer' },
+    scheduler_type: { type: 'string' },
+    native_id: nullable({ type: 'string' }),
+    exit_code: nullable({ type: 'integer' }),
+    error: nullable({ type: 'string' }),
+    progress: nullable({ type: 'number', minimum: 0, maximum: 100 }),
+    detail: { type: 'string', description: 'What happened, e.g. "accepted by slurm as 42".' },
+    scheduler_state: nullable({ type: 'string', description: "The cluster scheduler's own state word (PENDING, SUSPENDED, Eqw, …), refreshed each poll." }),
+    scheduler_reason: nullable({ type: 'string', description: "The scheduler's reason (JobHeldAdmin, BeginTime, an Eqw error message, …)." }),
+    run: { type: 'integer', minimum: 1, description: 'Which run this is; incremented by every requeue.' },
+    created_at: { type: 'string', format: 'date-time' },
+    started_at: nullable({ type: 'string', format: 'date-time' }),
+    finished_at: nullable({ type: 'string', format: 'date-time' }),
+    job: ref('JobViewDto'),
   }),
   JobProgressPayload: object({
     ...ENVELOPE,
-    job_id: { type: "string" },
+    job_id: { type: 'string' },
     status: JOB_STATUS,
-    progress: { type: "number", minimum: 0, maximum: 100 },
-    message: {
-      type: "string",
-      description: "The solver log line the progress was read from.",
-    },
+    progress: { type: 'number', minimum: 0, maximum: 100 },
+    message: { type: 'string', description: 'The solver log line the progress was read from.' },
   }),
   LimitsUpdatedPayload: object({ ...ENVELOPE, ...ADMISSION, limits: ref('ResourceLimitsDto'), previous: ref('ResourceLimitsDto') }),
   ResourcesUpdatedPayload: object({ ...ENVELOPE, ...ADMISSION, host: ref('HostSampleDto'), limits: ref('ResourceLimitsDto') }),
@@ -136,35 +87,12 @@ const SCHEMAS: Record<string, Schema> = {
     type: 'object',
     required: ['ok', 'boot_id', 'seq', 'complete', 'events'],
     properties: {
-      since_seq: { type: "integer", minimum: 0 },
-      boot_id: { type: "string" },
-    },
-  },
-  Ack: {
-    type: "object",
-    required: ["ok"],
-    properties: { ok: { type: "boolean" }, error: { type: "string" } },
-  },
-  CatchUpAck: {
-    type: "object",
-    required: ["ok", "boot_id", "seq", "complete", "events"],
-    properties: {
-      ok: { type: "boolean" },
-      error: { type: "string" },
-      boot_id: { type: "string" },
-      seq: { type: "integer" },
-      complete: {
-        type: "boolean",
-        description:
-          "False when some events are lost for this client (other boot_id, or older than the buffer): re-read GET /jobs.",
-      },
-      events: {
-        type: "array",
-        items: {
-          type: "object",
-          description: "Any server event payload, oldest first.",
-        },
-      },
+      ok: { type: 'boolean' },
+      error: { type: 'string' },
+      boot_id: { type: 'string' },
+      seq: { type: 'integer' },
+      complete: { type: 'boolean', description: 'False when some events are lost for this client (other boot_id, or older than the buffer): re-read GET /jobs.' },
+      events: { type: 'array', items: { type: 'object', description: 'Any server event payload, oldest first.' } },
     },
   },
 };
@@ -197,11 +125,9 @@ const CLIENT_MESSAGES: Array<[string, string, string, string]> = [
  * AsyncAPI 3.0 description of the Socket.IO interface, sharing the REST document's schemas (JobViewDto, …).
  * Written to openapi/asyncapi.json next to openapi.json and checked fresh the same way.
  */
-export function createAsyncApiDocument(
-  openapi: OpenAPIObject,
-): Record<string, unknown> {
+export function createAsyncApiDocument(openapi: OpenAPIObject): Record<string, unknown> {
   const shared = openapi.components?.schemas ?? {};
-  const needed = ["JobViewDto", "HostSampleDto", "ResourceLimitsDto"];
+  const needed = ['JobViewDto', 'HostSampleDto', 'ResourceLimitsDto'];
   const schemas: Record<string, unknown> = { ...SCHEMAS };
   // JobViewDto refers to the config DTOs: copy the REST schemas it reaches.
   const queue = [...needed];
@@ -209,10 +135,7 @@ export function createAsyncApiDocument(
     const name = queue.shift()!;
     if (schemas[name] || !shared[name]) continue;
     schemas[name] = shared[name];
-    for (const [, referenced] of JSON.stringify(shared[name]).matchAll(
-      /#\/components\/schemas\/([A-Za-z0-9_]+)/g,
-    ))
-      queue.push(referenced!);
+    for (const [, referenced] of JSON.stringify(shared[name]).matchAll(/#\/components\/schemas\/([A-Za-z0-9_]+)/g)) queue.push(referenced);
   }
   const messages: Record<string, unknown> = {};
   const channels: Record<string, unknown> = {};
@@ -221,57 +144,36 @@ export function createAsyncApiDocument(
   for (const [name, summary, payload] of SERVER_EVENTS) {
     messages[name] = { name, summary, payload: ref(payload) };
     channelMessages[name] = { $ref: `#/components/messages/${name}` };
-    operations[`receive_${name}`] = {
-      action: "send",
-      channel: { $ref: "#/channels/root" },
-      summary,
-      messages: [{ $ref: `#/channels/root/messages/${name}` }],
-    };
+    operations[`receive_${name}`] = { action: 'send', channel: { $ref: '#/channels/root' }, summary, messages: [{ $ref: `#/channels/root/messages/${name}` }] };
   }
   for (const [name, summary, payload, reply] of CLIENT_MESSAGES) {
     messages[name] = { name, summary, payload: ref(payload) };
-    messages[`${name}_ack`] = {
-      name: `${name} acknowledgement`,
-      payload: ref(reply),
-    };
+    messages[`${name}_ack`] = { name: `${name} acknowledgement`, payload: ref(reply) };
     channelMessages[name] = { $ref: `#/components/messages/${name}` };
-    channelMessages[`${name}_ack`] = {
-      $ref: `#/components/messages/${name}_ack`,
-    };
+    channelMessages[`${name}_ack`] = { $ref: `#/components/messages/${name}_ack` };
     operations[`send_${name}`] = {
-      action: "receive",
-      channel: { $ref: "#/channels/root" },
+      action: 'receive',
+      channel: { $ref: '#/channels/root' },
       summary,
       messages: [{ $ref: `#/channels/root/messages/${name}` }],
-      reply: {
-        channel: { $ref: "#/channels/root" },
-        messages: [{ $ref: `#/channels/root/messages/${name}_ack` }],
-      },
+      reply: { channel: { $ref: '#/channels/root' }, messages: [{ $ref: `#/channels/root/messages/${name}_ack` }] },
     };
   }
   channels.root = {
-    address: "/",
-    title: "Socket.IO default namespace",
-    description:
-      "Connect with socket.io-client to the service URL (path /socket.io). Handshake query jobs=a,b watches only those jobs.",
+    address: '/',
+    title: 'Socket.IO default namespace',
+    description: 'Connect with socket.io-client to the service URL (path /socket.io). Handshake query jobs=a,b watches only those jobs.',
     messages: channelMessages,
   };
   return {
-    asyncapi: "3.0.0",
+    asyncapi: '3.0.0',
     info: {
-      title: "HFSS Job Manager events",
+      title: 'HFSS Job Manager events',
       version: PACKAGE_VERSION,
-      description:
-        "Socket.IO events of the HFSS job manager: job state changes, solver progress, limits and host telemetry.",
+      description: 'Socket.IO events of the HFSS job manager: job state changes, solver progress, limits and host telemetry.',
     },
-    defaultContentType: "application/json",
-    servers: {
-      local: {
-        host: "127.0.0.1:8080",
-        protocol: "ws",
-        description: "Socket.IO (engine.io over WebSocket or long-polling)",
-      },
-    },
+    defaultContentType: 'application/json',
+    servers: { local: { host: '127.0.0.1:8080', protocol: 'ws', description: 'Socket.IO (engine.io over WebSocket or long-polling)' } },
     channels,
     operations,
     components: { schemas, messages },

@@ -32,5 +32,8 @@ export function parseSimulationConfig(plain: unknown): HFSSSimulationConfig {
   if (errors.length > 0) {
     throw new ValidationFailedError(formatValidationErrors(errors).join('; '));
   }
+  if ((config.project_path === undefined) === (config.project_ref === undefined)) {
+    throw new ValidationFailedError('Give exactly one of project_path (a path on the server) and project_ref (a project_id from POST /projects)');
+  }
   return config;
 }

@@ -22,7 +22,7 @@ export class AutoRunFakeClusterBackend extends FakeClusterBackend {
     } finally {
       if (this.jobs.size > countBefore) {
         const nativeId = [...this.jobs.keys()].at(-1)!;
-        const behaviour = JSON.parse(readFileSync(spec.config.project_path, 'utf8') || '{}') as { duration_ms?: number; exit_code?: number };
+        const behaviour = JSON.parse(readFileSync(spec.config.project_path ?? '', 'utf8') || '{}') as { duration_ms?: number; exit_code?: number };
         this.behaviours.set(nativeId, { durationMs: behaviour.duration_ms ?? 0, exitCode: behaviour.exit_code ?? 0 });
         if (!this.holding) this.start(nativeId);
       }

@@ -52,6 +52,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   private readonly inFlight = new Set<string>();
   /** Jobs whose cancel the scheduler accepted (also recorded in the work dir for restarts). */
   private readonly cancelDelivered = new Set<string>();
+  private readonly cancelsInFlight = new Map<string, Promise<boolean>>();
   /** Jobs whose cancel command timed out: it may have reached the scheduler (still re-sent until accepted). */
   private readonly cancelMaybeDelivered = new Set<string>();
   private readonly pollers = new Map<SchedulerType, Poller>();
@@ -241,8 +242,18 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /** One attempt to deliver a recorded cancel; false (and retried next poll) when the scheduler did not take it. */
-  private async deliverCancel(job: JobRecord): Promise<boolean> {
-    if (this.cancelDelivered.has(job.id)) return true;
+  private deliverCancel(job: JobRecord): Promise<boolean> {
+    if (this.cancelDelivered.has(job.id)) return Promise.resolve(true);
+    // One cancel command per job at a time: a poll that comes while the request's own cancel runs joins it.
+    let delivering = this.cancelsInFlight.get(job.id);
+    if (!delivering) {
+      delivering = this.sendCancel(job).finally(() => this.cancelsInFlight.delete(job.id));
+      this.cancelsInFlight.set(job.id, delivering);
+    }
+    return delivering;
+  }
+
+  private async sendCancel(job: JobRecord): Promise<boolean> {
     try {
       await this.backendFor(job.schedulerType).cancel(refOf(job));
       this.cancelDelivered.add(job.id);
