@@ -100,7 +100,9 @@ export class JobRepository implements OnApplicationShutdown {
   private search(query: JobListQuery & { q: string }): { items: JobRecord[]; total: number } {
     const where = query.status ? `${SEARCH_WHERE} AND status = @status` : SEARCH_WHERE;
     const filter = query.status ? { q: query.q, status: query.status } : { q: query.q };
-    const rows = this.db.prepare(`SELECT * FROM jobs WHERE ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`).all({ ...filter, limit: query.limit, offset: query.offset }) as JobRow[];
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs WHERE ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...filter, limit: query.limit, offset: query.offset }) as JobRow[];
     const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${where}`).get(filter) as { n: number };
     return { items: rows.map(rowToRecord), total: n };
   }
