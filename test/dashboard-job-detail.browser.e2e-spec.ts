@@ -103,9 +103,14 @@ describeWithChromium('Dashboard job detail, search, filters and paging in headle
     const before = await passes();
     await waitFor(async () => ((await passes()) >= before + 2 ? true : undefined), 20_000, 'new log lines on the page');
 
-    page.once('dialog', (dialog) => void dialog.dismiss());
+    const asked = new Promise<string>((resolveAsked) =>
+      page.once('dialog', (dialog) => {
+        resolveAsked(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
     await page.click('#detail-cancel');
-    await waitFor(async () => (page.listenerCount('dialog') === 0 ? true : undefined), 5_000, 'the confirmation');
+    expect(await asked).toMatch(/^Cancel job detail_live\?/);
     expect((await api.job('detail_live')).body.status).toBe('running');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('#detail-cancel');
