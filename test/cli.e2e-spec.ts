@@ -65,13 +65,15 @@ describe('hfss-job-manager CLI (built) against a running service', () => {
     expect(cancelled.out).toMatch(/cli_long\s+cancelled/);
 
     const missing = await cli('status', 'nope');
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(3);
     expect(missing.err).toMatch(/hfss-job-manager: 404: Job nope not found/);
     writeFileSync(join(projects, 'invalid.json'), JSON.stringify({ project_path: 'x.txt' }));
-    expect((await cli('submit', 'invalid.json')).err).toMatch(/400: project_path must end in .aedt or .aedb/);
+    const invalid = await cli('submit', 'invalid.json');
+    expect(invalid.err).toMatch(/400: project_path must end in .aedt or .aedb/);
+    expect(invalid.code).toBe(6);
 
     const offline = spawnSync(process.execPath, [CLI, 'status', '--url', 'http://127.0.0.1:9'], { encoding: 'utf8' });
-    expect(offline.status).toBe(1);
+    expect(offline.status).toBe(4);
     expect(offline.stderr).toMatch(/cannot reach the job manager at http:\/\/127\.0\.0\.1:9/);
   });
 });

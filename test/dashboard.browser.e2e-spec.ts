@@ -98,6 +98,12 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     // Cancel from the page.
     await submit('to_cancel', { duration_ms: 60_000 });
     await row('to_cancel').locator('.badge[data-status="running"]').waitFor({ timeout: 20_000 });
+    // The page asks first: declining leaves the job running.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await row('to_cancel').getByRole('button', { name: 'Cancel' }).click();
+    await new Promise((settle) => setTimeout(settle, 300));
+    expect((await api.job('to_cancel')).body.status).toBe('running');
+    page.once('dialog', (dialog) => void dialog.accept());
     await row('to_cancel').getByRole('button', { name: 'Cancel' }).click();
     await row('to_cancel').locator('.badge[data-status="cancelled"]').waitFor({ timeout: 10_000 });
     expect((await api.job('to_cancel')).body.status).toBe('cancelled');

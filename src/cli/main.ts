@@ -1,114 +1,182 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { JobManagerClient } from './job-manager-client';
+import { CliError, ExitCode, usageError } from './exit-codes';
+import { download, filesTable, listFiles } from './file-commands';
+import { JOB_HEADERS, jobLine, jobRow, JobView } from './job-line';
+import { Json, JobManagerClient } from './job-manager-client';
+import { printLog } from './log-commands';
+import { table } from './table';
+import { uploadProject } from './upload-project';
+import { USAGE } from './usage';
+import { waitForJobs } from './wait-for-jobs';
 
-const USAGE = `Usage: hfss-job-manager <command> [options]
-
-  serve                       start the service (settings from HFSS_JM_* variables)
-  submit <config.json> [--wait]
-                              submit one config (or a JSON array of configs), also as saved from PyEDB
-                              (model_dump(), to_dict() or {"config", "priority"}); relative project paths are resolved here
-  status [job_id]             one job, or the queue and the latest jobs
-  cancel <job_id>             cancel a queued or running job
-  wait <job_id>... [--timeout S]
-                              wait for jobs to finish, showing their progress; exit 1 if any did not complete
-
-Options: --url URL (default $HFSS_JM_URL or http://127.0.0.1:8080), --timeout seconds (default 3600)`;
-
-const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'timed_out']);
-
-function line(job: Record<string, any>): string {
-  const progress = job.progress === null || job.progress === undefined ? '' : ` ${Math.round(job.progress)}%`;
-  const exit = job.exit_code === null || job.exit_code === undefined ? '' : ` exit=${job.exit_code}`;
-  return `${job.job_id.padEnd(28)} ${String(job.status).padEnd(10)}${progress}${exit}${job.error ? `  ${job.error}` : ''}`;
-}
-
-async function waitFor(client: JobManagerClient, ids: string[], timeoutS: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutS * 1000;
-  const last = new Map<string, string>();
-  for (;;) {
-    const jobs = await Promise.all(ids.map((id) => client.call('GET', `/jobs/${encodeURIComponent(id)}`)));
-    for (const job of jobs) {
-      const text = line(job);
-      if (last.get(job.job_id) !== text) {
-        process.stdout.write(`${text}\n`);
-        last.set(job.job_id, text);
-      }
-    }
-    if (jobs.every((job) => TERMINAL.has(job.status))) {
-      return jobs.every((job) => job.status === 'completed');
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutS} s waiting for ${ids.join(', ')}`);
-    }
-    await sleep(1000);
-  }
-}
+const out = (text: string): boolean => process.stdout.write(text);
+const printJson = (value: unknown): boolean => out(`${JSON.stringify(value, null, 2)}\n`);
 
 /** Resolves a relative project_path here, in a config or in PyEDB's `{"config": …, "priority": n}` wrapper. */
-function withAbsoluteProjectPath(body: Record<string, unknown>): Record<string, unknown> {
+function withAbsoluteProjectPath(body: Json): Json {
   const wrapped = typeof body.config === 'object' && body.config !== null && !('project_path' in body);
-  const config = (wrapped ? body.config : body) as Record<string, unknown>;
+  const config = (wrapped ? body.config : body) as Json;
   const resolved = typeof config.project_path === 'string' ? { ...config, project_path: resolve(config.project_path) } : config;
   return wrapped ? { ...body, config: resolved } : resolved;
 }
 
+/** Names an uploaded project instead of a path, in a config or in PyEDB's wrapper. */
+function withProjectRef(body: Json, projectRef: string): Json {
+  const wrapped = typeof body.config === 'object' && body.config !== null && !('project_path' in body);
+  const { project_path: _path, ...config } = (wrapped ? body.config : body) as Json;
+  return wrapped ? { ...body, config: { ...config, project_ref: projectRef } } : { ...config, project_ref: projectRef };
+}
+
+function readConfigs(file: string): Json[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw usageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  return (Array.isArray(parsed) ? parsed : [parsed]) as Json[];
+}
+
+const positiveInt = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw usageError(`--${name} must be a whole number (got "${value}")`);
+  return n;
+};
+
+const OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  upload: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+  offset: { type: 'string' },
+  tail: { type: 'string' },
+  source: { type: 'string' },
+  follow: { type: 'boolean', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { url: { type: 'string' }, wait: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || !command) {
-    process.stdout.write(`${USAGE}\n`);
-    return command || values.help ? 0 : 2;
+    out(`${USAGE}\n`);
+    return command || values.help ? ExitCode.OK : ExitCode.USAGE;
   }
-  const client = new JobManagerClient(values.url ?? process.env.HFSS_JM_URL ?? 'http://127.0.0.1:8080');
-  const timeout = Number(values.timeout ?? 3600);
+  const client = new JobManagerClient(values.url ?? process.env.HFSS_JM_URL ?? 'http://127.0.0.1:8080', values.token ?? process.env.HFSS_JM_API_TOKEN);
+  const timeout = positiveInt('timeout', values.timeout) ?? 3600;
+  const json = values.json === true;
+  const jobPath = (id: string | undefined, what: string): string => {
+    if (!id) throw usageError(`${command} needs a job id${what}`);
+    return `/jobs/${encodeURIComponent(id)}`;
+  };
+  // Progress goes to stderr under --json, so that stdout stays one JSON document.
+  const progress = (text: string): boolean => (json ? process.stderr.write(text) : out(text));
   switch (command) {
     case 'serve':
-      require('../main');
+      await import('../main.js');
       return -1;
     case 'submit': {
-      if (!rest[0]) throw new Error('submit needs a config file');
-      const parsed = JSON.parse(readFileSync(rest[0], 'utf8')) as unknown;
-      const configs = (Array.isArray(parsed) ? parsed : [parsed]) as Array<Record<string, unknown>>;
+      if (!rest[0] && !values.upload) throw usageError('submit needs a config file (or --upload <project>)');
+      let configs = rest[0] ? readConfigs(rest[0]) : [{}];
+      if (values.upload) {
+        if (configs.length !== 1) throw usageError('submit --upload takes one config, not an array');
+        const project = await uploadProject(client, values.upload);
+        progress(`uploaded  ${project.file_name} as ${project.project_id} (${project.size} bytes, sha256 ${project.sha256})\n`);
+        configs = [withProjectRef(configs[0], project.project_id)];
+      }
       const ids: string[] = [];
+      const answers: unknown[] = [];
       for (const config of configs) {
-        const answer = await client.call('POST', '/jobs/submit', withAbsoluteProjectPath(config));
-        process.stdout.write(`${answer.duplicate ? 'exists   ' : 'submitted'} ${line(answer.job)}\n`);
+        const answer = await client.call<{ duplicate: boolean; job_id: string; job: JobView }>(
+          'POST',
+          '/jobs/submit',
+          values.upload ? config : withAbsoluteProjectPath(config),
+        );
+        if (json) answers.push(answer);
+        else out(`${answer.duplicate ? 'exists   ' : 'submitted'} ${jobLine(answer.job)}\n`);
         ids.push(answer.job_id);
       }
-      return values.wait ? ((await waitFor(client, ids, timeout)) ? 0 : 1) : 0;
+      if (json) printJson(answers);
+      return values.wait ? ((await waitForJobs(client, ids, timeout, progress)) ? ExitCode.OK : ExitCode.JOB_FAILED) : ExitCode.OK;
     }
     case 'status': {
       if (rest[0]) {
-        process.stdout.write(`${line(await client.call('GET', `/jobs/${encodeURIComponent(rest[0])}`))}\n`);
-        return 0;
+        const job = await client.call<JobView>('GET', jobPath(rest[0], ''));
+        if (json) printJson(job);
+        else out(`${jobLine(job)}\n`);
+        return ExitCode.OK;
       }
-      const queue = await client.call('GET', '/queue');
-      process.stdout.write(
+      const queue = await client.call<{ queued: number; running: number; max_concurrent_jobs: number; scheduled: number; blocked_reasons: string[] }>(
+        'GET',
+        '/queue',
+      );
+      const jobs = await client.call<{ items: JobView[]; total: number }>('GET', '/jobs?limit=20');
+      if (json) {
+        printJson({ queue, jobs });
+        return ExitCode.OK;
+      }
+      out(
         `queued ${queue.queued}  running ${queue.running}/${queue.max_concurrent_jobs}  scheduled ${queue.scheduled}${queue.blocked_reasons.length ? `  waiting: ${queue.blocked_reasons.join('; ')}` : ''}\n`,
       );
-      const jobs = await client.call<{ items: Array<Record<string, any>> }>('GET', '/jobs?limit=20');
-      jobs.items.forEach((job) => process.stdout.write(`${line(job)}\n`));
-      return 0;
+      out(table(JOB_HEADERS, jobs.items.map(jobRow)));
+      return ExitCode.OK;
     }
-    case 'cancel': {
-      if (!rest[0]) throw new Error('cancel needs a job id');
-      process.stdout.write(`${line((await client.call('POST', `/jobs/${encodeURIComponent(rest[0])}/cancel`)).job)}\n`);
-      return 0;
+    case 'list': {
+      const query = new URLSearchParams({ limit: String(positiveInt('limit', values.limit) ?? 50), offset: String(positiveInt('offset', values.offset) ?? 0) });
+      if (values.status) query.set('status', values.status);
+      const jobs = await client.call<{ items: JobView[]; total: number; offset: number }>('GET', `/jobs?${query.toString()}`);
+      if (json) printJson(jobs);
+      else out(`${table(JOB_HEADERS, jobs.items.map(jobRow))}${jobs.items.length} of ${jobs.total} jobs (from ${jobs.offset})\n`);
+      return ExitCode.OK;
+    }
+    case 'cancel':
+    case 'retry': {
+      const answer = await client.call<{ job: JobView }>('POST', `${jobPath(rest[0], '')}/${command}`);
+      if (json) printJson(answer);
+      else out(`${jobLine(answer.job)}\n`);
+      return ExitCode.OK;
     }
     case 'wait':
-      if (rest.length === 0) throw new Error('wait needs at least one job id');
-      return (await waitFor(client, rest, timeout)) ? 0 : 1;
+      if (rest.length === 0) throw usageError('wait needs at least one job id');
+      return (await waitForJobs(client, rest, timeout, progress)) ? ExitCode.OK : ExitCode.JOB_FAILED;
+    case 'logs': {
+      jobPath(rest[0], '');
+      const tail = positiveInt('tail', values.tail);
+      const status = await printLog(client, rest[0], { follow: values.follow === true, tail, source: values.source, timeoutS: timeout }, (chunk) =>
+        process.stdout.write(chunk),
+      );
+      return values.follow && status !== 'completed' ? ExitCode.JOB_FAILED : ExitCode.OK;
+    }
+    case 'files': {
+      jobPath(rest[0], '');
+      const files = await listFiles(client, rest[0]);
+      if (json) printJson(files);
+      else out(`${filesTable(files.items)}${files.truncated ? '(listing truncated)\n' : ''}`);
+      return ExitCode.OK;
+    }
+    case 'download': {
+      jobPath(rest[0], '');
+      const target = await download(client, rest[0], rest[1], values.output);
+      if (target !== '-') process.stderr.write(`wrote ${target}\n`);
+      return ExitCode.OK;
+    }
     default:
-      process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
-      return 2;
+      throw usageError(`unknown command "${command}"\n${USAGE}`);
   }
 }
 
@@ -118,6 +186,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`hfss-job-manager: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof CliError ? error.exitCode : ExitCode.REFUSED;
   },
 );

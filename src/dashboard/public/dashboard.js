@@ -3,8 +3,10 @@
 (() => {
   'use strict';
   const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'timed_out']);
-  const MAX_ROWS = 200;
+  const PAGE_SIZE = 50;
+  // The jobs of the page on screen (server-side paging, filter and search); live events update them in place.
   const jobs = new Map();
+  const page = { offset: 0, total: 0 };
   let lastSeq = 0;
   let bootId = null;
 
@@ -25,16 +27,23 @@
   }
 
   async function api(method, path, body) {
-    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await request(method, path, body);
     const payload = await response.json().catch(() => ({}));
-    if (response.status === 401) askForToken(token ? 'That token was not accepted.' : 'This job manager requires an access token.');
     if (!response.ok) throw new Error(payload.error || `${method} ${path} answered ${response.status}`);
     return payload;
   }
 
+  /** A same-origin request with the token; JSON bodies only (the service refuses other content types). */
+  async function request(method, path, body) {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (response.status === 401) askForToken(token ? 'That token was not accepted.' : 'This job manager requires an access token.');
+    return response;
+  }
+
   const formatTime = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '–');
+  const formatDateTime = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '–');
   function formatDuration(job) {
     if (!job.started_at) return '–';
     const end = job.finished_at ? Date.parse(job.finished_at) : Date.now();
@@ -46,37 +55,55 @@
   // ---- jobs table
   function upsertJob(job) {
     const known = jobs.get(job.job_id);
-    jobs.set(job.job_id, { ...known, ...job });
-    renderJobs();
+    if (known || (page.offset === 0 && belongsOnPage(job))) {
+      if (!known) page.total += 1;
+      jobs.set(job.job_id, { ...known, ...job });
+      renderJobs();
+    }
+    window.HfssDashboard.onJob?.(job);
   }
 
-  function visible(job) {
+  // A job new to the page joins it only on the first page, when it passes the filter and the search.
+  function belongsOnPage(job) {
     const filter = $('status-filter').value;
-    if (!filter) return true;
-    if (filter === 'active') return !TERMINAL.has(job.status);
-    return job.status === filter;
+    const q = $('job-search').value.trim();
+    if (filter && job.status !== filter) return false;
+    return !q || job.job_id.startsWith(q) || (job.project_path || '').includes(q);
   }
 
   function renderJobs() {
-    const rows = [...jobs.values()]
-      .sort((a, b) => (TERMINAL.has(a.status) - TERMINAL.has(b.status)) || b.created_at.localeCompare(a.created_at))
-      .filter(visible)
-      .slice(0, MAX_ROWS);
-    const body = $('jobs').tBodies[0];
-    body.replaceChildren(...rows.map(renderRow));
+    const rows = [...jobs.values()].sort((a, b) => (TERMINAL.has(a.status) - TERMINAL.has(b.status)) || b.created_at.localeCompare(a.created_at));
+    $('jobs').tBodies[0].replaceChildren(...rows.map(renderRow));
     $('jobs-empty').hidden = jobs.size > 0;
-    const count = (status) => [...jobs.values()].filter((job) => job.status === status).length;
-    $('count-finished').textContent = String([...jobs.values()].filter((job) => TERMINAL.has(job.status)).length);
-    if (!queueFromServer) {
-      $('count-queued').textContent = String(count('queued'));
-      $('count-running').textContent = String(count('running'));
-      $('count-scheduled').textContent = String(count('scheduled'));
+    $('jobs-empty').textContent = $('status-filter').value || $('job-search').value.trim() ? 'No job matches.' : 'No jobs yet. Submit one above, over REST (POST /jobs/submit) or with the CLI.';
+    const last = Math.min(page.total, page.offset + jobs.size);
+    $('page-info').textContent = page.total ? `${page.offset + 1}–${last} of ${page.total}` : '';
+    $('page-prev').disabled = page.offset === 0;
+    $('page-next').disabled = page.offset + PAGE_SIZE >= page.total;
+  }
+
+  async function loadPage() {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(page.offset) });
+    if ($('status-filter').value) query.set('status', $('status-filter').value);
+    if ($('job-search').value.trim()) query.set('q', $('job-search').value.trim());
+    const list = await api('GET', `/jobs?${query}`);
+    page.total = list.total;
+    const fresh = new Map(list.items.map((job) => [job.job_id, job]));
+    // Keep what live events brought that is newer than the list.
+    for (const [id, job] of fresh) {
+      const known = jobs.get(id);
+      if (known && known.updated_at > job.updated_at) fresh.set(id, known);
     }
+    jobs.clear();
+    for (const [id, job] of fresh) jobs.set(id, job);
+    renderJobs();
   }
 
   function renderRow(job) {
     const progress = job.progress ?? (job.status === 'completed' ? 100 : null);
-    const idCell = el('td', {}, [el('span', { className: 'job-id', textContent: job.job_id, title: job.project_path || '' })]);
+    const idCell = el('td', {}, [
+      el('a', { className: 'job-id', href: `#job=${encodeURIComponent(job.job_id)}`, textContent: job.job_id, title: job.project_path || '' }),
+    ]);
     if (job.error) idCell.append(el('span', { className: 'job-error', textContent: job.error }));
     const badge = el('span', { className: 'badge', textContent: job.status.replace('_', ' ') });
     badge.dataset.status = job.status;
@@ -95,6 +122,7 @@
       el('td', {}, [badge, ...schedulerStateLine(job)]),
       el('td', { textContent: job.scheduler_type === 'none' ? 'local' : `${job.scheduler_type}${job.native_id && job.scheduler_type !== 'none' ? ` #${job.native_id}` : ''}` }),
       el('td', { className: 'num', textContent: String(job.priority) + (job.queue_position ? ` (#${job.queue_position})` : '') }),
+      el('td', { className: 'num nowrap', textContent: formatDateTime(job.created_at) }),
       el('td', {}, [el('div', { className: 'progress-cell' }, [bar, el('span', { textContent: progress === null ? '' : `${Math.round(progress)}%` })])]),
       el('td', { className: 'num', textContent: formatTime(job.started_at) }),
       el('td', { className: 'num', textContent: formatDuration(job) }),
@@ -116,6 +144,7 @@
   }
 
   async function cancel(job) {
+    if (!window.confirm(`Cancel job ${job.job_id}? A running solve is stopped.`)) return;
     try {
       const { job: updated } = await api('POST', `/jobs/${encodeURIComponent(job.job_id)}/cancel`);
       upsertJob(updated);
@@ -125,7 +154,6 @@
   }
 
   // ---- host, queue, limits
-  let queueFromServer = false;
   function renderHost(host) {
     if (!host) return;
     const memoryUsed = 100 * (1 - host.memory_free_mb / host.memory_total_mb);
@@ -144,7 +172,6 @@
     admission.dataset.admitting = String(admitting);
     admission.textContent = admitting ? 'admitting new jobs' : `waiting: ${reasons.join('; ') || 'limits reached'}`;
     if (queued !== undefined) {
-      queueFromServer = true;
       $('count-queued').textContent = String(queued);
       $('count-running').textContent = String(running);
     }
@@ -161,6 +188,8 @@
     const queue = await api('GET', '/queue');
     renderAdmission({ admitting: queue.admitting, blocked_reasons: queue.blocked_reasons, queued: queue.queued, running: queue.running });
     $('count-scheduled').textContent = String(queue.scheduled);
+    const all = await api('GET', '/jobs?limit=1');
+    $('count-finished').textContent = String(Math.max(0, all.total - queue.queued - queue.running - queue.scheduled));
     // Positions of every queued job shift when one starts or is re-prioritised.
     const positions = new Map(queue.next.map((entry) => [entry.job_id, entry.position]));
     for (const job of jobs.values()) {
@@ -226,13 +255,7 @@
   }
 
   async function loadAll() {
-    const [list, resources] = await Promise.all([api('GET', `/jobs?limit=${MAX_ROWS}`), api('GET', '/resources')]);
-    // Merge rather than replace: events that arrived while loading may be newer than the list.
-    for (const job of list.items) {
-      const known = jobs.get(job.job_id);
-      if (!known || known.updated_at <= job.updated_at) jobs.set(job.job_id, job);
-    }
-    renderJobs();
+    const [resources] = await Promise.all([api('GET', '/resources'), loadPage()]);
     renderHost(resources.host);
     renderLimits(resources.limits);
     await refreshQueue();
@@ -273,7 +296,27 @@
     socket.disconnect().connect();
     loadAll().catch((error) => note(`loading failed: ${error.message}`));
   });
-  $('status-filter').addEventListener('change', renderJobs);
+  const reload = () => loadPage().catch((error) => note(`loading jobs failed: ${error.message}`));
+  $('status-filter').addEventListener('change', () => {
+    page.offset = 0;
+    reload();
+  });
+  let searchTimer = null;
+  $('job-search').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      page.offset = 0;
+      reload();
+    }, 250);
+  });
+  $('page-prev').addEventListener('click', () => {
+    page.offset = Math.max(0, page.offset - PAGE_SIZE);
+    reload();
+  });
+  $('page-next').addEventListener('click', () => {
+    page.offset += PAGE_SIZE;
+    reload();
+  });
   $('limits-form').addEventListener('submit', async (submitEvent) => {
     submitEvent.preventDefault();
     const form = submitEvent.target;
@@ -285,12 +328,28 @@
       $('limits-status').textContent = error.message;
     }
   });
+  /** The scheduler options the form sets; empty fields keep the service's defaults. */
+  function schedulerOptions(form) {
+    const options = {};
+    for (const name of ['queue', 'time', 'memory', 'account', 'qos', 'reservation', 'constraints', 'gpu_type', 'email_notification']) {
+      const value = form.elements[name].value.trim();
+      if (value) options[name] = value;
+    }
+    for (const name of ['nodes', 'tasks_per_node', 'cores_per_node', 'gpus']) {
+      if (form.elements[name].value !== '') options[name] = Number(form.elements[name].value);
+    }
+    if (form.elements.exclusive.checked) options.exclusive = true;
+    return options;
+  }
+
   $('submit-form').addEventListener('submit', async (submitEvent) => {
     submitEvent.preventDefault();
     const form = submitEvent.target;
     const body = { project_path: form.elements.project_path.value.trim(), scheduler_type: form.elements.scheduler_type.value, priority: Number(form.elements.priority.value) };
     if (form.elements.design_name.value.trim()) body.design_name = form.elements.design_name.value.trim();
     if (form.elements.jobid.value.trim()) body.jobid = form.elements.jobid.value.trim();
+    const options = schedulerOptions(form);
+    if (Object.keys(options).length > 0) body.scheduler_options = options;
     try {
       const answer = await api('POST', '/jobs/submit', body);
       upsertJob(answer.job);
@@ -303,6 +362,10 @@
   setInterval(() => {
     renderJobs();
     void refreshQueue().catch(() => undefined);
+    if (page.offset > 0 || $('status-filter').value || $('job-search').value.trim()) reload();
   }, 5000);
+
+  // For the job detail view (job-detail.js).
+  window.HfssDashboard = { api, request, el, formatDateTime, note, upsertJob, cancel, getToken: () => token, socket };
   loadAll().catch((error) => note(`loading failed: ${error.message}`));
 })();

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsEnum, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { JobStatus } from '../model/job-status';
 
 /** Far above any real store, and inside SQLite's 64-bit integers (1e30 is not). */
@@ -10,6 +10,13 @@ export class ListJobsQueryDto {
   @IsOptional()
   @IsEnum(JobStatus)
   status?: JobStatus;
+
+  /** Search: jobs whose id starts with this, or whose project path contains it (1-200 characters). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  q?: string;
 
   /** Page size (1-500). */
   @IsOptional()

@@ -9,9 +9,17 @@ import { JobRow, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mappe
 
 export interface JobListQuery {
   status?: JobStatus;
+  /** A job id prefix or a part of the project path. */
+  q?: string;
   limit: number;
   offset: number;
 }
+
+/**
+ * The WHERE clause of a searched list: the job id prefix is a range on the primary key; the project part reads each
+ * row's config (a scan, fine for the store sizes the service keeps; `instr`, so `%` and `_` are plain characters).
+ */
+const SEARCH_WHERE = "((id >= @q AND id < @q || char(1114111)) OR instr(json_extract(config, '$.project_path'), @q) > 0)";
 
 /**
  * Durable job store. Every write is one SQLite transaction that also appends to `job_events`, so a state
@@ -82,11 +90,22 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   list(query: JobListQuery): { items: JobRecord[]; total: number } {
+    if (query.q) return this.search({ ...query, q: query.q });
     const rows = (
       query.status ? this.statements.pageByStatus.all(query.status, query.limit, query.offset) : this.statements.page.all(query.limit, query.offset)
     ) as JobRow[];
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
     return { items: rows.map(rowToRecord), total };
+  }
+
+  private search(query: JobListQuery & { q: string }): { items: JobRecord[]; total: number } {
+    const where = query.status ? `${SEARCH_WHERE} AND status = @status` : SEARCH_WHERE;
+    const filter = query.status ? { q: query.q, status: query.status } : { q: query.q };
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs WHERE ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...filter, limit: query.limit, offset: query.offset }) as JobRow[];
+    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${where}`).get(filter) as { n: number };
+    return { items: rows.map(rowToRecord), total: n };
   }
 
   /** Jobs per state, every state present (0 when none). */
