@@ -61,5 +61,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   }
   declareCommonResponses(document);
   toOpenApi31(document);
+  // Swagger UI pre-fills try-it-out with this (not with "string" for every optional field, which names no ansysedt):
+  // valid with the service's defaults once project_path names a project that exists.
+  const submitBody = document.paths['/jobs/submit']?.post?.requestBody as { content?: Record<string, { example?: unknown }> } | undefined;
+  const submitJson = submitBody?.content?.['application/json'];
+  if (submitJson) submitJson.example = { jobid: 'antenna_001', project_path: '/projects/antenna.aedt', design_name: 'HFSSDesign1', priority: 0 };
   return sortKeysDeep(document) as OpenAPIObject;
 }
