@@ -41,7 +41,12 @@ const common = {
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
   // unicorn-magic exports only an "import" condition, which Jest's CommonJS resolver never matches.
-  moduleNameMapper: { '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js' },
+  // The @hey-api/openapi-ts client (test/sdk/generated/hey-api) imports its TypeScript files as `./x.gen.js`, ESM style.
+  moduleNameMapper: {
+    '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js',
+    '^(\\.{1,2}/.*\\.gen)\\.js$': '$1',
+    '^(\\./client/index)\\.js$': '$1',
+  },
 };
 module.exports = {
   // e2e tests start real processes and wait for solves; unit tests finish far below this.

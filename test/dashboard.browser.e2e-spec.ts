@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { apiClient, waitFor } from './support/http';
 import { describeWhen } from './support/required-in-ci';
+import { startServiceProcess } from './support/service-process';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -185,4 +186,36 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     await health.locator('.live-responses-table .response-col_status', { hasText: '200' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui.png') });
   });
+
+  it('should submit the body Swagger UI pre-fills for POST /jobs/submit, with only project_path pointed at a real project', async () => {
+    // The built service (dist/, from `nest build` with the Swagger plugin), whose /docs serves the committed document.
+    const dataDir = makeTempDir('hfss-dashboard-built-');
+    const service = await startServiceProcess(dataDir);
+    try {
+      await page.goto(`${service.url}/docs`);
+      await trySubmitExample(service.url);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+      removeDir(dataDir);
+    }
+  });
+
+  async function trySubmitExample(url: string): Promise<void> {
+    expect(url).toMatch(/^http/);
+    const submit = page.locator('.opblock-post', { has: page.locator('.opblock-summary-path', { hasText: /^\/jobs\/submit$/ }) });
+    await submit.locator('.opblock-summary').waitFor({ timeout: 15_000 });
+    await submit.locator('.opblock-summary').click();
+    await submit.getByRole('button', { name: 'Try it out' }).click();
+    const editor = submit.locator('textarea.body-param__text');
+    // The example's project path (/projects/antenna.aedt) cannot exist on every machine; everything else is kept.
+    const prefilled = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
+    expect(prefilled.project_path).toBe('/projects/antenna.aedt');
+    await editor.fill(JSON.stringify({ ...prefilled, project_path: writeProject(projects, 'antenna.aedt', { duration_ms: 100 }) }));
+    await submit.getByRole('button', { name: 'Execute' }).click();
+    const status = submit.locator('.live-responses-table tr.response .response-col_status').first();
+    await status.waitFor({ timeout: 15_000 });
+    const answer = await submit.locator('.live-responses-table tr.response .response-col_description').first().textContent();
+    expect(`${(await status.textContent())?.trim()} ${answer}`).toMatch(/^201 /);
+  }
 });

@@ -32,6 +32,40 @@ describe('openapi/openapi.json says what the server does', () => {
     }
   });
 
+  it('should declare what the middleware and validators enforce: statuses, unknown fields, integers, patterns, formats', () => {
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]: [string, any]) =>
+      Object.entries(methods).map(([method, operation]: [string, any]) => ({ path, method, operation })),
+    );
+    for (const { method, operation } of operations) {
+      expect(operation.tags?.length).toBeGreaterThan(0);
+      const statuses = Object.keys(operation.responses);
+      expect(statuses).toContain('403');
+      if (operation.security?.length !== 0) expect(statuses).toContain('401');
+      if (method !== 'get') expect(statuses).toEqual(expect.arrayContaining(['400', '403', '413', '415']));
+    }
+    expect(Object.keys(spec.paths['/jobs/submit'].post.responses)).toEqual(expect.arrayContaining(['507', '502', '503', '409']));
+    const schemas = spec.components.schemas;
+    for (const name of [
+      'HFSSSimulationConfig',
+      'MachineNode',
+      'SchedulerOptions',
+      'HFSS3DLayoutBatchOptions',
+      'ChangePriorityDto',
+      'UpdateResourceLimitsDto',
+    ]) {
+      expect(schemas[name].additionalProperties).toBe(false);
+    }
+    expect(schemas.MachineNode.properties.cores).toMatchObject({ type: 'integer', minimum: -1, maximum: 4096 });
+    expect(schemas.JobViewDto.properties.exit_code.type).toEqual(['integer', 'null']);
+    expect(schemas.JobViewDto.properties.started_at).toMatchObject({ type: ['string', 'null'], format: 'date-time' });
+    expect(schemas.HFSSSimulationConfig.properties.jobid.pattern).toBe('^[A-Za-z0-9_-]{1,64}$');
+    expect(schemas.MachineNode.properties.hostname.pattern).toEqual(expect.any(String));
+    expect(Object.keys(schemas.HealthDto.properties)).toEqual(expect.arrayContaining(['status', 'version', 'uptime_s', 'accepting_jobs']));
+    expect(Object.keys(spec.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
+    expect(spec.servers.length).toBeGreaterThan(0);
+    expect(JSON.stringify(spec)).not.toContain('"nullable"');
+  });
+
   describe('against the running service', () => {
     let harness: TestApp;
     let projects: string;

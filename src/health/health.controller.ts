@@ -3,13 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LocalJobRunner } from '../jobs/local/local-job-runner.service';
 import { PACKAGE_VERSION } from '../package-version';
 import { PublicRoute } from '../security/public-route.decorator';
-
-export class HealthDto {
-  status!: 'ok' | 'draining';
-  version!: string;
-  uptime_s!: number;
-  accepting_jobs!: boolean;
-}
+import { HealthDto } from './health.dto';
 
 @ApiTags('health')
 @Controller('health')

@@ -9,6 +9,7 @@ export class JobViewDto {
   job_id!: string;
   @ApiProperty({ enum: JobStatus, enumName: 'JobStatus' })
   status!: JobStatus;
+  @ApiProperty({ type: 'integer' })
   priority!: number;
   /** The submitter named in the config (`user`), when it names one. */
   user!: string | null;
@@ -16,12 +17,14 @@ export class JobViewDto {
   scheduler_type!: SchedulerType;
   /** Local supervisor `pid:start:attempt` or the scheduler's job id. */
   native_id!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true })
   exit_code!: number | null;
   /** Why the job failed, was cancelled or timed out. */
   error!: string | null;
   /** Solver progress 0-100 when known. */
   progress!: number | null;
   /** 1-based place in the local queue while queued. */
+  @ApiProperty({ type: 'integer', nullable: true })
   queue_position!: number | null;
   project_path!: string;
   /** The ansysedt command line, one argument per element. */
@@ -45,8 +48,11 @@ export class JobViewDto {
 
 export class JobListDto {
   items!: JobViewDto[];
+  @ApiProperty({ type: 'integer' })
   total!: number;
+  @ApiProperty({ type: 'integer' })
   limit!: number;
+  @ApiProperty({ type: 'integer' })
   offset!: number;
 }
 

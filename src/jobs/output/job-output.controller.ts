@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpStatus, Param, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorResponseDto } from '../../common/filters/error-response';
 import { JobsService } from '../jobs.service';
@@ -85,6 +85,7 @@ export class JobOutputController {
 
   @Get(':id/files/:root/*path')
   @ApiOperation({ operationId: 'downloadJobFile', summary: 'Download one file of the job (streamed); the path stays inside its folder' })
+  @ApiParam({ name: 'path', type: String, description: 'The file path inside its root, as /files lists it (may contain `/`)' })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'File content', schema: { type: 'string', format: 'binary' } })
   async download(@Param('id') id: string, @Param('root') root: string, @Param('path') path: string | string[], @Res() response: Response): Promise<void> {

@@ -11,6 +11,7 @@ export class UploadedProjectDto {
   kind!: 'aedt' | 'aedtz' | 'aedb';
   /** SHA-256 of the uploaded bytes (hex), to check the upload against the local file. */
   sha256!: string;
+  @ApiProperty({ type: 'integer' })
   size!: number;
   @ApiProperty({ format: 'date-time' })
   uploaded_at!: string;

@@ -14,9 +14,11 @@ export class PyedbJobDto {
   /** Python `datetime.isoformat()`: microseconds, in UTC with an explicit `+00:00`. @example "2026-12-01T17:06:41.780000+00:00" */
   start_time!: string | null;
   end_time!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true })
   return_code!: number | null;
   /** The cluster scheduler's job id; null for local runs. */
   scheduler_job_id!: string | null;
+  @ApiProperty({ type: 'integer' })
   priority!: number;
   /** The stored config in PyEDB's `to_dict()` shape, with `platform`, `timestamp` (submission time) and `version`. */
   @ApiProperty({ type: 'object', additionalProperties: true })

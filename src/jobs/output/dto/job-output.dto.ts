@@ -3,6 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 /** One transition in a job's timeline, from the append-only event log. */
 export class JobEventDto {
   /** Event sequence number, increasing across all jobs. */
+  @ApiProperty({ type: 'integer' })
   seq!: number;
   /** The job's status after this event. */
   status!: string;
@@ -23,6 +24,7 @@ export class JobFileDto {
   root!: 'work' | 'results';
   /** Relative to the root, `/`-separated; download it from `/jobs/{id}/files/{root}/{path}`. */
   path!: string;
+  @ApiProperty({ type: 'integer' })
   size!: number;
   @ApiProperty({ format: 'date-time' })
   modified_at!: string;
