@@ -23,7 +23,8 @@ import { MachineNode } from './machine-node.dto';
 import { SchedulerOptions } from './scheduler-options.dto';
 import { SchedulerType } from './scheduler-type.enum';
 
-export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** 1-64 letters, digits, `_` or `-`, and not a Windows device name (CON, NUL, COM1…), which no directory can be named. */
+export const JOB_ID_PATTERN = /^(?!(?:con|prn|aux|nul|com\d|lpt\d)$)[A-Za-z0-9_-]{1,64}$/i;
 export const PROJECT_EXTENSION_PATTERN = /\.(aedt|aedb)$/i;
 export const SOLVERS = ['Hfss3DLayout', 'HFSS'] as const;
 export type Solver = (typeof SOLVERS)[number];
@@ -35,7 +36,9 @@ export class HFSSSimulationConfig {
   /** Unique job identifier; generated when absent. Re-submitting an existing id returns the existing job. @example "antenna_001" */
   @OptionalNullAsAbsent()
   @IsString()
-  @Matches(JOB_ID_PATTERN, { message: 'jobid must be 1-64 letters, digits, underscores or hyphens' })
+  @Matches(JOB_ID_PATTERN, {
+    message: 'jobid must be 1-64 letters, digits, underscores or hyphens, and not a Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9)',
+  })
   jobid?: string;
 
   /** Who submitted the job (PyEDB's `user`); shown as the job's owner. @example "alice" */
