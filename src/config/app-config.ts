@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { batchFileProblem, pathListDelimiter } from '../platform/paths';
+import { batchFileProblem, isNetworkPath, pathListDelimiter } from '../platform/paths';
 import { isServiceVariable, SERVICE_VARIABLE_PREFIX } from '../scheduler/environment/job-environment';
 import { SchedulerType } from '../simulation/scheduler-type.enum';
 import { EnvironmentVariables, LsfLimitUnit } from './environment-variables';
@@ -89,7 +89,7 @@ function directoryList(value: string | undefined, variable: string): string[] {
 /** HFSS_JM_DATA_DIR, which holds the SQLite store: a network share (UNC) would corrupt it, so it must be local. */
 function localDataDir(value: string | undefined): string {
   const dir = resolve(value ?? 'data');
-  if (/^(\\\\|\/\/)/.test(dir)) {
+  if (isNetworkPath(dir)) {
     throw new InvalidConfigurationError(
       `Invalid configuration: HFSS_JM_DATA_DIR ${dir} is a network share; SQLite needs a local disk (put cluster work dirs on the share with HFSS_JM_CLUSTER_WORK_DIR)`,
     );

@@ -1,5 +1,6 @@
 import { OpenAPIObject } from '@nestjs/swagger';
 import { PACKAGE_VERSION } from '../package-version';
+import { JOB_ID_PATTERN } from '../simulation/hfss-simulation-config.dto';
 
 type Schema = Record<string, unknown>;
 
@@ -50,7 +51,7 @@ const SCHEMAS: Record<string, Schema> = {
   }),
   LimitsUpdatedPayload: object({ ...ENVELOPE, ...ADMISSION, limits: ref('ResourceLimitsDto'), previous: ref('ResourceLimitsDto') }),
   ResourcesUpdatedPayload: object({ ...ENVELOPE, ...ADMISSION, host: ref('HostSampleDto'), limits: ref('ResourceLimitsDto') }),
-  SubscribeRequest: object({ job_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }),
+  SubscribeRequest: object({ job_id: { type: 'string', pattern: JOB_ID_PATTERN.source } }),
   WatchAllRequest: object({ enabled: { type: 'boolean' } }),
   CatchUpRequest: { type: 'object', required: ['since_seq'], properties: { since_seq: { type: 'integer', minimum: 0 }, boot_id: { type: 'string' } } },
   Ack: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, error: { type: 'string' } } },

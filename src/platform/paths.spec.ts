@@ -1,4 +1,4 @@
-import { batchFileProblem, isInsidePath, isReservedDeviceName, jobWorkDirName, pathListDelimiter } from './paths';
+import { batchFileProblem, isInsidePath, isNetworkPath, isReservedDeviceName, jobWorkDirName, pathListDelimiter } from './paths';
 import { JOB_ID_PATTERN } from '../simulation/hfss-simulation-config.dto';
 
 describe('platform paths', () => {
@@ -49,6 +49,16 @@ describe('platform paths', () => {
     expect(jobWorkDirName('Job1', 'linux')).toBe('Job1');
     // `~` is not a jobid character, so a suffixed name is never another job's plain name.
     expect(JOB_ID_PATTERN.test(jobWorkDirName('Job1', 'win32'))).toBe(false);
+  });
+
+  it('recognizes UNC paths on Windows only (a data dir there is refused: SQLite must stay local)', () => {
+    for (const path of ['\\\\server\\share\\hfss', '//server/share', '\\\\?\\UNC\\server\\share\\x']) {
+      expect(isNetworkPath(path, 'win32')).toBe(true);
+    }
+    for (const path of ['C:\\data', '\\\\?\\C:\\data', '\\\\.\\PhysicalDrive0', 'data']) {
+      expect(isNetworkPath(path, 'win32')).toBe(false);
+    }
+    expect(isNetworkPath('//server/share', 'linux')).toBe(false);
   });
 
   it('refuses .bat/.cmd solvers with the reason', () => {

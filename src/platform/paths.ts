@@ -21,6 +21,14 @@ export function isInsidePath(parent: string, child: string, platform: NodeJS.Pla
   return target === base || target.startsWith(base.endsWith(win32.sep) ? base : base + win32.sep);
 }
 
+/** A UNC path (`\\server\share`, `//server/share`, `\\?\UNC\…`) on Windows; nothing is one elsewhere (a mapped drive letter is not seen). */
+export function isNetworkPath(path: string, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform !== 'win32') {
+    return false;
+  }
+  return /^[\\/]{2}\?[\\/]unc[\\/]/i.test(path) || /^[\\/]{2}(?![?.][\\/])[^\\/]+[\\/][^\\/]+/.test(path);
+}
+
 /** Windows device names, which name the device in every directory, with any extension (`NUL.txt` is NUL). */
 const DEVICE_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 

@@ -24,7 +24,10 @@ import { SchedulerOptions } from './scheduler-options.dto';
 import { SchedulerType } from './scheduler-type.enum';
 
 /** 1-64 letters, digits, `_` or `-`, and not a Windows device name (CON, NUL, COM1…), which no directory can be named. */
-export const JOB_ID_PATTERN = /^(?!(?:con|prn|aux|nul|com\d|lpt\d)$)[A-Za-z0-9_-]{1,64}$/i;
+const caseless = (word: string) => [...word].map((c) => `[${c.toUpperCase()}${c}]`).join('');
+const DEVICE_NAMES = ['con', 'prn', 'aux', 'nul', 'com\\d', 'lpt\\d'].map((name) => caseless(name.slice(0, 3)) + name.slice(3)).join('|');
+/** Without flags, so its source is also the JSON Schema pattern of the AsyncAPI document. */
+export const JOB_ID_PATTERN = new RegExp(`^(?!(?:${DEVICE_NAMES})$)[A-Za-z0-9_-]{1,64}$`);
 export const PROJECT_EXTENSION_PATTERN = /\.(aedt|aedb)$/i;
 export const SOLVERS = ['Hfss3DLayout', 'HFSS'] as const;
 export type Solver = (typeof SOLVERS)[number];
