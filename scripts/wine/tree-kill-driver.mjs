@@ -18,15 +18,30 @@ const check = (name, ok, detail) => {
   failed ||= !ok;
 };
 
-async function loadPlatform() {
-  const out = join(work, 'platform');
-  mkdirSync(out);
-  for (const name of ['windows-commands', 'windows-process-platform', 'process-platform']) {
-    const source = readFileSync(join(repo, 'src', 'platform', `${name}.ts`), 'utf8');
+/** Transpiles src/<dir>/<names>.ts (self-contained: relative imports among themselves only) and imports the first. */
+async function load(dir, names) {
+  const out = join(work, dir);
+  mkdirSync(out, { recursive: true });
+  for (const name of names) {
+    const source = readFileSync(join(repo, 'src', dir, `${name}.ts`), 'utf8');
     const js = stripTypeScriptTypes(source, { mode: 'transform' }).replace(/from '\.\/([\w-]+)'/g, "from './$1.mjs'");
     writeFileSync(join(out, `${name}.mjs`), js);
   }
-  return import(pathToFileURL(join(out, 'windows-process-platform.mjs')).href);
+  return import(pathToFileURL(join(out, `${names[0]}.mjs`)).href);
+}
+
+async function checkTelemetry() {
+  const { readCpuTimes, cpuPercentBetween, readMemory, readDiskSpace } = await load('resources', ['host-readers']);
+  const before = readCpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const percent = cpuPercentBetween(before, readCpuTimes());
+  const memory = await readMemory();
+  const disk = await readDiskSpace(tmpdir());
+  check('telemetry: CPU %, memory and disk read without a process per sample', percent >= 0 && percent <= 100 && memory.total > 0 && disk.totalBytes > 0, {
+    percent,
+    memory,
+    disk,
+  });
 }
 
 async function waitFor(predicate, ms, what) {
@@ -48,7 +63,8 @@ const exists = (pid) => {
   }
 };
 
-const { WindowsProcessPlatform, decodeReply } = await loadPlatform();
+await checkTelemetry();
+const { WindowsProcessPlatform, decodeReply } = await load('platform', ['windows-process-platform', 'windows-commands', 'process-platform']);
 // The platform's own runner, recording each command and whether it succeeded.
 results.commands = [];
 const run = (file, args) =>
