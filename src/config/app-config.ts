@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { batchFileProblem, isNetworkPath, pathListDelimiter } from '../platform/paths';
 import { isServiceVariable, SERVICE_VARIABLE_PREFIX } from '../scheduler/environment/job-environment';
 import { SchedulerType } from '../simulation/scheduler-type.enum';
 import { EnvironmentVariables, LsfLimitUnit } from './environment-variables';
@@ -22,7 +23,8 @@ export interface ResourceLimits {
 
 export interface AppConfig {
   server: { host: string; port: number; swagger: boolean };
-  storage: { dataDir: string; synchronous: 'full' | 'normal' };
+  /** `clusterWorkDir`: where cluster jobs' work dirs go (a share the nodes see); the SQLite store stays in `dataDir`. */
+  storage: { dataDir: string; clusterWorkDir?: string; synchronous: 'full' | 'normal' };
   solver: { ansysEdtPath: string; tempDir: string };
   /** Uploaded projects and the per-job copies of them. */
   staging: { dir: string; maxUploadBytes: number };
@@ -70,7 +72,7 @@ const LOOPBACK_HOSTS = /^(127(?:\.\d{1,3}){3}|::1|localhost)$/i;
 
 function directoryList(value: string | undefined, variable: string): string[] {
   const dirs = (value ?? '')
-    .split(':')
+    .split(pathListDelimiter())
     .map((dir) => dir.trim())
     .filter(Boolean);
   const relative = dirs.filter((dir) => !isAbsolute(dir));
@@ -84,6 +86,36 @@ function directoryList(value: string | undefined, variable: string): string[] {
       throw new InvalidConfigurationError(`Invalid configuration: ${variable} names ${dir}, which does not exist`);
     }
   });
+}
+
+/** HFSS_JM_DATA_DIR, which holds the SQLite store: a network share (UNC) would corrupt it, so it must be local. */
+function localDataDir(value: string | undefined): string {
+  const dir = resolve(value ?? 'data');
+  if (isNetworkPath(dir)) {
+    throw new InvalidConfigurationError(
+      `Invalid configuration: HFSS_JM_DATA_DIR ${dir} is a network share; SQLite needs a local disk (put cluster work dirs on the share with HFSS_JM_CLUSTER_WORK_DIR)`,
+    );
+  }
+  return dir;
+}
+
+/** HFSS_JM_ANSYSEDT_PATH; a batch file is refused at boot on Windows rather than failing at every launch. */
+function solverPath(path: string): string {
+  const problem = process.platform === 'win32' ? batchFileProblem(path) : undefined;
+  if (problem) {
+    throw new InvalidConfigurationError(`Invalid configuration: HFSS_JM_ANSYSEDT_PATH ${problem}`);
+  }
+  return path;
+}
+
+function clusterWorkDir(value: string | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!isAbsolute(value)) {
+    throw new InvalidConfigurationError(`Invalid configuration: HFSS_JM_CLUSTER_WORK_DIR must be an absolute directory (got ${value})`);
+  }
+  return resolve(value);
 }
 
 /** HFSS_JM_JOB_ENV_PASSTHROUGH as names; the service's own variables are refused, never silently dropped. */
@@ -123,8 +155,12 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
   }
   return {
     server: { host, port: env.HFSS_JM_PORT ?? 8080, swagger: env.HFSS_JM_SWAGGER ?? true },
-    storage: { dataDir: resolve(env.HFSS_JM_DATA_DIR ?? 'data'), synchronous: env.HFSS_JM_SQLITE_SYNCHRONOUS ?? 'full' },
-    solver: { ansysEdtPath: env.HFSS_JM_ANSYSEDT_PATH ?? 'ansysedt', tempDir: resolve(env.HFSS_JM_TEMP_DIR ?? tmpdir()) },
+    storage: {
+      dataDir: localDataDir(env.HFSS_JM_DATA_DIR),
+      clusterWorkDir: clusterWorkDir(env.HFSS_JM_CLUSTER_WORK_DIR),
+      synchronous: env.HFSS_JM_SQLITE_SYNCHRONOUS ?? 'full',
+    },
+    solver: { ansysEdtPath: solverPath(env.HFSS_JM_ANSYSEDT_PATH ?? 'ansysedt'), tempDir: resolve(env.HFSS_JM_TEMP_DIR ?? tmpdir()) },
     staging: {
       dir: resolve(env.HFSS_JM_STAGING_DIR ?? join(resolve(env.HFSS_JM_DATA_DIR ?? 'data'), 'staging')),
       maxUploadBytes: (env.HFSS_JM_MAX_UPLOAD_MB ?? 4096) * 1024 * 1024,

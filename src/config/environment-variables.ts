@@ -161,6 +161,15 @@ export class EnvironmentVariables {
   @Max(86_400_000)
   HFSS_JM_RETENTION_INTERVAL_MS?: number;
 
+  /**
+   * Where cluster jobs' work directories go (`<dir>/jobs/<jobid>`): a share the compute nodes see, e.g.
+   * `\\server\share\hfss` for Windows HPC. Unset = under HFSS_JM_DATA_DIR. The SQLite store stays in HFSS_JM_DATA_DIR.
+   */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  HFSS_JM_CLUSTER_WORK_DIR?: string;
+
   /** Grid Engine's accounting file (final records of finished jobs); default `$SGE_ROOT/$SGE_CELL/common/accounting`. */
   @IsOptional()
   @IsString()
@@ -269,13 +278,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   HFSS_JM_ALLOW_UNAUTHENTICATED?: boolean;
 
-  /** Directories (separated by ':') that projects must lie in, after resolving symlinks; unset = anywhere. */
+  /** Directories (separated by ':', ';' on Windows) that projects must lie in, after resolving symlinks; unset = anywhere. */
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   HFSS_JM_PROJECT_ROOTS?: string;
 
-  /** Directories (separated by ':') that a client-given ansys_edt_path must lie in; unset = anywhere. */
+  /** Directories (separated by ':', ';' on Windows) that a client-given ansys_edt_path must lie in; unset = anywhere. */
   @IsOptional()
   @IsString()
   @IsNotEmpty()

@@ -13,6 +13,7 @@ import {
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { ProjectStagingService } from '../projects/project-staging.service';
+import { jobWorkDirName } from '../platform/paths';
 import { SchedulerBackendRegistry } from '../scheduler/scheduler-backend.registry';
 import { buildAnsysEdtArgv } from '../simulation/ansysedt-command.builder';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
@@ -83,7 +84,10 @@ export class JobsService {
       throw error;
     });
     const now = Date.now();
-    const workDir = join(this.config.storage.dataDir, 'jobs', jobId);
+    // Cluster jobs may work on a share the compute nodes see; the store (SQLite) stays in dataDir.
+    const workRoot =
+      config.scheduler_type !== SchedulerType.NONE ? (this.config.storage.clusterWorkDir ?? this.config.storage.dataDir) : this.config.storage.dataDir;
+    const workDir = join(workRoot, 'jobs', jobWorkDirName(jobId));
     const acceptedFiles = await stageAcceptedFiles(workDir, checked.files);
     // No await between this check and the insert: concurrent submissions of one jobid cannot both insert.
     const raced = this.repository.findById(jobId);

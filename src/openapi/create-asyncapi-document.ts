@@ -1,5 +1,6 @@
 import { OpenAPIObject } from '@nestjs/swagger';
 import { PACKAGE_VERSION } from '../package-version';
+import { JOB_ID_PATTERN } from '../simulation/hfss-simulation-config.dto';
 
 type Schema = Record<string, unknown>;
 
@@ -65,7 +66,7 @@ const SCHEMAS: Record<string, Schema> = {
     type: 'object',
     required: ['job_id'],
     properties: {
-      job_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+      job_id: { type: 'string', pattern: JOB_ID_PATTERN.source },
       offset: { type: 'integer', minimum: 0, description: 'Byte offset to start from (0 = the whole log; past the end = from the end).' },
     },
   },
@@ -79,7 +80,7 @@ const SCHEMAS: Record<string, Schema> = {
       offset: { type: 'integer', description: 'Where the first job_log chunk starts.' },
     },
   },
-  SubscribeRequest: object({ job_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }),
+  SubscribeRequest: object({ job_id: { type: 'string', pattern: JOB_ID_PATTERN.source } }),
   WatchAllRequest: object({ enabled: { type: 'boolean' } }),
   CatchUpRequest: { type: 'object', required: ['since_seq'], properties: { since_seq: { type: 'integer', minimum: 0 }, boot_id: { type: 'string' } } },
   Ack: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, error: { type: 'string' } } },

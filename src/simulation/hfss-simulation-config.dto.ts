@@ -24,7 +24,11 @@ import { RetryPolicy } from './retry-policy.dto';
 import { SchedulerOptions } from './scheduler-options.dto';
 import { SchedulerType } from './scheduler-type.enum';
 
-export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** 1-64 letters, digits, `_` or `-`, and not a Windows device name (CON, NUL, COM1…), which no directory can be named. */
+const caseless = (word: string) => [...word].map((c) => `[${c.toUpperCase()}${c}]`).join('');
+const DEVICE_NAMES = ['con', 'prn', 'aux', 'nul', 'com\\d', 'lpt\\d'].map((name) => caseless(name.slice(0, 3)) + name.slice(3)).join('|');
+/** Without flags, so its source is also the JSON Schema pattern of the AsyncAPI document. */
+export const JOB_ID_PATTERN = new RegExp(`^(?!(?:${DEVICE_NAMES})$)[A-Za-z0-9_-]{1,64}$`);
 export const PROJECT_EXTENSION_PATTERN = /\.(aedt|aedb)$/i;
 /** The ids POST /projects answers (same as PROJECT_ID_PATTERN in src/projects). */
 export const PROJECT_REF_PATTERN = /^prj_[0-9a-f]{24}$/;
@@ -38,7 +42,9 @@ export class HFSSSimulationConfig {
   /** Unique job identifier; generated when absent. Re-submitting an existing id returns the existing job. @example "antenna_001" */
   @OptionalNullAsAbsent()
   @IsString()
-  @Matches(JOB_ID_PATTERN, { message: 'jobid must be 1-64 letters, digits, underscores or hyphens' })
+  @Matches(JOB_ID_PATTERN, {
+    message: 'jobid must be 1-64 letters, digits, underscores or hyphens, and not a Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9)',
+  })
   jobid?: string;
 
   /** Who submitted the job (PyEDB's `user`); shown as the job's owner. @example "alice" */

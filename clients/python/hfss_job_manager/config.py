@@ -11,7 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Optional, Type, TypeVar, Union
 
-_JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Not a Windows device name (CON, NUL, COM1...), like the service's JOB_ID_PATTERN.
+_JOB_ID = re.compile(r"^(?!(?:con|prn|aux|nul|com\d|lpt\d)$)[A-Za-z0-9_-]{1,64}$", re.IGNORECASE)
 _T = TypeVar("_T")
 
 
@@ -130,7 +131,7 @@ class HFSSSimulationConfig:
         if not self.project_path.lower().endswith((".aedt", ".aedb")):
             raise ValueError("Project path must be a .aedt or .aedb file")
         if self.jobid is not None and not _JOB_ID.match(self.jobid):
-            raise ValueError("Job ID can only contain letters, numbers, underscores, and hyphens (1-64)")
+            raise ValueError("Job ID can only contain letters, numbers, underscores, and hyphens (1-64), and may not be a Windows device name (CON, NUL, COM1...)")
         if self.scheduler_type is not None:
             self.scheduler_type = SchedulerType(self.scheduler_type)
         self.machine_nodes = [_build(MachineNode, node) for node in self.machine_nodes]

@@ -36,6 +36,8 @@ def test_create_simulation_config_validates_like_pyedb(service: JobManagerHandle
         service.create_simulation_config("/p/board.txt")
     with pytest.raises(ValueError, match="Job ID"):
         service.create_simulation_config("/p/a.aedt", jobid="no spaces")
+    with pytest.raises(ValueError, match="device name"):
+        service.create_simulation_config("/p/a.aedt", jobid="Con")
     with pytest.raises(ValueError, match="Utilization"):
         MachineNode(utilization=150)
     cfg = service.create_simulation_config("relative.aedt", user="alice")

@@ -6,6 +6,7 @@ import { ZipFile } from 'yazl';
 import { FileNotFoundError, ValidationFailedError } from '../../common/errors/job-manager.errors';
 import { JobRecord } from '../model/job-record';
 import { JOB_FILE_ROOTS, JobFileRoot, rootDirectory, safeRelativeSegments } from './job-file-roots';
+import { isInsidePath } from '../../platform/paths';
 
 export interface JobFile {
   root: JobFileRoot;
@@ -20,7 +21,7 @@ export interface JobFile {
 /** Listings stop here so that a results folder with millions of files cannot stall the service. */
 export const MAX_LISTED_FILES = 10_000;
 
-const isInside = (parent: string, child: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+const isInside = (parent: string, child: string): boolean => isInsidePath(parent, child);
 
 /**
  * What a job produced, confined to its work dir and its project's results folder: symlinks are followed only

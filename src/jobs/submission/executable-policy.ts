@@ -4,6 +4,7 @@ import { basename, isAbsolute } from 'node:path';
 import { FileNotFoundError, ValidationFailedError } from '../../common/errors/job-manager.errors';
 import { resolveExecutable } from './executable-resolver';
 import { isInsideRoots } from './path-policy';
+import { batchFileProblem } from '../../platform/paths';
 
 /** File names a client-given solver may have when no executable roots are configured. */
 export const SOLVER_EXECUTABLE_NAMES: readonly string[] = ['ansysedt', 'ansysedt.exe'];
@@ -42,6 +43,10 @@ export async function executableProblem(runPath: string, realPath: string, stats
   const shown = realPath === runPath ? runPath : `${runPath} (resolves to ${realPath})`;
   if (!stats.isFile()) {
     return `ansys_edt_path ${shown} is not a regular file${stats.isDirectory() ? ' (it is a directory)' : ''}`;
+  }
+  const batch = batchFileProblem(realPath);
+  if (batch) {
+    return `ansys_edt_path ${batch}`;
   }
   if (!(await isExecutableByUs(realPath))) {
     return `ansys_edt_path ${shown} is not executable by the service user`;

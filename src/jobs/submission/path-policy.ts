@@ -1,10 +1,10 @@
 import { realpath } from 'node:fs/promises';
-import { sep } from 'node:path';
 import { ValidationFailedError } from '../../common/errors/job-manager.errors';
+import { isInsidePath } from '../../platform/paths';
 
-/** True when the real path `real` is one of `roots` (already real) or lies below one. */
-export function isInsideRoots(real: string, roots: readonly string[]): boolean {
-  return roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep));
+/** True when the real path `real` is one of `roots` (already real) or lies below one (without regard to case on Windows). */
+export function isInsideRoots(real: string, roots: readonly string[], platform: NodeJS.Platform = process.platform): boolean {
+  return roots.some((root) => isInsidePath(root, real, platform));
 }
 
 /**

@@ -6,7 +6,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { loadAppConfig } from '../../../config/app-config';
 import { SUPERVISOR_SCRIPT, LocalProcessBackend } from './local-process.backend';
 import { launchFiles, parseLocalNativeId } from './local-launch-files';
-import { isProcessAlive } from './process-tree';
+import { isProcessAlive } from '../../../platform/process-tree';
 
 const FAKE_ANSYSEDT = resolve(__dirname, '../../../../test/fakes/bin/ansysedt');
 

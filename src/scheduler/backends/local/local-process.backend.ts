@@ -11,7 +11,7 @@ import { JobSpec, NativeJobRef, NativeJobState, SchedulerBackend } from '../../s
 import { ExitRecord, exitRecordToState } from './exit-record';
 import { claimLaunchLock, formatLocalNativeId, launchFiles, latestAttempt, parseLocalNativeId } from './local-launch-files';
 import { LocalProcessExitedEvent } from './local-process-exited.event';
-import { isProcessAlive, killProcessTree, processStartTime } from './process-tree';
+import { processPlatformFor } from '../../../platform/current-platform';
 import { serviceProcessEnvironment } from '../../../config/process-environment';
 
 export const SUPERVISOR_SCRIPT = join(__dirname, 'solver-supervisor.cjs');
@@ -51,6 +51,8 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 export class LocalProcessBackend extends SchedulerBackend {
   readonly kind = SchedulerType.NONE;
   private readonly logger = new Logger(LocalProcessBackend.name);
+  /** Liveness and tree kill of this host (POSIX or Windows); replaceable in tests. */
+  platform = processPlatformFor();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -86,7 +88,7 @@ export class LocalProcessBackend extends SchedulerBackend {
       const result = await supervisor;
       throw new Error(`could not start the solver supervisor: ${result.message ?? 'unknown error'}`);
     }
-    const nativeId = formatLocalNativeId({ pid, startTime: processStartTime(pid), attempt });
+    const nativeId = formatLocalNativeId({ pid, startTime: await this.platform.startTime(pid), attempt });
     supervisor.unref();
     void supervisor.then(() => this.events.emit(LocalProcessExitedEvent.name, new LocalProcessExitedEvent(nativeId)));
     return { nativeId, workDir: spec.workDir };
@@ -100,8 +102,8 @@ export class LocalProcessBackend extends SchedulerBackend {
 
   async cancel(ref: NativeJobRef): Promise<void> {
     const { pid, startTime } = parseLocalNativeId(ref.nativeId);
-    if (isProcessAlive(pid, startTime)) {
-      await killProcessTree(pid, this.config.runner.killGraceMs);
+    if (await this.platform.isAlive(pid, startTime)) {
+      await this.platform.killTree(pid, this.config.runner.killGraceMs);
     }
   }
 
@@ -122,8 +124,8 @@ export class LocalProcessBackend extends SchedulerBackend {
       return { kind: 'never-started', detail: `the launch lock of ${files.dir} is held by the job manager` };
     }
     const supervisor = await readJson<{ pid: number }>(files.supervisor);
-    if (supervisor && isProcessAlive(supervisor.pid)) {
-      const startTime = processStartTime(supervisor.pid);
+    if (supervisor && (await this.platform.isAlive(supervisor.pid))) {
+      const startTime = await this.platform.startTime(supervisor.pid);
       if (startTime !== undefined || process.platform !== 'linux') {
         this.logger.log(`Found the supervisor (pid ${supervisor.pid}) of an interrupted launch in ${files.dir}`);
         return { kind: 'running', ref: { nativeId: formatLocalNativeId({ pid: supervisor.pid, startTime, attempt }), workDir } };
@@ -144,7 +146,7 @@ export class LocalProcessBackend extends SchedulerBackend {
     if (exit) {
       return exitRecordToState(exit);
     }
-    if (isProcessAlive(pid, startTime)) {
+    if (await this.platform.isAlive(pid, startTime)) {
       return { status: 'running' };
     }
     // The supervisor may have written exit.json just before it exited: read once more.
