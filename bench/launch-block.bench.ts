@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { loadAppConfig } from '../src/config/app-config';
+import { LaunchSpawnerClient } from '../src/scheduler/backends/local/launch-spawner.client';
 import { launchFiles } from '../src/scheduler/backends/local/local-launch-files';
 import { LocalProcessBackend, SUPERVISOR_SCRIPT } from '../src/scheduler/backends/local/local-process.backend';
 import { FAKE_ANSYSEDT, makeTempDir, removeDir, writeProject } from '../test/support/test-app';
@@ -35,8 +36,22 @@ async function cost(work: () => Promise<void>): Promise<{ active: number; cpu: n
   return { active: performance.eventLoopUtilization(before).active, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
+/** Times the synchronous part of each hand-over to the spawner (the IPC send): the only child-process call of a launch. */
+function timeSends(backend: LocalProcessBackend, samples: number[]): void {
+  const spawner = (backend as unknown as { spawner: LaunchSpawnerClient }).spawner;
+  const launch = spawner.launch.bind(spawner);
+  spawner.launch = (path: string) => {
+    const t0 = performance.now();
+    const answer = launch(path);
+    samples.push(performance.now() - t0);
+    return answer;
+  };
+}
+
 async function measure(backend: LocalProcessBackend, root: string, project: string, label: string): Promise<Record<string, unknown>> {
   const argv = [FAKE_ANSYSEDT, '-ng', '-batchsolve', project];
+  const sends: number[] = [];
+  timeSends(backend, sends);
   const busy: number[] = [];
   const busyCpu: number[] = [];
   const bare: number[] = [];
@@ -69,6 +84,7 @@ async function measure(backend: LocalProcessBackend, root: string, project: stri
     rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
     submit_busy_ms: summary(busy),
     submit_cpu_ms: summary(busyCpu),
+    spawner_send_sync_ms: summary(sends),
     bare_spawn_ms: summary(bare),
     bare_spawn_cpu_ms: summary(bareCpu),
   };
