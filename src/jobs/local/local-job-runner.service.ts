@@ -9,7 +9,13 @@ import { HostSampledEvent } from '../../resources/host-sampled.event';
 import { HostTelemetryService } from '../../resources/host-telemetry.service';
 import { LimitsChangedEvent } from '../../resources/limits-changed.event';
 import { ResourceLimitsService } from '../../resources/resource-limits.service';
-import { InterruptedLaunch, LaunchStorageError, LocalJobState, LocalProcessBackend } from '../../scheduler/backends/local/local-process.backend';
+import {
+  InterruptedLaunch,
+  LaunchInterruptedError,
+  LaunchStorageError,
+  LocalJobState,
+  LocalProcessBackend,
+} from '../../scheduler/backends/local/local-process.backend';
 import { LocalProcessExitedEvent } from '../../scheduler/backends/local/local-process-exited.event';
 import { StorageFailureError } from '../../common/errors/job-manager.errors';
 import { NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
@@ -241,6 +247,15 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       if (error instanceof LaunchStorageError) {
         this.noteStorageFailure(error.message);
         this.requeue(entry, `re-queued: ${error.message}; the solver was not started`);
+        return;
+      }
+      if (error instanceof LaunchInterruptedError) {
+        // The launch spawner died with this launch in flight; its files said what became of it.
+        if (error.outcome.kind === 'never-started') {
+          this.requeue(entry, `re-queued: ${error.message}`);
+        } else {
+          this.finish(entry, error.outcome.state, `the launch was interrupted; the solve had already ended (${error.outcome.state.status})`);
+        }
         return;
       }
       const reason = `could not start the solver: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,8 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { execa } from 'execa';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
@@ -12,6 +11,7 @@ import { ExitRecord, exitRecordToState } from './exit-record';
 import { claimLaunchLock, formatLocalNativeId, launchFiles, latestAttempt, parseLocalNativeId } from './local-launch-files';
 import { LocalProcessExitedEvent } from './local-process-exited.event';
 import { processPlatformFor } from '../../../platform/current-platform';
+import { LaunchSpawnerClient, SpawnerLostError } from './launch-spawner.client';
 import { serviceProcessEnvironment } from '../../../config/process-environment';
 
 export const SUPERVISOR_SCRIPT = join(__dirname, 'solver-supervisor.cjs');
@@ -25,6 +25,16 @@ export function isStorageErrno(error: unknown): boolean {
 
 /** The launch files could not be written (full or failing data disk); the supervisor was not started. */
 export class LaunchStorageError extends Error {}
+
+/**
+ * The spawner ended before answering a launch; the launch files say what became of it: the solver never started (the
+ * launch lock is now the service's, so it never will: re-queue), or it ran and ended. A running one is returned as a ref.
+ */
+export class LaunchInterruptedError extends Error {
+  constructor(readonly outcome: Exclude<InterruptedLaunch, { kind: 'running' }>) {
+    super(outcome.kind === 'never-started' ? `the launch was interrupted before the solver started (${outcome.detail})` : 'the launch was interrupted');
+  }
+}
 
 /** A local job's state; `solverNeverStarted` when the supervisor ended before the solver ran, so a re-queue is safe. */
 export interface LocalJobState extends NativeJobState {
@@ -48,17 +58,40 @@ async function readJson<T>(path: string): Promise<T | undefined> {
  * survives a crash of the service and is re-attached, never re-run.
  */
 @Injectable()
-export class LocalProcessBackend extends SchedulerBackend {
+export class LocalProcessBackend extends SchedulerBackend implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly kind = SchedulerType.NONE;
   private readonly logger = new Logger(LocalProcessBackend.name);
   /** Liveness and tree kill of this host (POSIX or Windows); replaceable in tests. */
   platform = processPlatformFor();
+  /** Supervisors started by this process, by pid, to name the job when the spawner reports one's exit. */
+  private readonly launched = new Map<number, string>();
+  // The host's environment, as a local solve needs it, but never the service's own HFSS_JM_* settings and secrets.
+  private readonly spawner = new LaunchSpawnerClient(
+    SUPERVISOR_SCRIPT,
+    () => schedulerCommandEnvironment(serviceProcessEnvironment()),
+    // A turn later, so that a supervisor ending right away is already known by its native id.
+    (pid) => setImmediate(() => this.onSupervisorExited(pid)),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: EventEmitter2,
   ) {
     super();
+  }
+
+  /** Starts the launch spawner at boot, so the first launch does not pay for it. */
+  onApplicationBootstrap(): void {
+    this.spawner.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.spawner.close();
+  }
+
+  /** The launch spawner's pid (for tests and diagnostics). */
+  spawnerPid(): number | undefined {
+    return this.spawner.start();
   }
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
@@ -73,25 +106,32 @@ export class LocalProcessBackend extends SchedulerBackend {
       }
       throw error;
     }
-    const supervisor = execa(process.execPath, [SUPERVISOR_SCRIPT, files.launch], {
-      cwd: spec.workDir,
-      // The host's environment, as a local solve needs it, but never the service's own HFSS_JM_* settings and secrets.
-      env: schedulerCommandEnvironment(serviceProcessEnvironment()),
-      extendEnv: false,
-      detached: true,
-      cleanup: false,
-      stdio: 'ignore',
-      reject: false,
-    });
-    const pid = supervisor.pid;
-    if (pid === undefined) {
-      const result = await supervisor;
-      throw new Error(`could not start the solver supervisor: ${result.message ?? 'unknown error'}`);
+    let pid: number;
+    try {
+      pid = await this.spawner.launch(files.launch);
+    } catch (error) {
+      if (!(error instanceof SpawnerLostError)) {
+        throw error;
+      }
+      // Whether the supervisor got the launch is unknown: the launch files decide, exactly as after a crash.
+      this.logger.warn(`${error.message}; resolving the launch in ${files.dir} from its files`);
+      const outcome = await this.resolveInterruptedLaunch(spec.workDir);
+      if (outcome.kind === 'running') {
+        return outcome.ref;
+      }
+      throw new LaunchInterruptedError(outcome);
     }
     const nativeId = formatLocalNativeId({ pid, startTime: await this.platform.startTime(pid), attempt });
-    supervisor.unref();
-    void supervisor.then(() => this.events.emit(LocalProcessExitedEvent.name, new LocalProcessExitedEvent(nativeId)));
+    this.launched.set(pid, nativeId);
     return { nativeId, workDir: spec.workDir };
+  }
+
+  private onSupervisorExited(pid: number): void {
+    const nativeId = this.launched.get(pid);
+    this.launched.delete(pid);
+    if (nativeId) {
+      this.events.emit(LocalProcessExitedEvent.name, new LocalProcessExitedEvent(nativeId));
+    }
   }
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, LocalJobState>> {

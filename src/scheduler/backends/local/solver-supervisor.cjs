@@ -11,7 +11,9 @@
  *   exit.json        the solver's exit code or signal, written atomically when it ends; on a full or failing disk
  *                    the supervisor stays alive and retries until it is written, so the real outcome is kept.
  * A write that fails before the lock ends the supervisor without starting the solver (the service re-queues the job).
- * Usage: node solver-supervisor.cjs <launch.json>; launch.json holds { argv, cwd, logPath, files: {...} }.
+ * Usage: node solver-supervisor.cjs <launch.json>; launch.json holds { argv, cwd, logPath, files: {...} }. Without an
+ * argument it is a spare started ahead of time by the launch spawner: it reads the launch.json path, one line, from its
+ * stdin, and exits quietly if stdin ends first (the spawner or the service went away before handing it a launch).
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -41,7 +43,36 @@ function createExclusively(path, content) {
   }
 }
 
-const launch = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+/** The launch.json path given on stdin (blocking reads: this process has nothing else to do meanwhile). */
+function readLaunchPathFromStdin() {
+  const buffer = Buffer.alloc(4096);
+  let text = '';
+  while (!text.includes('\n')) {
+    let count;
+    try {
+      count = fs.readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if (error.code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      process.exit(0);
+    }
+    if (count === 0) {
+      process.exit(0);
+    }
+    text += buffer.toString('utf8', 0, count);
+  }
+  return text.slice(0, text.indexOf('\n'));
+}
+
+const launchPath = process.argv[2] ?? readLaunchPathFromStdin();
+const launch = JSON.parse(fs.readFileSync(launchPath, 'utf8'));
+try {
+  process.chdir(launch.cwd);
+} catch {
+  // the solver's own cwd is set when it is spawned; this only keeps the supervisor out of the spawner's directory
+}
 const { files } = launch;
 writeAtomically(files.supervisor, { pid: process.pid, startedAt: Date.now() });
 

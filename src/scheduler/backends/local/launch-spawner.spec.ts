@@ -1,0 +1,117 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { loadAppConfig } from '../../../config/app-config';
+import { LaunchInterruptedError, LocalProcessBackend } from './local-process.backend';
+import { LocalProcessExitedEvent } from './local-process-exited.event';
+import { launchFiles, SERVICE_LAUNCH_CLAIM } from './local-launch-files';
+import { isProcessAlive } from '../../../platform/process-tree';
+
+const FAKE_ANSYSEDT = resolve(__dirname, '../../../../test/fakes/bin/ansysedt');
+
+async function until<T>(probe: () => T | undefined, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('launch spawner (the long-lived child that starts supervisors)', () => {
+  let dir: string;
+  let backend: LocalProcessBackend;
+  let events: EventEmitter2;
+  let project: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'launch-spawner-'));
+    project = join(dir, 'p.aedt');
+    writeFileSync(project, JSON.stringify({ duration_ms: 100, exit_code: 0, spawn_child: false }));
+    events = new EventEmitter2();
+    backend = new LocalProcessBackend(loadAppConfig({ HFSS_JM_DATA_DIR: dir, HFSS_JM_KILL_GRACE_MS: '500' }), events);
+    backend.onApplicationBootstrap();
+  });
+
+  afterEach(() => {
+    backend.onApplicationShutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const spec = (name: string) => ({
+    jobId: name,
+    config: {} as never,
+    argv: [FAKE_ANSYSEDT, '-ng', '-batchsolve', project],
+    workDir: join(dir, name),
+    logPath: join(dir, name, 'solver.log'),
+  });
+  const runs = () =>
+    existsSync(`${project}.runs`)
+      ? readFileSync(`${project}.runs`, 'utf8')
+          .split('\n')
+          .filter((line) => line.includes('"start"')).length
+      : 0;
+
+  it("should report a supervisor's exit at once, before any poll", async () => {
+    const exited = new Promise<string>((done) => events.on(LocalProcessExitedEvent.name, (event: LocalProcessExitedEvent) => done(event.nativeId)));
+    const ref = await backend.submit(spec('notified'));
+    expect(await exited).toBe(ref.nativeId);
+    expect(existsSync(launchFiles(ref.workDir, 1).exit)).toBe(true);
+  });
+
+  it('should never run a launch that the spawner had not handed on when it was killed, and re-queue it', async () => {
+    const spawner = backend.spawnerPid()!;
+    process.kill(spawner, 'SIGSTOP');
+    const launch = backend.submit(spec('in-flight'));
+    const files = launchFiles(join(dir, 'in-flight'), 1);
+    await until(() => (existsSync(files.launch) ? true : undefined));
+    process.kill(spawner, 'SIGKILL');
+    const error = (await launch.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    )) as LaunchInterruptedError;
+    expect(error).toBeInstanceOf(LaunchInterruptedError);
+    expect(error.outcome.kind).toBe('never-started');
+    // The lock is the service's now: no supervisor can start this attempt's solver later.
+    expect(readFileSync(files.lock, 'utf8')).toBe(SERVICE_LAUNCH_CLAIM);
+    expect(existsSync(files.supervisor)).toBe(false);
+  });
+
+  it('should start the spawner again after it is killed idle, and launch through the new one', async () => {
+    const first = backend.spawnerPid()!;
+    process.kill(first, 'SIGKILL');
+    await until(() => (!isProcessAlive(first) ? true : undefined));
+    const second = await until(() => {
+      const pid = backend.spawnerPid();
+      return pid !== undefined && pid !== first ? pid : undefined;
+    });
+    expect(isProcessAlive(second)).toBe(true);
+    const ref = await backend.submit(spec('after-restart'));
+    await until(() => (existsSync(launchFiles(ref.workDir, 1).exit) ? true : undefined));
+    expect((await backend.poll([ref])).get(ref.nativeId)).toEqual({ status: 'completed', exitCode: 0 });
+  });
+
+  it('should run each launch at most once when the spawner is killed at any moment of it', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const spawner = await until(() => backend.spawnerPid());
+      const launch = backend.submit(spec(`race-${i}`));
+      setTimeout(() => process.kill(spawner, 'SIGKILL'), i * 3);
+      const outcome = await launch.then(
+        async (ref) => {
+          await until(() => (existsSync(launchFiles(ref.workDir, 1).exit) ? true : undefined));
+          return 'ran';
+        },
+        (error: unknown) => (error instanceof LaunchInterruptedError ? error.outcome.kind : `error: ${String(error)}`),
+      );
+      outcomes.push(outcome);
+      await until(() => (!isProcessAlive(spawner) ? true : undefined));
+    }
+    const ran = outcomes.filter((outcome) => outcome === 'ran').length;
+    expect(outcomes.every((outcome) => ['ran', 'never-started', 'ended'].includes(outcome))).toBe(true);
+    // Every solve that started was reported as started: none ran unseen, none twice.
+    await until(() => (runs() === ran + outcomes.filter((outcome) => outcome === 'ended').length ? true : undefined));
+  }, 120_000);
+});
