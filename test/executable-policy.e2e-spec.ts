@@ -224,7 +224,7 @@ describe('executable policy and the re-check at launch', () => {
     it('should re-check before submitting again, and never submit a job whose project was swapped meanwhile', async () => {
       const project = writeProject(work, 'c.aedt');
       scheduler.nextSubmit = 'lost-request';
-      expect((await api.submit({ jobid: 'cluster_swap', project_path: project, scheduler_type: 'slurm' })).status).toBe(504);
+      expect((await api.submit({ jobid: 'cluster_swap', project_path: project, scheduler_type: 'slurm' })).status).toBe(202);
       swapForSymlink(project, writeProject(work, 'other.aedt'));
       const failed = await api.waitForStatus('cluster_swap', ['failed', 'scheduled']);
       expect(failed).toMatchObject({ status: 'failed', native_id: null });
