@@ -89,7 +89,7 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
       // A poll spawned before the last job was accepted can log its call (the spy's wrapper starts node first) after
       // the submission answered: count from the first poll that carried all four ids. Polls never overlap, so every
       // earlier poll has logged by then.
-      const idsOf = (argv: string[]): string[] => (argv.includes('-j') ? argv[argv.indexOf('-j') + 1]!.split(',').sort() : []);
+      const idsOf = (argv: string[]): string[] => (argv.includes('-j') ? argv[argv.indexOf('-j') + 1].split(',').sort() : []);
       const before = await waitFor(
         () => {
           const first = spy.calls('squeue').findIndex((argv) => idsOf(argv).join(',') === [...ids].sort().join(','));

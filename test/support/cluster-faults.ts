@@ -14,13 +14,13 @@ export function tryAdmin(command: string, args: string[]): string {
     return admin(command, args);
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    return stdout || stderr ? `${stdout ?? ''}${stderr ?? ''}` : String(error);
+    return stdout || stderr ? `${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}` : String(error);
   }
 }
 
 /** The single SLURM node of the CI cluster. */
 export function slurmNode(): string {
-  return admin('sinfo', ['-h', '-o', '%n']).split('\n')[0]!.trim();
+  return admin('sinfo', ['-h', '-o', '%n']).split('\n')[0].trim();
 }
 
 /** How many jobs SLURM lists under a name (at most one may exist per jobid). */

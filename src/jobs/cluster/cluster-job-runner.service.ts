@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SchedulerFailureError, ValidationFailedError } from '../../common/errors/job-manager.errors';
-import { UnsafeScriptValueError } from '../../scheduler/backends/shared/batch-script';
+import { UnsafeScriptValueError } from '../../scheduler/batch-script-errors';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
 import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';

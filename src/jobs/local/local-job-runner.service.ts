@@ -9,14 +9,8 @@ import { HostSampledEvent } from '../../resources/host-sampled.event';
 import { HostTelemetryService } from '../../resources/host-telemetry.service';
 import { LimitsChangedEvent } from '../../resources/limits-changed.event';
 import { ResourceLimitsService } from '../../resources/resource-limits.service';
-import {
-  InterruptedLaunch,
-  LaunchInterruptedError,
-  LaunchStorageError,
-  LocalJobState,
-  LocalProcessBackend,
-} from '../../scheduler/backends/local/local-process.backend';
-import { LocalProcessExitedEvent } from '../../scheduler/backends/local/local-process-exited.event';
+import { InterruptedLaunch, LaunchInterruptedError, LaunchStorageError, LocalJobState, LocalProcessBackend } from '../../scheduler/local-process';
+import { LocalProcessExitedEvent } from '../../scheduler/local-process';
 import { StorageFailureError } from '../../common/errors/job-manager.errors';
 import { NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';

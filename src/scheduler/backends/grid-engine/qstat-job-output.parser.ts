@@ -17,7 +17,7 @@ export function parseQstatJobErrorReasons(stdout: string): Map<string, string> {
     if (id && error && !reasons.has(id)) {
       reasons.set(
         id,
-        error[1]!
+        error[1]
           .replace(/^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d \[[^\]]*\]:\s*/, '')
           .replace(/^error:\s*/, '')
           .trim(),

@@ -31,9 +31,9 @@ export function parseQstatXml(stdout: string): Map<string, QstatJob> {
       continue;
     }
     const status = gridEngineStatus(state);
-    const startedAt = status.status === 'running' ? parseGridEngineTime(TAG(block!, 'JAT_start_time')) : undefined;
+    const startedAt = status.status === 'running' ? parseGridEngineTime(TAG(block, 'JAT_start_time')) : undefined;
     jobs.set(id, {
-      name: unescapeXml(TAG(block!, 'JB_name') ?? ''),
+      name: unescapeXml(TAG(block, 'JB_name') ?? ''),
       ...status,
       ...(startedAt === undefined ? {} : { startedAt }),
     });
@@ -44,6 +44,6 @@ export function parseQstatXml(stdout: string): Map<string, QstatJob> {
 /** qstat -xml times: local `YYYY-MM-DDTHH:MM:SS` (optionally with fractional seconds). */
 export function parseGridEngineTime(text: string | undefined): number | undefined {
   const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?$/.exec(text?.trim() ?? '');
-  const ms = match ? new Date(match[1]!).getTime() : Number.NaN;
+  const ms = match ? new Date(match[1]).getTime() : Number.NaN;
   return Number.isFinite(ms) ? ms : undefined;
 }

@@ -49,7 +49,7 @@ export const LAUNCH_FAILURE_REASON = 'SLURM could not launch the batch script (J
 
 /** `CANCELLED by 0` and `CANCELLED+` are sacct's spellings of CANCELLED. */
 export function slurmBaseState(state: string): string {
-  return state.trim().split(/[\s+]/)[0]!.toUpperCase();
+  return state.trim().split(/[\s+]/)[0].toUpperCase();
 }
 
 export function slurmStatus(state: string): NativeJobStatus {
