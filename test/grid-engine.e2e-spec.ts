@@ -1,3 +1,4 @@
+import { nextPolls } from './support/poll-window';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { GridEngineBackend } from '../src/scheduler/backends/grid-engine/grid-engine.backend';
@@ -71,14 +72,11 @@ describeWithGridEngine('Grid Engine backend against a real single-host install (
 
   it('should poll all tracked jobs with one qstat call per interval', async () => {
     for (let i = 0; i < 3; i++) {
-      await submit(`sge_batch_${i}`, { duration_ms: 4000 });
+      await submit(`sge_batch_${i}`, { duration_ms: 60_000 });
     }
     await api.waitForStatus('sge_batch_0', ['running'], 20_000);
-    const before = spy.calls('qstat').length;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const polls = spy.calls('qstat').slice(before);
-    expect(polls.length).toBeGreaterThanOrEqual(3);
-    expect(polls.length).toBeLessThanOrEqual(7);
+    const { polls, elapsedMs } = await nextPolls(() => spy.calls('qstat'), 3);
+    expect(elapsedMs).toBeGreaterThanOrEqual(2 * 400 - 50); // no more often than the 400 ms interval
     for (const argv of polls) {
       expect(argv).toEqual(['-xml']); // the service user's jobs only: never -u '*'
     }

@@ -1,3 +1,4 @@
+import { nextPolls } from './support/poll-window';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -126,20 +127,18 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
 
   it('should poll all tracked jobs with one bjobs call per interval', async () => {
     for (let i = 0; i < 4; i++) {
-      await submit(`lsf_batch_${i}`, { duration_ms: 4000, spawn_child: false });
+      await submit(`lsf_batch_${i}`, { duration_ms: 60_000, spawn_child: false });
     }
     const ids = await Promise.all([0, 1, 2, 3].map(async (i) => (await api.job(`lsf_batch_${i}`)).body.native_id as string));
     await api.waitForStatus('lsf_batch_3', ['running'], 10_000);
-    const before = lsfPolls().length;
-    await sleep(2000);
-    const polls = lsfPolls().slice(before);
-    expect(polls.length).toBeGreaterThanOrEqual(3);
-    expect(polls.length).toBeLessThanOrEqual(8);
+    const { polls, elapsedMs } = await nextPolls(lsfPolls, 3);
+    expect(elapsedMs).toBeGreaterThanOrEqual(2 * 300 - 50); // no more often than the 300 ms interval
     for (const argv of polls) {
       expect(argv.slice(0, 4)).toEqual(['-a', '-noheader', '-o', "jobid stat exit_code exit_reason delimiter='|'"]);
       expect(argv.slice(4).sort()).toEqual([...ids].sort());
     }
     expect(spy.calls('bhist')).toEqual([]);
+    for (let i = 0; i < 4; i++) await api.post(`/jobs/lsf_batch_${i}/cancel`);
   });
 
   it('should cancel a running job with bkill, see it end as TERM_OWNER, and find its processes gone', async () => {

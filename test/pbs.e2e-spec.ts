@@ -1,3 +1,4 @@
+import { nextPolls } from './support/poll-window';
 import { PbsBackend } from '../src/scheduler/backends/pbs/pbs.backend';
 import { useFakeScheduler } from './support/fake-scheduler';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
@@ -49,14 +50,11 @@ describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
   });
 
   it('should poll all tracked jobs with one qstat call per interval', async () => {
-    for (let i = 0; i < 3; i++) await submit(`pbs_batch_${i}`, { duration_ms: 5000 });
+    for (let i = 0; i < 3; i++) await submit(`pbs_batch_${i}`, { duration_ms: 60_000 });
     await api.waitForStatus('pbs_batch_2', ['running'], 10_000);
     const ids = await Promise.all([0, 1, 2].map(async (i) => (await api.job(`pbs_batch_${i}`)).body.native_id as string));
-    const before = fake.spy().calls('qstat').length;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const polls = fake.spy().calls('qstat').slice(before);
-    expect(polls.length).toBeGreaterThanOrEqual(3);
-    expect(polls.length).toBeLessThanOrEqual(7);
+    const { polls, elapsedMs } = await nextPolls(() => fake.spy().calls('qstat'), 3);
+    expect(elapsedMs).toBeGreaterThanOrEqual(2 * 300 - 50); // no more often than the 300 ms interval
     for (const argv of polls) expect(argv).toEqual(['-x', '-f', '-F', 'json', ...ids]);
     for (let i = 0; i < 3; i++) await api.post(`/jobs/pbs_batch_${i}/cancel`);
   });

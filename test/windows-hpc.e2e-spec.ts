@@ -1,3 +1,4 @@
+import { nextPolls } from './support/poll-window';
 import { WindowsHpcBackend } from '../src/scheduler/backends/windows-hpc/windows-hpc.backend';
 import { useFakeScheduler } from './support/fake-scheduler';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
@@ -55,13 +56,10 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
   });
 
   it('should poll all tracked jobs with one job list call per interval', async () => {
-    for (let i = 0; i < 3; i++) await submit(`hpc_batch_${i}`, { duration_ms: 5000 });
+    for (let i = 0; i < 3; i++) await submit(`hpc_batch_${i}`, { duration_ms: 60_000 });
     await api.waitForStatus('hpc_batch_2', ['running'], 10_000);
-    const before = listCalls().length;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const polls = listCalls().slice(before);
-    expect(polls.length).toBeGreaterThanOrEqual(3);
-    expect(polls.length).toBeLessThanOrEqual(7);
+    const { polls, elapsedMs } = await nextPolls(listCalls, 3);
+    expect(elapsedMs).toBeGreaterThanOrEqual(2 * 300 - 50); // no more often than the 300 ms interval
     for (const argv of polls) expect(argv).toEqual(['list', '/jobname:hfss-*', '/state:all', '/format:list']);
     for (let i = 0; i < 3; i++) await api.post(`/jobs/hpc_batch_${i}/cancel`);
   });
