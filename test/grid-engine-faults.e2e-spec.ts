@@ -121,7 +121,7 @@ describeWithGridEngine('Grid Engine with faults injected (hold, Eqw, reschedule)
       expect(first).toMatchObject({ run: 1, scheduler_state: 'r' });
       writeFileSync(`${projects}/ge_requeue.aedt`, JSON.stringify({ duration_ms: 300, spawn_child: false }));
       admin('qmod', ['-f', '-rj', id]);
-      const done = await until('ge_requeue', (view) => ['completed', 'failed', 'cancelled'].includes(view.status), 'the second run to end', 90_000);
+      const done = await until('ge_requeue', (view) => ['completed', 'failed', 'cancelled'].includes(view.status), 'the second run to end', 240_000);
       expect(done).toMatchObject({
         status: 'completed',
         exit_code: 0,
@@ -137,5 +137,5 @@ describeWithGridEngine('Grid Engine with faults injected (hold, Eqw, reschedule)
     } finally {
       tryAdmin('qdel', [id]);
     }
-  }, 180_000);
+  }, 330_000);
 });
