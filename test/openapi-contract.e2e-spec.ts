@@ -1,3 +1,4 @@
+import { JOB_ID_PATTERN } from '../src/simulation/hfss-simulation-config.dto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { apiClient } from './support/http';
@@ -58,7 +59,7 @@ describe('openapi/openapi.json says what the server does', () => {
     expect(schemas.MachineNode.properties.cores).toMatchObject({ type: 'integer', minimum: -1, maximum: 4096 });
     expect(schemas.JobViewDto.properties.exit_code.type).toEqual(['integer', 'null']);
     expect(schemas.JobViewDto.properties.started_at).toMatchObject({ type: ['string', 'null'], format: 'date-time' });
-    expect(schemas.HFSSSimulationConfig.properties.jobid.pattern).toBe('^[A-Za-z0-9_-]{1,64}$');
+    expect(schemas.HFSSSimulationConfig.properties.jobid.pattern).toBe(JOB_ID_PATTERN.source);
     expect(schemas.MachineNode.properties.hostname.pattern).toEqual(expect.any(String));
     expect(Object.keys(schemas.HealthDto.properties)).toEqual(expect.arrayContaining(['status', 'version', 'uptime_s', 'accepting_jobs']));
     expect(Object.keys(spec.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
