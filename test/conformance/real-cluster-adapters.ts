@@ -65,6 +65,8 @@ export function slurmAdapter(): ConformanceAdapter {
     env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '500', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '2000', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '25000' },
     options: { time: '00:10:00' },
     patienceMs: 90_000,
+    // If the early release (StartTime=now) does not take, SLURM starts the requeued job itself after CredExpire (120 s).
+    requeueRerunWithinMs: 200_000,
     down: async () => stopDaemon(SLURMCTLD_PID),
     hang: async () => {
       stopped.pid = pidIn(SLURMCTLD_PID);
