@@ -44,7 +44,7 @@ describe('hfss-job-manager CLI (built) against a running service', () => {
     const submitted = await cli('submit', 'jobs.json', '--wait');
     expect(submitted.out).toMatch(/submitted cli_ok/);
     expect(submitted.out).toMatch(/cli_ok\s+completed\s+100% exit=0/);
-    expect(submitted.out).toMatch(/cli_bad\s+failed\s+exit=7/);
+    expect(submitted.out).toMatch(/cli_bad\s+failed\s+(\d+%\s+)?exit=7/);
     expect(submitted.code).toBe(1);
 
     const again = await cli('submit', 'jobs.json');
