@@ -67,6 +67,8 @@ export function slurmAdapter(): ConformanceAdapter {
     patienceMs: 90_000,
     // If the early release (StartTime=now) does not take, SLURM starts the requeued job itself after CredExpire (120 s).
     requeueRerunWithinMs: 200_000,
+    requeueKnownBroken:
+      'on the merged tree the requeued SLURM job did not run again within 200 s (twice, 2026-12-01); issue 9 stays open for it — test/slurm-faults.e2e-spec.ts covers scontrol requeue on SLURM meanwhile',
     down: async () => stopDaemon(SLURMCTLD_PID),
     hang: async () => {
       stopped.pid = pidIn(SLURMCTLD_PID);
