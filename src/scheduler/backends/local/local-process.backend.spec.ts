@@ -24,15 +24,30 @@ describe(LocalProcessBackend.name, () => {
   let dir: string;
   let backend: LocalProcessBackend;
   let project: string;
+  const started: string[] = [];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'local-backend-'));
     project = join(dir, 'p.aedt');
     writeFileSync(project, JSON.stringify({ duration_ms: 200, exit_code: 5, spawn_child: false }));
     backend = new LocalProcessBackend(loadAppConfig({ HFSS_JM_DATA_DIR: dir, HFSS_JM_KILL_GRACE_MS: '500' }), new EventEmitter2());
+    const submit = backend.submit.bind(backend);
+    jest.spyOn(backend, 'submit').mockImplementation(async (jobSpec) => {
+      const ref = await submit(jobSpec);
+      started.push(ref.nativeId);
+      return ref;
+    });
   });
 
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  // Every supervisor a test started must have ended before its directory is removed, or it may still be writing there.
+  afterEach(async () => {
+    for (const nativeId of started.splice(0)) {
+      const { pid, startTime } = parseLocalNativeId(nativeId);
+      await until(() => (isProcessAlive(pid, startTime) ? undefined : true));
+    }
+    backend.onApplicationShutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const spec = (workDir: string) => ({
     jobId: 'j',
@@ -111,5 +126,10 @@ describe(LocalProcessBackend.name, () => {
     const second = await backend.submit(spec(workDir));
     expect(second.nativeId.endsWith(':2')).toBe(true);
     expect(first.nativeId.endsWith(':1')).toBe(true);
+    expect(existsSync(launchFiles(workDir, 2).launch)).toBe(true);
+    // Let the second supervisor finish before afterEach removes the directory it writes into.
+    await until(() => (existsSync(launchFiles(workDir, 2).exit) ? true : undefined));
+    const { pid, startTime } = parseLocalNativeId(second.nativeId);
+    await until(() => (isProcessAlive(pid, startTime) ? undefined : true));
   });
 });
