@@ -2,25 +2,11 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fromBuffer } from 'yauzl';
+import { unzip } from './support/unzip';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
 const CLI = resolve(__dirname, '../dist/cli/main.js');
 const TOKEN = 'cli-token-0123456789';
-
-const zipEntries = (bytes: Buffer): Promise<string[]> =>
-  new Promise((resolveNames, reject) => {
-    fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const names: string[] = [];
-      zip.on('entry', (entry: { fileName: string }) => {
-        names.push(entry.fileName);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolveNames(names));
-      zip.readEntry();
-    });
-  });
 
 describe('hfss-job-manager CLI: token, logs, files, download, list, retry, upload, exit codes', () => {
   let harness: TestApp;
@@ -89,7 +75,7 @@ describe('hfss-job-manager CLI: token, logs, files, download, list, retry, uploa
     expect(readFileSync(join(projects, 'E.fld'), 'utf8')).toBe('field data');
     const archive = await cli(['download', 'cli_horn', '-o', 'all.zip']);
     expect(archive.err).toMatch(/wrote all\.zip/);
-    expect(await zipEntries(readFileSync(join(projects, 'all.zip')))).toEqual(
+    expect([...(await unzip(readFileSync(join(projects, 'all.zip')))).keys()]).toEqual(
       expect.arrayContaining([expect.stringMatching(/S11\.csv$/), expect.stringMatching(/E\.fld$/)]),
     );
 
