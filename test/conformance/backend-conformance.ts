@@ -9,6 +9,12 @@ import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from '../
 import { ConformanceAdapter } from './conformance-adapter';
 
 const FINAL = ['completed', 'failed', 'cancelled', 'timed_out'];
+/**
+ * The solve in the failed-polls scenario: long enough that it is still running when the scheduler goes down, however
+ * late (on a loaded machine) the service first saw it running. A job that finished first is settled by the poll before
+ * the outage, and then no poll fails at all.
+ */
+const POLL_DOWN_SOLVE_MS = 10_000;
 
 /**
  * One list of scenarios every scheduler backend must pass, through the real app and its REST API (bullmq-style:
@@ -37,7 +43,7 @@ export function backendConformance(adapter: ConformanceAdapter): void {
       scheduler_type: adapter.schedulerType,
       scheduler_options: { ...adapter.options },
     });
-  const settle = (jobid: string) => api.waitForStatus(jobid, FINAL, patience);
+  const settle = (jobid: string, withinMs = patience) => api.waitForStatus(jobid, FINAL, withinMs);
   /** No orphan and no double: the scheduler has exactly `count` job(s) under this name, and it is the tracked one. */
   const expectJobs = async (jobid: string): Promise<void> => {
     expect(await adapter.jobsNamed(jobid)).toEqual([(await api.job(jobid)).body.native_id]);
@@ -189,17 +195,17 @@ export function backendConformance(adapter: ConformanceAdapter): void {
   it(
     'should keep job states through failed polls and settle the job when the scheduler is back',
     async () => {
-      await submit(id('poll_down'), { duration_ms: 3000 });
+      await submit(id('poll_down'), { duration_ms: POLL_DOWN_SOLVE_MS });
       await api.waitForStatus(id('poll_down'), ['running'], patience);
       await adapter.down();
       const runner = harness.app.get(ClusterJobRunner);
       await waitFor(() => ((runner.pollFailures()[adapter.schedulerType as SchedulerType] ?? 0) > 0 ? true : undefined), patience, 'a failed poll');
       expect((await api.job(id('poll_down'))).body.status).toBe('running');
       await adapter.restore();
-      expect(await settle(id('poll_down'))).toMatchObject({ status: 'completed', exit_code: 0 });
+      expect(await settle(id('poll_down'), patience + POLL_DOWN_SOLVE_MS)).toMatchObject({ status: 'completed', exit_code: 0 });
       await expectJobs(id('poll_down'));
     },
-    timeout,
+    timeout + POLL_DOWN_SOLVE_MS,
   );
 
   // A scenario an adapter marks as known broken is skipped with its reason in the test name (never silently).
