@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { admin, slurmJobsNamed, slurmNode, tryAdmin } from './support/cluster-faults';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { admin, slurmJobsNamed, slurmNode, slurmRequeueReleasableAt, tryAdmin } from './support/cluster-faults';
 import { spyOnCommands } from './support/command-spy';
 import { apiClient, waitFor } from './support/http';
 import { describeWhen } from './support/required-in-ci';
@@ -86,14 +87,17 @@ describeWithSlurm('SLURM with faults injected (requeue, hold, suspend, node down
       );
       expect(first).toMatchObject({ run: 1, scheduler_state: 'RUNNING' });
       admin('scontrol', ['requeue', id]);
+      const requeuedAt = Date.now();
       const requeued = await until('sf_requeue', (job) => job.status === 'scheduled', 'back to scheduled');
       expect(requeued).toMatchObject({
         run: 2,
         started_at: null,
         scheduler_state: 'PENDING',
       });
-      // The second run is short; SLURM holds a requeued job back (BeginTime) for a while: start it now.
+      // The second run is short; SLURM holds a requeued job back (BeginTime) for a while: start it now, but not in
+      // the second of the requeue (the relaunch would be refused, "Job credential revoked", and the job FAILED).
       writeFileSync(projectOf('sf_requeue'), JSON.stringify({ duration_ms: 300, spawn_child: false }));
+      await sleep(Math.max(0, slurmRequeueReleasableAt(requeuedAt) - Date.now()));
       startNow(id);
       const done = await until('sf_requeue', (job) => job.status === 'completed' || job.status === 'failed', 'second run to finish', 60_000);
       expect(done).toMatchObject({

@@ -217,9 +217,16 @@ export function backendConformance(adapter: ConformanceAdapter): void {
       await adapter.requeue(running.native_id);
       await waitFor(async () => ((await nativeStatus(id('requeue'))) === 'pending' ? true : undefined), patience, 'the requeued job pending');
       await adapter.releaseRequeued?.(running.native_id);
-      // Running again, or already through its second run (a short solve on a fast node).
+      // Running again, or already through its second run (a short solve on a fast node). Any other end is final:
+      // fail at once with it instead of waiting out the patience (a relaunch SLURM refused ends FAILED in a second).
       await waitFor(
-        async () => (['running', 'completed'].includes((await nativeStatus(id('requeue'))) ?? '') ? true : undefined),
+        async () => {
+          const status = (await nativeStatus(id('requeue'))) ?? '';
+          if (['running', 'completed'].includes(status)) return true;
+          if (FINAL.includes(status))
+            throw new Error(`the requeued job ended ${status} instead of running again: ${JSON.stringify((await api.job(id('requeue'))).body)}`);
+          return undefined;
+        },
         adapter.requeueRerunWithinMs ?? patience,
         'the requeued job running again',
       );

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gridEngineJobName } from '../../src/scheduler/backends/grid-engine/grid-engine-script.renderer';
 import { parseQstatXml } from '../../src/scheduler/backends/grid-engine/qstat-output.parser';
+import { slurmRequeueReleasableAt } from '../support/cluster-faults';
 import { ConformanceAdapter } from './conformance-adapter';
 
 /**
@@ -58,6 +59,8 @@ async function restoreDaemon(pidFile: string, upScript: string, stoppedPid: { pi
 export function slurmAdapter(): ConformanceAdapter {
   const stopped: { pid?: number } = {};
   let held = false;
+  /** Date.now() once `scontrol requeue` had returned, per native id. */
+  const requeuedAt = new Map<string, number>();
   return {
     name: 'real SLURM 22.05',
     schedulerType: 'slurm',
@@ -65,10 +68,6 @@ export function slurmAdapter(): ConformanceAdapter {
     env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '500', HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: '2000', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '25000' },
     options: { time: '00:10:00' },
     patienceMs: 90_000,
-    // If the early release (StartTime=now) does not take, SLURM starts the requeued job itself after CredExpire (120 s).
-    requeueRerunWithinMs: 200_000,
-    requeueKnownBroken:
-      'on the merged tree the requeued SLURM job did not run again within 200 s (twice, 2026-12-01); issue 9 stays open for it — test/slurm-faults.e2e-spec.ts covers scontrol requeue on SLURM meanwhile',
     down: async () => stopDaemon(SLURMCTLD_PID),
     hang: async () => {
       stopped.pid = pidIn(SLURMCTLD_PID);
@@ -85,15 +84,19 @@ export function slurmAdapter(): ConformanceAdapter {
     },
     requeue: async (nativeId) => {
       await run('scontrol', ['requeue', nativeId]);
+      requeuedAt.set(nativeId, Date.now());
     },
-    // SLURM holds a requeued batch job for CredExpire (120 s) as BeginTime: let it start now, as an operator would.
-    // The begin time is set once the requeue has gone through (PENDING/BeginTime), so wait for that first.
+    // SLURM holds a requeued batch job for CredExpire + 1 s (121 s) as BeginTime: let it start now, as an operator
+    // would. The begin time is set once the requeue has gone through (PENDING/BeginTime), so wait for that first;
+    // and never release it in the second of the requeue, whose kill revoked every credential of that second (a
+    // launch then fails for good: see slurmRequeueReleasableAt).
     releaseRequeued: async (nativeId) => {
       const deadline = Date.now() + 60_000;
+      const releasableAt = slurmRequeueReleasableAt(requeuedAt.get(nativeId) ?? Date.now());
       while (Date.now() < deadline) {
         const [state, reason] = (await run('squeue', ['-h', '-j', nativeId, '-o', '%T|%r'])).trim().split('|');
         if (state === 'RUNNING') return;
-        if (state === 'PENDING' && reason === 'BeginTime') {
+        if (state === 'PENDING' && reason === 'BeginTime' && Date.now() >= releasableAt) {
           await run('scontrol', ['update', `JobId=${nativeId}`, 'StartTime=now']);
           return;
         }

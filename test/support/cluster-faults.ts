@@ -32,3 +32,18 @@ export function slurmJobsNamed(name: string): number {
 export function gridEngineJobsNamed(name: string): number {
   return [...admin('qstat', ['-xml']).matchAll(/<JB_name>([^<]*)<\/JB_name>/g)].filter((match) => match[1] === name).length;
 }
+
+/**
+ * The earliest moment (ms since the epoch) a requeued SLURM job may be released early (`scontrol update JobId=N
+ * StartTime=now`), given `requeuedAt`: Date.now() once `scontrol requeue` (or whatever requeued it) had returned.
+ *
+ * A requeue kills the running job, and slurmd revokes the job's credentials as of the second slurmctld sent that
+ * kill (22.05: `kill_job_msg.time = time(NULL)`, `slurm_cred_revoke(…, req->time, …)`). A launch credential created
+ * in that same second is refused (`ctime <= revoked`): slurmd logs "error: Job N already killed, do not launch batch
+ * job", slurmctld "Killing non-startable batch JobId=N: Job credential revoked", and the job ends FAILED (exit 1),
+ * for good. SLURM guards against this itself by holding the requeued job until now + CredExpire + 1 (PENDING,
+ * BeginTime: 121 s here); an early release lifts that guard, so it must wait for the next wall-clock second.
+ */
+export function slurmRequeueReleasableAt(requeuedAt: number): number {
+  return (Math.floor(requeuedAt / 1000) + 1) * 1000;
+}
