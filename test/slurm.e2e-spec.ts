@@ -4,6 +4,7 @@ import { SlurmBackend } from '../src/scheduler/backends/slurm/slurm.backend';
 import { spyOnCommands } from './support/command-spy';
 import { describeWhen } from './support/required-in-ci';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
+import { nextPolls } from './support/poll-window';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
 function slurmIsUp(): boolean {
@@ -17,6 +18,8 @@ function slurmIsUp(): boolean {
 // CI provisions the cluster with scripts/ci/slurm-up.sh before the suite; there these tests must run.
 const describeWithSlurm = describeWhen(slurmIsUp(), 'a running SLURM cluster', '.ci/run calls scripts/ci/slurm-up.sh (as root)');
 
+const POLL_INTERVAL_MS = 400;
+
 describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld + slurmd + munge)', () => {
   let harness: TestApp;
   let api: ReturnType<typeof apiClient>;
@@ -27,7 +30,7 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
     harness = await startTestApp({
       dataDir,
       env: {
-        HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '400',
+        HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
         HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '20000',
       },
     });
@@ -90,21 +93,16 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
       // the submission answered: count from the first poll that carried all four ids. Polls never overlap, so every
       // earlier poll has logged by then.
       const idsOf = (argv: string[]): string[] => (argv.includes('-j') ? argv[argv.indexOf('-j') + 1].split(',').sort() : []);
-      const before = await waitFor(
-        () => {
-          const first = spy.calls('squeue').findIndex((argv) => idsOf(argv).join(',') === [...ids].sort().join(','));
-          return first >= 0 ? first + 1 : undefined;
-        },
-        10_000,
-        'a poll carrying all four ids',
-      );
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      const polls = spy.calls('squeue').slice(before);
+      const allIds = [...ids].sort().join(',');
+      await waitFor(() => spy.calls('squeue').some((argv) => idsOf(argv).join(',') === allIds) || undefined, 10_000, 'a poll carrying all four ids');
+      // The next four polls after it (waiting for a number of polls, not counting inside a fixed window, which a
+      // loaded machine makes too short): each carries all four ids, and they come no more often than the interval.
+      const { polls, elapsedMs } = await nextPolls(() => spy.calls('squeue'), 4);
       for (let i = 0; i < 4; i++) {
         expect(['scheduled', 'running']).toContain((await api.job(`slurm_batch_${i}`)).body.status);
       }
-      expect(polls.length).toBeGreaterThanOrEqual(3);
-      expect(polls.length).toBeLessThanOrEqual(7);
+      expect(polls).toHaveLength(4);
+      expect(elapsedMs).toBeGreaterThanOrEqual(3 * POLL_INTERVAL_MS);
       for (const argv of polls) {
         expect(idsOf(argv)).toEqual([...ids].sort());
       }
