@@ -208,6 +208,24 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
     }
   });
 
+  it('should finish a poll under way before it stops, and call the scheduler no more after', async () => {
+    process.env.FAKE_LSF_PENDING_MS = '60000';
+    await submit('lsf_close', {});
+    await waitFor(() => lsfPolls().length >= 1 || undefined, 10_000, 'a first poll');
+    process.env.FAKE_LSF_DELAY_MS = '1500';
+    process.env.FAKE_LSF_DELAY_COMMANDS = 'bjobs';
+    const before = lsfPolls().length;
+    await waitFor(() => lsfPolls().length > before || undefined, 10_000, 'a slow poll under way');
+    const calledAt = Date.now();
+    await harness.close();
+    // Left running, that poll went on after close: in this file it once ran bhist against the next test's scheduler.
+    expect(Date.now() - calledAt).toBeGreaterThanOrEqual(1000);
+    const callsAtClose = ['bsub', 'bjobs', 'bkill', 'bhist'].map((command) => spy.calls(command).length);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(['bsub', 'bjobs', 'bkill', 'bhist'].map((command) => spy.calls(command).length)).toEqual(callsAtClose);
+    await boot(harness.dataDir); // afterEach closes this one
+  });
+
   it('should find a job by name while bjobs knows it, and by the id its script recorded once LSF has forgotten it', async () => {
     await submit('lsf_found', { duration_ms: 200 });
     const job = await api.waitForStatus('lsf_found', ['completed'], 15_000);

@@ -150,12 +150,17 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
-  /** Cluster jobs keep running when the service stops; they are re-attached at the next start. */
-  onModuleDestroy(): void {
+  /**
+   * Cluster jobs keep running when the service stops; they are re-attached at the next start. A poll already under
+   * way is waited for (its commands are bounded by the command timeout): left running, it would go on calling the
+   * scheduler and writing to the store after the service has closed.
+   */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     for (const poller of this.pollers.values()) {
       clearTimeout(poller.timer);
     }
+    await Promise.allSettled([...this.pollers.values()].flatMap((poller) => (poller.running ? [poller.running] : [])));
   }
 
   private backendFor(kind: SchedulerType): ClusterSchedulerBackend {
