@@ -95,7 +95,9 @@ def test_set_priority_requeues_a_queued_job(service: JobManagerHandler, tmp_path
         assert service.set_priority("py_waiting", 9)["priority"] == 9
         assert service.get_job("py_waiting")["priority"] == 9
     finally:
-        for job_id in ids:
+        # The waiting job first: cancelling a blocker first frees its slot, and the short waiting job can start and
+        # finish before its own cancel arrives (then 409, it already ended).
+        for job_id in reversed(ids):
             service.cancel_job(job_id)
     with pytest.raises(JobNotFoundError):
         service.cancel_job("py_never_submitted")
