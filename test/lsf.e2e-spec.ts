@@ -220,9 +220,10 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
     await harness.close();
     // Left running, that poll went on after close: in this file it once ran bhist against the next test's scheduler.
     expect(Date.now() - calledAt).toBeGreaterThanOrEqual(1000);
-    const callsAtClose = ['bsub', 'bjobs', 'bkill', 'bhist'].map((command) => spy.calls(command).length);
+    const callCounts = () => ['bsub', 'bjobs', 'bkill', 'bhist'].map((command) => spy.calls(command).length);
+    const callsAtClose = callCounts();
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(['bsub', 'bjobs', 'bkill', 'bhist'].map((command) => spy.calls(command).length)).toEqual(callsAtClose);
+    expect(callCounts()).toEqual(callsAtClose);
     await boot(harness.dataDir); // afterEach closes this one
   });
 

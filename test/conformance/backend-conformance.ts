@@ -208,9 +208,8 @@ export function backendConformance(adapter: ConformanceAdapter): void {
     timeout + POLL_DOWN_SOLVE_MS,
   );
 
-  // A scenario an adapter marks as known broken is skipped with its reason in the test name (never silently).
-  (adapter.requeueKnownBroken ? it.skip : it)(
-    `should show a requeued job pending, then running again, and settle it once${adapter.requeueKnownBroken ? ` (SKIPPED: ${adapter.requeueKnownBroken})` : ''}`,
+  it(
+    'should show a requeued job pending, then running again, and settle it once',
     async () => {
       await submit(id('requeue'), { duration_ms: 5000 });
       const running = await api.waitForStatus(id('requeue'), ['running'], patience);

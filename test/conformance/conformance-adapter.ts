@@ -29,8 +29,6 @@ export interface ConformanceAdapter {
   requeue(nativeId: string): Promise<void>;
   /** How long a requeued job may take to run again (default: patienceMs). */
   readonly requeueRerunWithinMs?: number;
-  /** Why the requeue scenario is known to fail on this adapter (it is then skipped, with this reason in its name). */
-  readonly requeueKnownBroken?: string;
   /** Lets a requeued job (seen pending) start again when the scheduler would otherwise wait long. */
   releaseRequeued?(nativeId: string): Promise<void>;
   /** Native ids of every job the scheduler has (any state, while it still lists it) under this jobid's name. */
