@@ -138,4 +138,27 @@ describeWithGridEngine('Grid Engine with faults injected (hold, Eqw, reschedule)
       tryAdmin('qdel', [id]);
     }
   }, 330_000);
+
+  it('should show why a job waits on a disabled queue (qmod -d), then run it once the queue is enabled', async () => {
+    const queues = admin('qselect', ['-q', 'all.q']).trim().split('\n').filter(Boolean);
+    let id: string | undefined;
+    admin('qmod', ['-d', ...queues]);
+    try {
+      id = (await submit('ge_disabled', { duration_ms: 300 })).native_id;
+      const waiting = await until('ge_disabled', (view) => /disabled/.test(view.scheduler_reason ?? ''), "the scheduler's reason visible");
+      expect(waiting).toMatchObject({
+        status: 'scheduled',
+        scheduler_state: 'qw',
+        scheduler_reason: expect.stringMatching(/^queue instance "all\.q@[^"]+" dropped because it is disabled$/),
+        started_at: null,
+      });
+      admin('qmod', ['-e', ...queues]);
+      const done = await until('ge_disabled', (view) => ['completed', 'failed', 'cancelled'].includes(view.status), 'the job to run once enabled', 60_000);
+      expect(done).toMatchObject({ status: 'completed', exit_code: 0, scheduler_reason: null });
+      expect(spy.calls('qsub')).toHaveLength(1);
+    } finally {
+      tryAdmin('qmod', ['-e', ...queues]);
+      if (id) tryAdmin('qdel', [id]);
+    }
+  }, 120_000);
 });

@@ -75,10 +75,15 @@ describeWithGridEngine('Grid Engine backend against a real single-host install (
       await submit(`sge_batch_${i}`, { duration_ms: 60_000 });
     }
     await api.waitForStatus('sge_batch_0', ['running'], 20_000);
-    const { polls, elapsedMs } = await nextPolls(() => spy.calls('qstat'), 3);
+    const before = spy.calls('qstat').length;
+    const { elapsedMs } = await nextPolls(() => spy.calls('qstat').filter((argv) => argv[0] === '-xml'), 3);
     expect(elapsedMs).toBeGreaterThanOrEqual(2 * 400 - 50); // no more often than the 400 ms interval
-    for (const argv of polls) {
-      expect(argv).toEqual(['-xml']); // the service user's jobs only: never -u '*'
+    const nativeIds = await Promise.all([0, 1, 2].map(async (i) => (await api.job(`sge_batch_${i}`)).body.native_id as string));
+    for (const argv of spy.calls('qstat').slice(before)) {
+      // The status query lists the service user's jobs only (never -u '*'); the one auxiliary query, `qstat -j`,
+      // asks why tracked jobs that have not started yet wait, and only those.
+      if (argv[0] === '-xml') expect(argv).toEqual(['-xml']);
+      else expect(argv[0] === '-j' && argv.length === 2 && argv[1].split(',').every((id) => nativeIds.includes(id))).toBe(true);
     }
     for (let i = 0; i < 3; i++) {
       await api.post(`/jobs/sge_batch_${i}/cancel`);

@@ -20,6 +20,7 @@ const FAKE_LSF_KNOBS = [
   'FAKE_LSF_REJECT',
   'FAKE_LSF_QUEUES',
   'FAKE_LSF_PENDING_MS',
+  'FAKE_LSF_PEND_REASON',
 ];
 
 interface FakeJob {
@@ -54,7 +55,8 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
       .filter((name) => name.endsWith('.json'))
       .map((name) => JSON.parse(readFileSync(join(stateDir, 'jobs', name), 'utf8')) as FakeJob);
   const fakeJob = (nativeId: string): FakeJob => fakeJobs().find((job) => String(job.id) === nativeId)!;
-  const lsfPolls = (): string[][] => spy.calls('bjobs').filter((argv) => argv.includes('-o') && !argv.includes('-J'));
+  /** The status query of each poll (`bjobs -a …`), not the lookup by name (-J) nor the pending-reason query. */
+  const lsfPolls = (): string[][] => spy.calls('bjobs').filter((argv) => argv[0] === '-a' && argv.includes('-o') && !argv.includes('-J'));
   const workDirOf = (job: { log_path: string }): string => job.log_path.replace(/\/solver\.log$/, '');
 
   beforeEach(async () => {
@@ -157,6 +159,38 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
     expect((await api.post(`/jobs/${project}/cancel`)).body.job.status).toBe('cancelled');
     // bkill of a finished job answers `Job has already finished` (rc 255): the backend treats it as done.
     await expect(harness.app.get(LsfBackend).cancel({ nativeId, workDir: workDirOf(cancelled.body.job) })).resolves.toBeUndefined();
+  });
+
+  it("should show LSF's pending reason while a job waits, refreshed each poll, and drop it once it runs", async () => {
+    process.env.FAKE_LSF_PENDING_MS = '4000';
+    process.env.FAKE_LSF_PEND_REASON = 'The queue is inactivated by the administrator';
+    const submitted = await submit('lsf_pend_reason', { duration_ms: 300 });
+    const nativeId = submitted.body.job.native_id as string;
+    const waiting = await waitFor(
+      async () => {
+        const view = (await api.job('lsf_pend_reason')).body;
+        return view.scheduler_reason ? view : undefined;
+      },
+      3_000,
+      'the pending reason in the job view',
+    );
+    expect(waiting).toMatchObject({ status: 'scheduled', scheduler_state: 'PEND', scheduler_reason: 'The queue is inactivated by the administrator' });
+    process.env.FAKE_LSF_PEND_REASON = 'Job dependency condition not satisfied';
+    await waitFor(
+      async () => ((await api.job('lsf_pend_reason')).body.scheduler_reason === 'Job dependency condition not satisfied' ? true : undefined),
+      3_000,
+      'the changed reason',
+    );
+    // Asked only for the job that waits, with the documented pend_reason field.
+    expect(spy.calls('bjobs').filter((argv) => argv.join(' ').includes('pend_reason'))[0]).toEqual([
+      '-noheader',
+      '-o',
+      "jobid pend_reason delimiter='|'",
+      nativeId,
+    ]);
+    const done = await api.waitForStatus('lsf_pend_reason', ['completed', 'failed'], 15_000);
+    expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
+    expect((await api.job('lsf_pend_reason')).body.scheduler_reason).toBeNull();
   });
 
   it('should cancel a job that is still pending without it ever starting', async () => {

@@ -205,9 +205,10 @@ if [ "$current" != "$desired" ]; then
 fi
 
 current=$(qconf -ssconf | normalize)
-desired=$(set_keys schedule_interval 0:0:1 flush_submit_sec 1 flush_finish_sec 1 <<< "$current")
+# schedd_job_info true: qstat -j shows why a waiting job does not start (the service shows it as scheduler_reason).
+desired=$(set_keys schedule_interval 0:0:1 flush_submit_sec 1 flush_finish_sec 1 schedd_job_info true <<< "$current")
 if [ "$current" != "$desired" ]; then
-  log "scheduler: schedule_interval 0:0:1, flush_submit_sec 1, flush_finish_sec 1"
+  log "scheduler: schedule_interval 0:0:1, flush_submit_sec 1, flush_finish_sec 1, schedd_job_info true"
   printf '%s\n' "$desired" > "$WORK/sconf"
   quiet qconf -Msconf "$WORK/sconf" || fail "qconf -Msconf failed"
 fi

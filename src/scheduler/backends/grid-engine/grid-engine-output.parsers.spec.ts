@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readAccountingRecords } from './accounting-file.reader';
 import { parseAccountingRecords } from './accounting-record.parser';
 import { gridEngineFinalState, gridEngineStatus } from './grid-engine-state';
-import { parseQstatJobErrorReasons } from './qstat-job-output.parser';
+import { parseQstatJobDetails, waitingReasonFromSchedulingInfo } from './qstat-job-output.parser';
 import { parseQstatXml } from './qstat-output.parser';
 import { parseQsubTerseOutput } from './qsub-output.parser';
 
@@ -123,12 +123,42 @@ describe('Grid Engine output parsers', () => {
     });
   });
 
-  it('should read the Eqw error message from qstat -j (captured)', () => {
-    const reasons = parseQstatJobErrorReasons(readFileSync(join(FIXTURES, 'qstat-j-eqw.txt'), 'utf8'));
-    expect(Object.fromEntries(reasons)).toEqual({
-      '6': "can't chdir to /nonexistent/dir: No such file or directory",
+  it('should read the Eqw error message and the scheduling info from qstat -j (captured)', () => {
+    const eqw = parseQstatJobDetails(readFileSync(join(FIXTURES, 'qstat-j-eqw.txt'), 'utf8'));
+    expect(Object.fromEntries(eqw)).toEqual({
+      '6': { errorReason: "can't chdir to /nonexistent/dir: No such file or directory", schedulingInfo: ['Job is in error state'] },
     });
-    expect(parseQstatJobErrorReasons(readFileSync(join(FIXTURES, 'qstat-j-queue-disabled.txt'), 'utf8')).size).toBe(0);
+    const disabled = parseQstatJobDetails(readFileSync(join(FIXTURES, 'qstat-j-queue-disabled.txt'), 'utf8'));
+    expect(Object.fromEntries(disabled)).toEqual({
+      '7': { schedulingInfo: ['queue instance "all.q@vm" dropped because it is disabled', 'All queues dropped because of overload or full'] },
+    });
+    // Two jobs in one call (qstat -j 2,3), the second also held: each block keeps its own lines.
+    const two = parseQstatJobDetails(readFileSync(join(FIXTURES, 'qstat-j-disabled-two-jobs.txt'), 'utf8'));
+    expect([...two.keys()]).toEqual(['2', '3']);
+    expect(two.get('2')!.schedulingInfo).toEqual([
+      'queue instance "all.q@vm" dropped because it is disabled',
+      'All queues dropped because of overload or full',
+    ]);
+    expect(two.get('3')!.schedulingInfo).toEqual([
+      'queue instance "all.q@vm" dropped because it is disabled',
+      'All queues dropped because of overload or full',
+      'Job is in hold state',
+    ]);
+    expect(two.get('3')!.errorReason).toBeUndefined();
+  });
+
+  it('should word a waiting reason from the specific scheduling info lines, the generic summary only when alone', () => {
+    expect(
+      waitingReasonFromSchedulingInfo(['queue instance "all.q@vm" dropped because it is disabled', 'All queues dropped because of overload or full']),
+    ).toBe('queue instance "all.q@vm" dropped because it is disabled');
+    expect(waitingReasonFromSchedulingInfo(['All queues dropped because of overload or full'])).toBe('All queues dropped because of overload or full');
+    expect(waitingReasonFromSchedulingInfo([])).toBeUndefined();
+    // schedd_job_info false: qstat says collecting is off, which is no reason.
+    expect(
+      parseQstatJobDetails('job_number:                 9\nscheduling info:            (Collecting of scheduler job information is turned off)\n').get('9'),
+    ).toEqual({
+      schedulingInfo: [],
+    });
   });
 
   it('should read an empty qstat -xml (no jobs) as no jobs', () => {

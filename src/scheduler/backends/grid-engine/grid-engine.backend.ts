@@ -12,7 +12,7 @@ import { withRunRecords } from '../shared/run-records';
 import { readAccountingRecords } from './accounting-file.reader';
 import { GRID_ENGINE_SUBMISSION_FAILURES } from './grid-engine-submission-failures';
 import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
-import { parseQstatJobErrorReasons } from './qstat-job-output.parser';
+import { parseQstatJobDetails, QstatJobDetail, waitingReasonFromSchedulingInfo } from './qstat-job-output.parser';
 import { parseQstatXml } from './qstat-output.parser';
 import { parseQsubTerseOutput } from './qsub-output.parser';
 
@@ -24,6 +24,27 @@ const GRID_ENGINE_SUBMIT = { name: 'grid_engine', rules: GRID_ENGINE_SUBMISSION_
  * wait this long (longer than Grid Engine's default 15 s accounting flush) before concluding it was deleted.
  */
 export const VANISHED_BEFORE_START_GRACE_MS = 60_000;
+
+/**
+ * `qstat -j` prints ~1 KB per job (its whole environment list among it): the reasons of at most this many waiting
+ * jobs are asked per poll (in tracking order); beyond that a waiting job shows its state letters without a reason.
+ */
+export const WAITING_DETAILS_PER_POLL = 100;
+
+/**
+ * A waiting job's reason from qstat -j: in error state (Eqw) its error message; held, the hold (qstat -xml's
+ * letters say it); otherwise why the scheduler did not start it (`queue instance "all.q@vm" dropped because it is
+ * disabled`), when it said.
+ */
+function withWaitingDetail(state: NativeJobState, detail: QstatJobDetail | undefined, nativeId: string): NativeJobState {
+  if (!detail || state.status !== 'pending') return state;
+  if (detail.errorReason && state.nativeState?.includes('E')) {
+    return { ...state, nativeReason: detail.errorReason, reason: `error state ${state.nativeState}: ${detail.errorReason} (qmod -cj ${nativeId} once fixed)` };
+  }
+  const waiting = waitingReasonFromSchedulingInfo(detail.schedulingInfo);
+  if (!waiting || state.nativeState?.includes('h') || state.nativeState?.includes('E')) return state;
+  return { ...state, nativeReason: waiting, reason: `waiting: ${waiting}` };
+}
 
 /**
  * Grid Engine (Son of Grid Engine / Univa / Altair) through its CLI: `qsub -terse`, one `qstat -xml` per poll
@@ -58,7 +79,7 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
     const listed = parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout);
-    const errorReasons = await this.errorReasons(refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.nativeState?.includes('E')));
+    const details = await this.waitingDetails(refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.status === 'pending'));
     const settled = new Map<string, NativeJobState>();
     const needAccounting: string[] = [];
     for (const ref of refs) {
@@ -66,17 +87,7 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
       if (listedState) {
         const state: NativeJobState = { ...listedState };
         delete (state as Partial<typeof listedState>).name;
-        const error = errorReasons.get(ref.nativeId);
-        settled.set(
-          ref.nativeId,
-          error
-            ? {
-                ...state,
-                nativeReason: error,
-                reason: `error state ${state.nativeState}: ${error} (qmod -cj ${ref.nativeId} once fixed)`,
-              }
-            : state,
-        );
+        settled.set(ref.nativeId, withWaitingDetail(state, details.get(ref.nativeId), ref.nativeId));
         continue;
       }
       const recorded = await recordedExitCode(ref.workDir);
@@ -104,14 +115,18 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
     return withRunRecords(settled, refs);
   }
 
-  /** The error message of jobs in error state (Eqw), from one `qstat -j id,…`; none when that fails. */
-  private async errorReasons(ids: string[]): Promise<Map<string, string>> {
+  /**
+   * Why waiting jobs do not start (the Eqw error message, the scheduler's `scheduling info`), from one
+   * `qstat -j id,…` for at most WAITING_DETAILS_PER_POLL of them; none when that fails.
+   */
+  private async waitingDetails(ids: string[]): Promise<Map<string, QstatJobDetail>> {
     if (ids.length === 0) {
       return new Map();
     }
-    // Auxiliary: if it fails, the job is still shown in Eqw, only without the message this time.
-    const detail = await this.cli.run('qstat', ['-j', ids.join(',')], { acceptExitCodes: [1] }).catch(() => ({ stdout: '' }));
-    return parseQstatJobErrorReasons(detail.stdout);
+    // Auxiliary: if it fails, the jobs are still shown in their state, only without the reason this time.
+    const asked = ids.slice(0, WAITING_DETAILS_PER_POLL);
+    const detail = await this.cli.run('qstat', ['-j', asked.join(',')], { acceptExitCodes: [1] }).catch(() => ({ stdout: '' }));
+    return parseQstatJobDetails(detail.stdout);
   }
 
   /** qdel; a job that already finished answers `denied: job "N" does not exist` (rc 1): nothing left to cancel. */

@@ -1,5 +1,6 @@
 import { parseBhistLongOutput } from './bhist-output.parser';
 import { bjobsErrorsAreOnlyUnknownJobs, parseBjobsOutput } from './bjobs-output.parser';
+import { parseBjobsPendingReasons } from './bjobs-pending-reason.parser';
 import { bkillFoundNothingToKill } from './bkill-output.parser';
 import { parseBsubOutput } from './bsub-output.parser';
 import { lsfStatus, parseLsfExitCode, statusForTermination } from './lsf-state';
@@ -283,5 +284,27 @@ describe('LSF output parsers', () => {
     expect(parseLsfExitCode('130')).toBe(130);
     expect(parseLsfExitCode('-')).toBeNull();
     expect(parseLsfExitCode(undefined)).toBeNull();
+  });
+});
+
+describe('parseBjobsPendingReasons', () => {
+  it('should read one reason per job, drop `-`, and join a reason that runs onto further lines', () => {
+    const reasons = parseBjobsPendingReasons(
+      [
+        '1480|New job is waiting for scheduling',
+        '2015|The job has a specified start time;',
+        '3864|The job was suspended by the user while pending',
+        '861487|-',
+        '7|Job requirements for reserving resources (mem) not satisfied: 2 hosts;',
+        ' Not enough job slot(s): 1 host;',
+        '',
+      ].join('\n'),
+    );
+    expect(Object.fromEntries(reasons)).toEqual({
+      '1480': 'New job is waiting for scheduling',
+      '2015': 'The job has a specified start time',
+      '3864': 'The job was suspended by the user while pending',
+      '7': 'Job requirements for reserving resources (mem) not satisfied: 2 hosts; Not enough job slot(s): 1 host',
+    });
   });
 });

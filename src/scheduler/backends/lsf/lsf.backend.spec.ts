@@ -5,6 +5,7 @@ import { parseSimulationConfig } from '../../../simulation/simulation-config.val
 import { CommandOptions, CommandResult, SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
 import { BJOBS_FORMAT } from './bjobs-output.parser';
+import { BJOBS_PENDING_REASON_FORMAT } from './bjobs-pending-reason.parser';
 import { BHIST_EVENT_LOG_FILES, LSF_SCRIPT_FILE, LsfBackend } from './lsf.backend';
 
 type Reply = Partial<CommandResult>;
@@ -73,11 +74,14 @@ describe('LsfBackend', () => {
       { nativeId: '7', workDir: workDir() },
     ];
     const { cli, calls } = scriptedCli({
-      bjobs: {
-        stdout: '1|RUN|-|-\n2|EXIT|3|-\n4|EXIT|130|TERM_OWNER: job killed by owner\n5|PEND|-|-\n',
-        stderr: 'Job <3> is not found\nJob <6> is not found\nJob <7> is not found\n',
-        exitCode: 255,
-      },
+      bjobs: (args) =>
+        args.includes(BJOBS_PENDING_REASON_FORMAT)
+          ? { stdout: '5|The queue is inactivated by the administrator;\n' }
+          : {
+              stdout: '1|RUN|-|-\n2|EXIT|3|-\n4|EXIT|130|TERM_OWNER: job killed by owner\n5|PEND|-|-\n',
+              stderr: 'Job <3> is not found\nJob <6> is not found\nJob <7> is not found\n',
+              exitCode: 255,
+            },
       bhist: {
         stdout:
           'Job <6>, User <u>, Project <default>, Command <x>\nMon Oct  1 11:14:04: Submitted from host <h>, to Queue <normal>, CWD </j>;\nMon Oct  1 11:15:00: Signal <KILL> requested by user or administrator <u>;\nMon Oct  1 11:15:01: Exited by signal 2. The CPU time used is 0.1 seconds;\nMon Oct  1 11:15:01: Completed <exit>; TERM_OWNER: job killed by owner.\n',
@@ -88,6 +92,8 @@ describe('LsfBackend', () => {
     const states = await new LsfBackend(cli).poll(refs);
     expect(calls.map((call) => [call.command, ...call.args])).toEqual([
       ['bjobs', '-a', '-noheader', '-o', BJOBS_FORMAT, '1', '2', '3', '4', '5', '6', '7'],
+      // The pending reason is asked for the job that has not started only.
+      ['bjobs', '-noheader', '-o', BJOBS_PENDING_REASON_FORMAT, '5'],
       ['bhist', '-a', '-l', '-n', String(BHIST_EVENT_LOG_FILES), '6', '7'],
     ]);
     expect(Object.fromEntries(states)).toEqual({
@@ -101,7 +107,12 @@ describe('LsfBackend', () => {
         nativeState: 'EXIT',
         nativeReason: 'TERM_OWNER: job killed by owner',
       },
-      '5': { status: 'pending', reason: undefined, nativeState: 'PEND' },
+      '5': {
+        status: 'pending',
+        reason: 'pending: The queue is inactivated by the administrator',
+        nativeState: 'PEND',
+        nativeReason: 'The queue is inactivated by the administrator',
+      },
       '6': {
         status: 'cancelled',
         exitCode: 130,
@@ -120,6 +131,20 @@ describe('LsfBackend', () => {
     });
     expect((await new LsfBackend(cli).poll([])).size).toBe(0);
     expect(calls.map((call) => call.command)).toEqual(['bjobs']);
+  });
+
+  it('should keep the poll when the pending-reason query fails (an LSF without the pend_reason field), without reasons', async () => {
+    const { cli } = scriptedCli({
+      bjobs: (args) =>
+        args.includes(BJOBS_PENDING_REASON_FORMAT)
+          ? { stderr: 'Output format error: unknown field name <pend_reason>\n', exitCode: 255 }
+          : { stdout: '1|PEND|-|-\n' },
+    });
+    expect((await new LsfBackend(cli).poll([{ nativeId: '1', workDir: workDir() }])).get('1')).toEqual({
+      status: 'pending',
+      reason: undefined,
+      nativeState: 'PEND',
+    });
   });
 
   it('should fail the poll when LSF is down, so that no state is changed', async () => {

@@ -11,6 +11,7 @@ import { runSubmitCommand } from '../shared/submit-command';
 import { withRunRecords } from '../shared/run-records';
 import { parseBhistLongOutput } from './bhist-output.parser';
 import { bjobsErrorsAreOnlyUnknownJobs, BJOBS_FORMAT, parseBjobsOutput } from './bjobs-output.parser';
+import { BJOBS_PENDING_REASON_FORMAT, parseBjobsPendingReasons } from './bjobs-pending-reason.parser';
 import { bkillFoundNothingToKill } from './bkill-output.parser';
 import { parseBsubOutput } from './bsub-output.parser';
 import { LSF_SUBMISSION_FAILURES } from './lsf-submission-failures';
@@ -26,13 +27,17 @@ const LSF_SUBMIT = { name: 'lsf', rules: LSF_SUBMISSION_FAILURES };
  */
 export const BHIST_EVENT_LOG_FILES = 5;
 
+/** The pending reasons of at most this many waiting jobs are asked per poll (in tracking order). */
+export const PENDING_REASONS_PER_POLL = 500;
+
 /** bjobs, bkill and bhist exit 255 for ids they do not know, while still answering for the others. */
 const LSF_PARTIAL_ANSWER = 255;
 
 /**
  * IBM Spectrum LSF through its CLI: `bsub < script` (so bsub reads the `#BSUB` directives), one
- * `bjobs -a -noheader -o "jobid stat exit_code exit_reason delimiter='|'" id …` per poll, then for jobs bjobs no
- * longer knows the exit-code file their batch script wrote, else one `bhist -l` for all of them; `bkill`.
+ * `bjobs -a -noheader -o "jobid stat exit_code exit_reason delimiter='|'" id …` per poll (and, when some have
+ * not started, one `bjobs -o "jobid pend_reason …"` for their pending reasons), then for jobs bjobs no longer knows
+ * the exit-code file their batch script wrote, else one `bhist -l` for all of them; `bkill`.
  */
 @Injectable()
 export class LsfBackend extends ClusterSchedulerBackend {
@@ -62,12 +67,14 @@ export class LsfBackend extends ClusterSchedulerBackend {
       return new Map(); // bjobs without ids would list every job of the user
     }
     const listed = await this.bjobs(['-a', '-noheader', '-o', BJOBS_FORMAT, ...refs.map((ref) => ref.nativeId)]);
+    const pendingReasons = await this.pendingReasons(refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.status === 'pending'));
     const settled = new Map<string, NativeJobState>();
     const needHistory: NativeJobRef[] = [];
     for (const ref of refs) {
       const state = listed.get(ref.nativeId);
       if (state && !TERMINAL_NATIVE_STATUSES.has(state.status)) {
-        settled.set(ref.nativeId, state);
+        const pendingReason = pendingReasons.get(ref.nativeId);
+        settled.set(ref.nativeId, pendingReason ? { ...state, nativeReason: pendingReason, reason: `pending: ${pendingReason}` } : state);
         continue;
       }
       const recorded = await recordedExitCode(ref.workDir);
@@ -123,6 +130,24 @@ export class LsfBackend extends ClusterSchedulerBackend {
       throw new SchedulerCommandFailedError('bjobs', result.exitCode, result.stderr || result.stdout);
     }
     return parseBjobsOutput(result.stdout);
+  }
+
+  /**
+   * Why jobs that have not started wait (LSF's pending reason), from one auxiliary bjobs call for at most
+   * PENDING_REASONS_PER_POLL of them; none when that fails (the jobs still show their state).
+   */
+  private async pendingReasons(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    try {
+      const result = await this.cli.run('bjobs', ['-noheader', '-o', BJOBS_PENDING_REASON_FORMAT, ...ids.slice(0, PENDING_REASONS_PER_POLL)], {
+        acceptExitCodes: [LSF_PARTIAL_ANSWER],
+      });
+      return parseBjobsPendingReasons(result.stdout);
+    } catch {
+      return new Map();
+    }
   }
 
   /** Final records from the event log; empty when bhist is unavailable or knows none of the jobs. */

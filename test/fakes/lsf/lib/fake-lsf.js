@@ -12,6 +12,7 @@
 //   FAKE_LSF_REJECT=message       bsub refuses every job with that message
 //   FAKE_LSF_QUEUES=a,b           the queues that exist (default `normal`, the first is the default queue)
 //   FAKE_LSF_PENDING_MS=n         jobs stay PEND n ms before they start
+//   FAKE_LSF_PEND_REASON=text     the pending reason bjobs -o pend_reason shows for PEND jobs (default: a new job's)
 //   FAKE_LSF_KILL_STEP_MS=n       bkill's SIGINT, SIGTERM, SIGKILL sequence interval (JOB_TERMINATE_INTERVAL)
 const fs = require('node:fs');
 const os = require('node:os');
