@@ -13,10 +13,10 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
   let projects: string;
   let project: string;
 
-  const boot = async (dataDir?: string): Promise<void> => {
+  const boot = async (dataDir?: string, env: Record<string, string> = {}): Promise<void> => {
     harness = await startTestApp({
       dataDir,
-      env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: String(POLL_MS), HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: String(POLL_MS * 8) },
+      env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: String(POLL_MS), HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: String(POLL_MS * 8), ...env },
       configure: (builder) =>
         builder.overrideProvider(SCHEDULER_BACKENDS).useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, scheduler] }),
     });
@@ -63,6 +63,24 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     expect(polls.length).toBeGreaterThanOrEqual(3);
     expect(polls.length).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
     expect(polls.every((batch) => batch.length === 30)).toBe(true);
+  });
+
+  it('should run as many submissions at once as HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS allows, and no more', async () => {
+    await harness.close();
+    removeDir(harness.dataDir);
+    await boot(undefined, { HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS: '3' });
+    scheduler.submitDelayMs = 100;
+    const responses = await Promise.all(Array.from({ length: 9 }, (_, i) => submitSlurm(`parallel_${i}`)));
+    expect(responses.map((response) => response.status)).toEqual(Array(9).fill(201));
+    expect(scheduler.maxSubmitsInFlight).toBe(3);
+  });
+
+  it('should settle in one poll every one of 200 jobs that finished together, each once', async () => {
+    for (let i = 0; i < 200; i++) await submitSlurm(`settle_${i}`);
+    for (let i = 0; i < 200; i++) scheduler.set(`settle_${i}`, { status: 'completed', exitCode: 0 });
+    await waitFor(async () => (await api.get('/jobs?status=completed&limit=1')).body.total === 200, 10_000, 'all 200 jobs completed');
+    const events = (await api.get('/jobs/settle_199/events')).body;
+    expect(events.items.filter((event: { status: string }) => event.status === 'completed')).toHaveLength(1);
   });
 
   it('should answer 502 with the scheduler message on a rejection and keep the job as failed', async () => {

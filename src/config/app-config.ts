@@ -35,7 +35,8 @@ export interface AppConfig {
   progress: { intervalMs: number };
   events: { bufferSize: number };
   runner: { killGraceMs: number; drainTimeoutMs: number; localPollIntervalMs: number };
-  cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number };
+  /** `maxParallelCommands`: scheduler operations (submit, poll, cancel, lookup) in flight at once per scheduler. */
+  cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number; maxParallelCommands: number };
   gridEngine: GridEngineSettings;
   /** Variables (names, or prefixes ending in `*`) passed to cluster jobs on top of the built-in allow-list. */
   jobEnvironment: { passthrough: string[] };
@@ -184,6 +185,7 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       pollIntervalMs: env.HFSS_JM_SCHEDULER_POLL_INTERVAL_MS ?? 15_000,
       commandTimeoutMs: env.HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS ?? 30_000,
       maxBackoffMs: env.HFSS_JM_SCHEDULER_MAX_BACKOFF_MS ?? 300_000,
+      maxParallelCommands: env.HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS ?? 8,
     },
     gridEngine: {
       accountingFile: resolve(env.HFSS_JM_SGE_ACCOUNTING_FILE ?? `${env.SGE_ROOT ?? '/var/lib/gridengine'}/${env.SGE_CELL ?? 'default'}/common/accounting`),

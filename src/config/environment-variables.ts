@@ -103,6 +103,13 @@ export class EnvironmentVariables {
   @Max(600_000)
   HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS?: number;
 
+  /** Scheduler commands (submit, poll, cancel, lookup) in flight at once, per scheduler. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS?: number;
+
   /** Upper bound of the poll back-off while a scheduler keeps failing. */
   @IsOptional()
   @IsInt()

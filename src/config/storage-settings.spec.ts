@@ -20,4 +20,12 @@ describe('storage and root-list settings', () => {
     const [a, b] = [mkdtempSync(join(tmpdir(), 'hfss-root-a-')), mkdtempSync(join(tmpdir(), 'hfss-root-b-'))];
     expect(loadAppConfig({ ...base, HFSS_JM_PROJECT_ROOTS: `${a}:${b}` }).security.projectRoots).toEqual([a, b]);
   });
+
+  it('bounds scheduler commands in flight per scheduler with HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS (8 by default, 1 to 64)', () => {
+    expect(loadAppConfig(base).cluster.maxParallelCommands).toBe(8);
+    expect(loadAppConfig({ ...base, HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS: '16' }).cluster.maxParallelCommands).toBe(16);
+    for (const refused of ['0', '65', 'many']) {
+      expect(() => loadAppConfig({ ...base, HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS: refused })).toThrow(/HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS/);
+    }
+  });
 });

@@ -24,10 +24,21 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
   cancelCalls = 0;
   /** The cancel reaches the scheduler, which kills the job (reported as failed, 143), but the answer is lost. */
   cancelAnswerLost = false;
+  /** How long each submission takes (0: answered at once). */
+  submitDelayMs = 0;
+  /** Submissions under way now, and the most seen at once. */
+  submitsInFlight = 0;
+  maxSubmitsInFlight = 0;
   private counter = 100;
 
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     this.submitCalls += 1;
+    if (this.submitDelayMs > 0) {
+      this.submitsInFlight += 1;
+      this.maxSubmitsInFlight = Math.max(this.maxSubmitsInFlight, this.submitsInFlight);
+      await new Promise((resolve) => setTimeout(resolve, this.submitDelayMs));
+      this.submitsInFlight -= 1;
+    }
     const mode = this.down ? 'unreachable' : this.nextSubmit;
     this.nextSubmit = 'ok';
     if (mode === 'reject') {

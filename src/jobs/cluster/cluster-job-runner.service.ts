@@ -18,16 +18,21 @@ import { isTerminal, JobStatus } from '../model/job-status';
 import { JobRepository } from '../persistence/job.repository';
 import { LaunchGuard } from '../submission/launch-guard.service';
 import { markCancelDelivered, wasCancelDelivered } from './cancel-delivery';
+import { ConcurrencyLimiter } from './concurrency-limiter';
 import { clusterFinalStatus } from './cluster-final-status';
 import { LOOKUPS_BEFORE_RESUBMIT, PendingSubmission, resubmitDelay, waitingReason } from './pending-submission';
 import { pollDelay } from './poll-backoff';
 import { describeSchedulerState, schedulerViewChanges } from './scheduler-view';
+import { ChunkSizer, settleInChunks } from './settlement-chunks';
 
 interface Poller {
   timer?: NodeJS.Timeout;
   consecutiveFailures: number;
   running?: Promise<void>;
 }
+
+/** Scheduler operations in flight at once per scheduler when the config does not say (unit tests). */
+const DEFAULT_MAX_PARALLEL_COMMANDS = 8;
 
 /** A cancel is answered (202) within this when the scheduler has not taken it yet; delivery goes on in the background. */
 const CANCEL_ANSWER_WITHIN_MS = 3_000;
@@ -56,6 +61,10 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   /** Jobs whose cancel command timed out: it may have reached the scheduler (still re-sent until accepted). */
   private readonly cancelMaybeDelivered = new Set<string>();
   private readonly pollers = new Map<SchedulerType, Poller>();
+  /** Per scheduler: its commands in flight at once (HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS). */
+  private readonly limiters = new Map<SchedulerType, ConcurrencyLimiter>();
+  /** Sizes the slices in which a poll's changes are stored, so that no slice holds the event loop long. */
+  private readonly settlementChunks = new ChunkSizer();
   private stopped = false;
 
   constructor(
@@ -99,7 +108,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     }
     this.inFlight.add(job.id);
     try {
-      return this.accept(job, await backend.submit(specOf(job)));
+      return this.accept(job, await this.limited(job.schedulerType, () => backend.submit(specOf(job))));
     } catch (error) {
       return this.submissionFailed(job, error);
     } finally {
@@ -124,7 +133,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const job of this.repository.findActive().filter((candidate) => candidate.schedulerType !== SchedulerType.NONE)) {
+    for (const job of this.repository.findActiveClusterJobs()) {
       if (!this.registry.has(job.schedulerType)) {
         this.logger.error(`Job ${job.id} uses scheduler ${job.schedulerType}, which is not available: it is left as ${job.status}`);
         continue;
@@ -165,6 +174,16 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   private backendFor(kind: SchedulerType): ClusterSchedulerBackend {
     return this.registry.get(kind) as ClusterSchedulerBackend;
+  }
+
+  /** Runs one scheduler operation (a submission, a poll, a cancel, a lookup) within the scheduler's bound. */
+  private limited<T>(kind: SchedulerType, operation: () => Promise<T>): Promise<T> {
+    let limiter = this.limiters.get(kind);
+    if (!limiter) {
+      limiter = new ConcurrencyLimiter(this.config.cluster.maxParallelCommands ?? DEFAULT_MAX_PARALLEL_COMMANDS);
+      this.limiters.set(kind, limiter);
+    }
+    return limiter.run(operation);
   }
 
   private accept(job: JobRecord, ref: NativeJobRef): JobRecord {
@@ -237,7 +256,8 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     let current = job;
     const deadline = Date.now() + Math.max(5_000, this.config.cluster.commandTimeoutMs);
     while (Date.now() < deadline && this.tracked.has(current.id)) {
-      const state = (await backend.poll([refOf(current)]).catch(() => new Map<string, NativeJobState>())).get(current.nativeId!);
+      const polled = await this.limited(job.schedulerType, () => backend.poll([refOf(current)])).catch(() => new Map<string, NativeJobState>());
+      const state = polled.get(current.nativeId!);
       const latest = this.tracked.get(current.id) ?? current;
       current = state && latest.nativeId === current.nativeId ? this.apply(latest, state) : latest;
       if (isTerminal(current.status)) return current;
@@ -260,7 +280,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   private async sendCancel(job: JobRecord): Promise<boolean> {
     try {
-      await this.backendFor(job.schedulerType).cancel(refOf(job));
+      await this.limited(job.schedulerType, () => this.backendFor(job.schedulerType).cancel(refOf(job)));
       this.cancelDelivered.add(job.id);
       await markCancelDelivered(job.workDir);
       return true;
@@ -369,25 +389,32 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     poller.timer.unref();
   }
 
-  /** One poll of one scheduler: settle pending submissions, one batched status query, re-send undelivered cancels. */
+  /**
+   * One poll of one scheduler: settle pending submissions, one batched status query, re-send undelivered cancels.
+   * Lookups and cancels run side by side within the scheduler's bound; the changes the query reports are stored in
+   * short slices with a turn of the event loop between them (a thousand jobs finishing together never hold it long).
+   */
   private async pollOnce(kind: SchedulerType, poller: Poller): Promise<void> {
     const backend = this.backendFor(kind);
     const started = performance.now();
     let polled = 0;
-    for (const entry of [...this.awaiting.values()].filter((candidate) => candidate.job.schedulerType === kind)) {
-      await this.advancePending(backend, entry);
-    }
+    await Promise.all(
+      [...this.awaiting.values()].filter((candidate) => candidate.job.schedulerType === kind).map((entry) => this.advancePending(backend, entry)),
+    );
     try {
       const jobs = [...this.tracked.values()].filter((job) => job.schedulerType === kind);
       if (jobs.length > 0) {
         polled = jobs.length;
-        const states = await backend.poll(jobs.map(refOf));
-        for (const job of jobs) {
-          const state = states.get(job.nativeId!);
-          if (state && this.tracked.get(job.id) === job) {
-            this.apply(job, state);
-          }
-        }
+        const states = await this.limited(kind, () => backend.poll(jobs.map(refOf)));
+        const reported = jobs.filter((job) => states.has(job.nativeId!));
+        // Checked again at each job's turn: a cancel or a confirmation may have moved it on between two slices.
+        await settleInChunks(
+          reported,
+          (job) => {
+            if (this.tracked.get(job.id) === job) this.apply(job, states.get(job.nativeId!)!);
+          },
+          this.settlementChunks,
+        );
       }
       poller.consecutiveFailures = 0;
       if (polled > 0) this.events.emit(SchedulerPolledEvent.name, new SchedulerPolledEvent(kind, performance.now() - started, true, polled));
@@ -396,11 +423,10 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       this.events.emit(SchedulerPolledEvent.name, new SchedulerPolledEvent(kind, performance.now() - started, false, polled));
       this.logger.warn(`Polling ${kind} failed (${poller.consecutiveFailures} in a row); job states are kept as they were: ${messageOf(error)}`);
     }
-    for (const job of [...this.tracked.values()].filter(
+    const undelivered = [...this.tracked.values()].filter(
       (candidate) => candidate.schedulerType === kind && candidate.cancelRequestedAt && !this.cancelDelivered.has(candidate.id),
-    )) {
-      await this.deliverCancel(job);
-    }
+    );
+    await Promise.all(undelivered.map((job) => this.deliverCancel(job)));
   }
 
   /** One step for a job not yet accepted: look it up while its outcome is unknown, resubmit when due. Never throws. */
@@ -414,7 +440,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     if (entry.phase === 'outcome_unknown') {
       let found: NativeJobRef | null;
       try {
-        found = await backend.findByName(job.id, job.workDir);
+        found = await this.limited(job.schedulerType, () => backend.findByName(job.id, job.workDir));
       } catch (error) {
         entry.lastMessage = messageOf(error); // still unknown: the scheduler did not answer the lookup either
         return;

@@ -4,6 +4,7 @@ import { StorageFailureError } from '../../common/errors/job-manager.errors';
 import { DATA_DIR_LOCK, SQLITE_DATABASE } from '../jobs.constants';
 import { JobPatch, JobRecord } from '../model/job-record';
 import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
+import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { DataDirLock } from './data-dir-lock';
 import { JobRow, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
 
@@ -153,6 +154,11 @@ export class JobRepository implements OnApplicationShutdown {
       }
       throw error;
     }
+  }
+
+  /** Active jobs of a cluster scheduler (scheduler_type other than none), in submission order. */
+  findActiveClusterJobs(): JobRecord[] {
+    return this.findActive().filter((job) => job.schedulerType !== SchedulerType.NONE);
   }
 }
 

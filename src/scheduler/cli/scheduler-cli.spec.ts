@@ -1,9 +1,15 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
 import { SchedulerCli, SCHEDULER_COMMAND_DRAIN_MS, SCHEDULER_COMMAND_KILL_GRACE_MS } from './scheduler-cli';
-import { SchedulerCommandFailedError, SchedulerCommandNotFoundError, SchedulerCommandTimeoutError } from './scheduler-command.errors';
+import {
+  SchedulerCommandFailedError,
+  SchedulerCommandLostError,
+  SchedulerCommandNotFoundError,
+  SchedulerCommandTimeoutError,
+} from './scheduler-command.errors';
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -116,5 +122,27 @@ describe(SchedulerCli.name, () => {
 
   it('should say when the command is not installed', async () => {
     await expect(cli.run(join(dir, 'no-such-sbatch'), [])).rejects.toBeInstanceOf(SchedulerCommandNotFoundError);
+  });
+
+  it('should run the commands in a child of the service, and answer those a dead runner held as lost (outcome unknown), then start it again', async () => {
+    const runnerPids = (): number[] =>
+      execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)])
+        .toString()
+        .split('\n')
+        .filter((line) => line.includes('command-runner.cjs'))
+        .map((line) => Number(line.trim().split(/\s+/)[0]));
+    const parent = wrapper('ppid', 'echo $PPID');
+    const { stdout } = await cli.run(parent, []);
+    expect(runnerPids()).toEqual([Number(stdout.trim())]);
+    const sbatch = wrapper('sbatch', `echo $$ > ${dir}/child.pid\nsleep 30`);
+    const running = cli.run(sbatch, []);
+    expect(await waitUntil(() => existsSync(join(dir, 'child.pid')), 2_000)).toBe(true);
+    process.kill(runnerPids()[0], 'SIGKILL');
+    const failure = await running.catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SchedulerCommandLostError);
+    expect(failure).toBeInstanceOf(SchedulerCommandTimeoutError);
+    expect(await waitUntil(() => !isAlive(childPid()), 2_000)).toBe(true);
+    await expect(cli.run(parent, [])).resolves.toMatchObject({ exitCode: 0 });
+    expect(runnerPids()).toHaveLength(1);
   });
 });

@@ -1,9 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
 import { schedulerCommandEnvironment } from '../environment/job-environment';
-import { runInProcessGroup, shellStatusOfSignal } from './run-in-process-group';
-import { SchedulerCommandFailedError, SchedulerCommandNotFoundError, SchedulerCommandTimeoutError } from './scheduler-command.errors';
+import { CommandRunnerClient, CommandRunnerLostError } from './command-runner.client';
+import { GroupRunResult, shellStatusOfSignal } from './group-run';
+import {
+  SchedulerCommandFailedError,
+  SchedulerCommandLostError,
+  SchedulerCommandNotFoundError,
+  SchedulerCommandTimeoutError,
+} from './scheduler-command.errors';
 import { serviceProcessEnvironment } from '../../config/process-environment';
 
 export interface CommandResult {
@@ -29,23 +35,37 @@ export const SCHEDULER_COMMAND_DRAIN_MS = 1_000;
 /**
  * Runs scheduler client commands with an argument array (never a shell), in their own process group with a hard
  * timeout that ends the whole group, without the service's HFSS_JM_* variables, and with errors that say what went
- * wrong: not installed, timed out, killed by a signal, or failed with the scheduler's own message.
+ * wrong: not installed, timed out, killed by a signal, or failed with the scheduler's own message. The commands are
+ * forked by a small long-lived child (command-runner.cjs), not by the service itself, whose fork would block the
+ * event loop for a time that grows with its memory.
  */
 @Injectable()
-export class SchedulerCli {
+export class SchedulerCli implements OnApplicationShutdown {
+  private readonly runner = new CommandRunnerClient();
+
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  onApplicationShutdown(): void {
+    this.runner.close();
+  }
 
   async run(command: string, args: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
     const timeoutMs = this.config.cluster.commandTimeoutMs;
-    const result = await runInProcessGroup(command, args, {
-      input: options.input,
-      cwd: options.cwd,
-      // Read at each call: the service's environment at the moment of the command, minus its own variables.
-      env: schedulerCommandEnvironment(serviceProcessEnvironment()),
-      timeoutMs,
-      killGraceMs: SCHEDULER_COMMAND_KILL_GRACE_MS,
-      drainMs: SCHEDULER_COMMAND_DRAIN_MS,
-    });
+    let result: GroupRunResult;
+    try {
+      result = await this.runner.run(command, args, {
+        input: options.input,
+        cwd: options.cwd,
+        // Read at each call: the service's environment at the moment of the command, minus its own variables.
+        env: schedulerCommandEnvironment(serviceProcessEnvironment()),
+        timeoutMs,
+        killGraceMs: SCHEDULER_COMMAND_KILL_GRACE_MS,
+        drainMs: SCHEDULER_COMMAND_DRAIN_MS,
+      });
+    } catch (error) {
+      if (error instanceof CommandRunnerLostError) throw new SchedulerCommandLostError(command, timeoutMs, error.message);
+      throw error;
+    }
     if (result.kind === 'not-found') {
       throw new SchedulerCommandNotFoundError(command);
     }

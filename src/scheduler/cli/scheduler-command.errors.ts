@@ -34,3 +34,14 @@ export class SchedulerCommandFailedError extends SchedulerFailureError {
     );
   }
 }
+
+/**
+ * The service lost the command on its way (the command runner died before answering): like a timeout, whether it
+ * ran and what it did is unknown (a submission is looked up by name, a cancel is sent again).
+ */
+export class SchedulerCommandLostError extends SchedulerCommandTimeoutError {
+  constructor(command: string, timeoutMs: number, reason: string) {
+    super(command, timeoutMs);
+    this.message = `${command}: its answer was lost (${reason}); whether it ran is unknown`;
+  }
+}

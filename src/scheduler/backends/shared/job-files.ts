@@ -5,11 +5,20 @@ import { EXIT_CODE_FILE, NATIVE_ID_FILE, parseExitCodeFile } from './batch-scrip
 /** Written before asking the scheduler to cancel, so a job that vanishes without a record can be settled (also after a restart). */
 export const CANCEL_MARKER_FILE = 'cancel_requested';
 
-/** Writes a job's batch script into its work dir (created if needed), executable by the owner only; returns its path. */
+/**
+ * Writes a job's batch script into its work dir, executable by the owner only; returns its path. The work dir was
+ * made when the job was accepted, so it is created only when the write finds it missing (one file-system round trip
+ * less on every submission).
+ */
 export async function writeBatchScript(workDir: string, fileName: string, script: string): Promise<string> {
-  await mkdir(workDir, { recursive: true });
   const path = join(workDir, fileName);
-  await writeFile(path, script, { mode: 0o700 });
+  try {
+    await writeFile(path, script, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(workDir, { recursive: true });
+    await writeFile(path, script, { mode: 0o700 });
+  }
   return path;
 }
 
