@@ -13,7 +13,8 @@
  * A write that fails before the lock ends the supervisor without starting the solver (the service re-queues the job).
  * Usage: node solver-supervisor.cjs <launch.json>; launch.json holds { argv, cwd, logPath, files: {...} }. Without an
  * argument it is a spare started ahead of time by the launch spawner: it reads the launch.json path, one line, from its
- * stdin, and exits quietly if stdin ends first (the spawner or the service went away before handing it a launch).
+ * stdin, and exits quietly if stdin ends first (the spawner or the service went away before handing it a launch); once
+ * its solver runs it writes one line to its stdout, which tells the spawner to boot the next spare.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -113,6 +114,12 @@ solver.on('spawn', () => {
     writeAtomically(files.solver, { pid: solver.pid, startedAt: Date.now() });
   } catch {
     // informational only
+  }
+  try {
+    // To the spawner, when it started this process as a spare (otherwise stdout is /dev/null); it may be gone: EPIPE.
+    fs.writeSync(1, 'started\n');
+  } catch {
+    // nothing depends on it
   }
 });
 solver.on('error', (error) => {
