@@ -21,13 +21,13 @@ interface Kind {
   over5ms: number;
 }
 
-/** Times every outermost callback while `work` runs. */
-async function traceCallbacks(
-  work: () => Promise<void>,
-): Promise<{ kinds: Record<string, Kind>; slowest: Array<{ kind: string; wallMs: number; cpuMs: number }> }> {
+type Trace = { kinds: Record<string, Kind>; slowest: Array<{ kind: string; wallMs: number; cpuMs: number }> };
+
+/** Times every outermost callback from `enable()` on; `take()` returns what was timed since the last `take()`. */
+function callbackTracer(): { enable: () => void; disable: () => void; take: () => Trace } {
   const sites = new Map<number, string>();
-  const kinds = new Map<string, Kind>();
-  const slowest: Array<{ kind: string; wallMs: number; cpuMs: number }> = [];
+  let kinds = new Map<string, Kind>();
+  let slowest: Trace['slowest'] = [];
   let depth = 0;
   let current: { id: number; t0: number; cpu0: NodeJS.CpuUsage } | undefined;
   const siteOf = (type: string): string => {
@@ -37,14 +37,14 @@ async function traceCallbacks(
     return where ? `${type} ${where[1].replace(/^.*[/\\](src|node_modules)[/\\]/, '$1/')}:${where[2]}` : `${type} (bench or node)`;
   };
   const stackLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 40;
   const hook = createHook({
     init: (id, type) => sites.set(id, siteOf(type)),
     before: (id) => {
       if (depth++ === 0 && sites.has(id)) current = { id, t0: performance.now(), cpu0: process.cpuUsage() };
     },
     after: (id) => {
-      if (--depth !== 0 || current?.id !== id) return;
+      // The callback that enabled the hook ends with an `after` of its own: never below 0.
+      if (depth === 0 || --depth !== 0 || current?.id !== id) return;
       const wallMs = performance.now() - current.t0;
       const cpu = process.cpuUsage(current.cpu0);
       const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -62,16 +62,24 @@ async function traceCallbacks(
     },
     destroy: (id) => sites.delete(id),
   });
-  hook.enable();
-  try {
-    await work();
-  } finally {
-    hook.disable();
-    Error.stackTraceLimit = stackLimit;
-  }
   return {
-    kinds: Object.fromEntries([...kinds].sort((a, b) => b[1].maxWallMs - a[1].maxWallMs)),
-    slowest: slowest.sort((a, b) => b.wallMs - a.wallMs).slice(0, 10),
+    enable: () => {
+      Error.stackTraceLimit = 40;
+      hook.enable();
+    },
+    disable: () => {
+      hook.disable();
+      Error.stackTraceLimit = stackLimit;
+    },
+    take: () => {
+      const trace = {
+        kinds: Object.fromEntries([...kinds].sort((x, y) => y[1].maxWallMs - x[1].maxWallMs)),
+        slowest: slowest.sort((x, y) => y.wallMs - x.wallMs).slice(0, 10),
+      };
+      kinds = new Map();
+      slowest = [];
+      return trace;
+    },
   };
 }
 
@@ -97,7 +105,10 @@ async function countSpawns(work: () => Promise<void>): Promise<number> {
 it('idle service: every callback timed, and the cost of one telemetry sample', async () => {
   const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
   const wait = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const baseline = await traceCallbacks(wait);
+  const tracer = callbackTracer();
+  tracer.enable();
+  await wait();
+  const baseline = tracer.take();
   const host = createSystemInformation();
   const sampleMs: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -117,12 +128,11 @@ it('idle service: every callback timed, and the cost of one telemetry sample', a
   });
   try {
     let delay = { p99: 0, max: 0 };
-    let service: Awaited<ReturnType<typeof traceCallbacks>> = { kinds: {}, slowest: [] };
+    tracer.take();
     const processes = await countSpawns(async () => {
-      service = await traceCallbacks(async () => {
-        delay = await eventLoopDelayDuring(wait);
-      });
+      delay = await eventLoopDelayDuring(wait);
     });
+    const service = tracer.take();
     const round = (value: number): number => Math.round(value * 100) / 100;
     report('idle-timers', {
       trace_seconds: seconds,
@@ -137,6 +147,7 @@ it('idle service: every callback timed, and the cost of one telemetry sample', a
       one_telemetry_sample_wall_ms: summary(sampleMs),
     });
   } finally {
+    tracer.disable();
     await harness.close();
     removeDir(harness.dataDir);
   }
