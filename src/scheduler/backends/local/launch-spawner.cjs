@@ -8,8 +8,9 @@
  * launch.json; a launch writes that launch.json (into the directory the service created: the service's record that
  * the attempt exists, so a restarted service can always take its lock first), hands its path to the spare and answers
  * with the spare's pid and start time. The next spare is started once the supervisor just handed a launch has started
- * its solver (one byte on its stdout) or ended, so that booting it does not compete with that solver's start.
- * When a supervisor it started exits, it tells the service at once.
+ * its solver (a line `started` on its stdout) or ended, so that booting it does not compete with that solver's start.
+ * When a supervisor it started has recorded its solver's exit (a line `ended`, right after exit.json) or has exited,
+ * whichever comes first, it tells the service at once.
  *   service -> spawner  { id, launch, content }                   launch.json's path and text
  *   spawner -> service  { id, pid, startTime? } | { id, error, code? }   the supervisor that runs it, or why none could
  *                                                                  be started (code: the errno of a failed write)
@@ -43,8 +44,17 @@ function started(child) {
   if (child.starting) {
     child.starting = false;
     starting--;
-    child.stdout?.destroy();
     ensureSpare();
+  }
+}
+
+/** Tells the service, once, that a supervisor it was handed has ended (or has recorded its solver's exit). */
+function ended(child) {
+  started(child);
+  if (!child.reported) {
+    child.reported = true;
+    child.stdout?.destroy();
+    process.send?.({ exited: child.pid });
   }
 }
 
@@ -59,11 +69,19 @@ function startSpare() {
   child.on('error', () => undefined);
   child.stdin.on('error', () => undefined);
   child.stdout.on('error', () => undefined);
-  child.stdout.on('data', () => started(child));
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+    if (output.includes('ended\n')) {
+      ended(child);
+    } else if (output.includes('started\n')) {
+      started(child);
+    }
+  });
   child.on('exit', () => {
     if (child.assigned) {
-      started(child);
-      process.send?.({ exited: child.pid });
+      ended(child);
     } else if (spare === child) {
       spare = undefined;
     }

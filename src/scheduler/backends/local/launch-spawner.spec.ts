@@ -121,6 +121,35 @@ describe('launch spawner (the long-lived child that starts supervisors)', () => 
     }
   });
 
+  onLinux('should report the end as soon as the supervisor says exit.json is written, not only when it exits', async () => {
+    // A stand-in supervisor: takes the launch, says it started and ended, then lingers (a slow exit).
+    const script = join(dir, 'lingering-supervisor.cjs');
+    writeFileSync(
+      script,
+      "const fs = require('node:fs'); fs.readSync(0, Buffer.alloc(4096)); fs.writeSync(1, 'started\\n'); fs.writeSync(1, 'ended\\n'); setTimeout(() => undefined, 20000);",
+    );
+    const exited: number[] = [];
+    const client = new LaunchSpawnerClient(
+      script,
+      () => process.env,
+      (pid) => exited.push(pid),
+    );
+    try {
+      mkdirSync(join(dir, 'lingering'));
+      const { pid } = await client.launch(join(dir, 'lingering', 'launch.json'), '{}');
+      await until(() => (exited.length > 0 ? true : undefined));
+      expect(exited).toEqual([pid]);
+      expect(isProcessAlive(pid)).toBe(true);
+      process.kill(pid, 'SIGKILL');
+      await until(() => (!isProcessAlive(pid) ? true : undefined));
+      await new Promise((r) => setTimeout(r, 200));
+      // Reported once, not again when it exits.
+      expect(exited).toEqual([pid]);
+    } finally {
+      client.close();
+    }
+  });
+
   it('should never run a launch that the spawner had not handed on when it was killed, and re-queue it', async () => {
     const spawner = backend.spawnerPid()!;
     process.kill(spawner, 'SIGSTOP');
