@@ -6,8 +6,8 @@ import { eventLoopDelayDuring, report, summary } from './bench-support';
 
 // Target: no periodic loop blocks — telemetry reads without spawning a process; no timer callback over 5 ms in a
 // 60 s idle trace (BENCH_IDLE_SECONDS shortens it). The service runs in this process with its real host readers and
-// the production intervals (telemetry 5 s, local poll 1 s, progress scan 1 s; the retention sweep, every 10 min by
-// default, every 10 s here so that the trace holds some). Every callback this process runs is timed (async_hooks
+// the production intervals (telemetry 5 s, local poll 1 s, progress scan 1 s; the retention sweep has no timer unless a
+// retention limit is set, which the default does not: its interval is shortened to 10 s here all the same). Every callback this process runs is timed (async_hooks
 // before/after, outermost callbacks only: a timer's, an fs or socket completion's, a promise continuation's), wall
 // time and this process's CPU time (all threads: an upper bound). Timers are named by where they were set. The baseline
 // is the same trace of this process's loop idle for as long before the service starts; `processes_started` counts the
