@@ -21,10 +21,11 @@ async function fakeSolverBoot(dir: string, index: number): Promise<number> {
   return (readRunRecords(`${project}.runs`).find((e) => e.event === 'start')!.at as number) - spawnedAt;
 }
 
-/** When the supervisor saw the solver spawn (solver.json of the job's only launch). */
-function solverExecAt(workDir: string): number {
+/** A record of the job's only launch: solver.json (the solver's spawn), supervisor.json (the launch reached a supervisor), exit.json. */
+function launchRecordAt(workDir: string, file: 'solver.json' | 'supervisor.json' | 'exit.json'): number {
   const launch = readdirSync(workDir).find((name) => name.startsWith('launch-'))!;
-  return (JSON.parse(readFileSync(join(workDir, launch, 'solver.json'), 'utf8')) as { startedAt: number }).startedAt;
+  const record = JSON.parse(readFileSync(join(workDir, launch, file), 'utf8')) as { startedAt?: number; endedAt?: number };
+  return (record.startedAt ?? record.endedAt)!;
 }
 it('dispatch latency and event-loop block per launch', async () => {
   const harness = await startTestApp({ env: { HFSS_JM_MAX_CONCURRENT_JOBS: '1', HFSS_JM_LOG_LEVEL: 'error', HFSS_JM_LOCAL_POLL_INTERVAL_MS: '1000' } });
@@ -55,13 +56,25 @@ it('dispatch latency and event-loop block per launch', async () => {
     const order = starts.map((at, i) => ({ at, i })).sort((a, b) => a.at - b.at);
     const latencies = order.slice(1).map(({ at }, k) => at - ends[order[k].i]);
     const jobsDir = join(harness.dataDir, 'jobs');
-    const execs = order.slice(1).map(({ i }, k) => solverExecAt(join(jobsDir, `d_${i}`)) - ends[order[k].i]);
+    const dirOf = (i: number): string => join(jobsDir, `d_${i}`);
+    const execs = order.slice(1).map(({ i }, k) => launchRecordAt(dirOf(i), 'solver.json') - ends[order[k].i]);
+    // The hand-over in parts: the solver's own exit (its end record to its supervisor's exit.json), the service's part
+    // (that exit.json to the next supervisor's supervisor.json: exit notice, store writes, re-check, launch files, IPC),
+    // and the supervisor's own (supervisor.json to the solver's exec: its lock, log, spawn).
+    const solverExit = order.slice(1).map((_, k) => launchRecordAt(dirOf(order[k].i), 'exit.json') - ends[order[k].i]);
+    const service = order.slice(1).map(({ i }, k) => launchRecordAt(dirOf(i), 'supervisor.json') - launchRecordAt(dirOf(order[k].i), 'exit.json'));
+    const supervisor = order.slice(1).map(({ i }) => launchRecordAt(dirOf(i), 'solver.json') - launchRecordAt(dirOf(i), 'supervisor.json'));
     const boots: number[] = [];
     for (let i = 0; i < 10; i++) boots.push(await fakeSolverBoot(projects, i));
     report('dispatch-latency', {
       jobs,
       slot_free_to_solver_start_ms: summary(latencies),
       slot_free_to_solver_exec_ms: summary(execs),
+      parts_ms: {
+        solver_end_to_exit_json: summary(solverExit),
+        exit_json_to_next_supervisor: summary(service),
+        supervisor_to_solver_exec: summary(supervisor),
+      },
       fake_solver_boot_ms_baseline: summary(boots),
       event_loop_delay_ms_during_launches: { p99: Math.round(during.p99 * 100) / 100, max: Math.round(during.max * 100) / 100 },
       event_loop_delay_ms_idle_baseline: { p99: Math.round(idle.p99 * 100) / 100, max: Math.round(idle.max * 100) / 100 },

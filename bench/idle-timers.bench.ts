@@ -1,15 +1,114 @@
+import { createHook } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { createSystemInformation } from '../src/resources/system-information.provider';
 import { removeDir, startTestApp } from '../test/support/test-app';
 import { eventLoopDelayDuring, report, summary } from './bench-support';
 
-// Target: no periodic loop blocks — telemetry reads without spawning a shell; no timer callback over 5 ms in a
-// 60 s idle trace (BENCH_IDLE_SECONDS shortens it). The service runs in this process with its real host readers,
-// sampling every 100 ms (50× the default rate, so that a short trace holds many samples); the baseline is this
-// same process's loop idle for as long before the service starts.
-it('idle service: event-loop blocks and cost per telemetry sample', async () => {
+// Target: no periodic loop blocks — telemetry reads without spawning a process; no timer callback over 5 ms in a
+// 60 s idle trace (BENCH_IDLE_SECONDS shortens it). The service runs in this process with its real host readers and
+// the production intervals (telemetry 5 s, local poll 1 s, progress scan 1 s; the retention sweep has no timer unless a
+// retention limit is set, which the default does not: its interval is shortened to 10 s here all the same). Every callback this process runs is timed (async_hooks
+// before/after, outermost callbacks only: a timer's, an fs or socket completion's, a promise continuation's), wall
+// time and this process's CPU time (all threads: an upper bound). Timers are named by where they were set. The baseline
+// is the same trace of this process's loop idle for as long before the service starts; `processes_started` counts the
+// child processes the service started during its trace (telemetry must start none).
+const SLOW_MS = 5;
+
+interface Kind {
+  count: number;
+  maxWallMs: number;
+  maxCpuMs: number;
+  over5ms: number;
+}
+
+type Trace = { kinds: Record<string, Kind>; slowest: Array<{ kind: string; wallMs: number; cpuMs: number }> };
+
+/** Times every outermost callback from `enable()` on; `take()` returns what was timed since the last `take()`. */
+function callbackTracer(): { enable: () => void; disable: () => void; take: () => Trace } {
+  const sites = new Map<number, string>();
+  let kinds = new Map<string, Kind>();
+  let slowest: Trace['slowest'] = [];
+  let depth = 0;
+  let current: { id: number; t0: number; cpu0: NodeJS.CpuUsage } | undefined;
+  const siteOf = (type: string): string => {
+    if (type !== 'Timeout' && type !== 'Immediate') return type;
+    const frame = new Error().stack?.split('\n').find((line) => /[/\\](src|node_modules[/\\]@nestjs)[/\\]/.test(line) && !line.includes('async_hooks'));
+    const where = frame?.match(/\(?([^()\s]+):(\d+):\d+\)?$/);
+    return where ? `${type} ${where[1].replace(/^.*[/\\](src|node_modules)[/\\]/, '$1/')}:${where[2]}` : `${type} (bench or node)`;
+  };
+  const stackLimit = Error.stackTraceLimit;
+  const hook = createHook({
+    init: (id, type) => sites.set(id, siteOf(type)),
+    before: (id) => {
+      if (depth++ === 0 && sites.has(id)) current = { id, t0: performance.now(), cpu0: process.cpuUsage() };
+    },
+    after: (id) => {
+      // The callback that enabled the hook ends with an `after` of its own: never below 0.
+      if (depth === 0 || --depth !== 0 || current?.id !== id) return;
+      const wallMs = performance.now() - current.t0;
+      const cpu = process.cpuUsage(current.cpu0);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      const kind = sites.get(id)!;
+      const entry = kinds.get(kind) ?? { count: 0, maxWallMs: 0, maxCpuMs: 0, over5ms: 0 };
+      entry.count++;
+      entry.maxWallMs = Math.max(entry.maxWallMs, Math.round(wallMs * 100) / 100);
+      entry.maxCpuMs = Math.max(entry.maxCpuMs, Math.round(cpuMs * 100) / 100);
+      if (wallMs > SLOW_MS) {
+        entry.over5ms++;
+        slowest.push({ kind, wallMs: Math.round(wallMs * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100 });
+      }
+      kinds.set(kind, entry);
+      current = undefined;
+    },
+    destroy: (id) => sites.delete(id),
+  });
+  return {
+    enable: () => {
+      Error.stackTraceLimit = 40;
+      hook.enable();
+    },
+    disable: () => {
+      hook.disable();
+      Error.stackTraceLimit = stackLimit;
+    },
+    take: () => {
+      const trace = {
+        kinds: Object.fromEntries([...kinds].sort((x, y) => y[1].maxWallMs - x[1].maxWallMs)),
+        slowest: slowest.sort((x, y) => y.wallMs - x.wallMs).slice(0, 10),
+      };
+      kinds = new Map();
+      slowest = [];
+      return trace;
+    },
+  };
+}
+
+/** Counts the child processes this process starts while `work` runs (child_process.spawn underlies every other call). */
+async function countSpawns(work: () => Promise<void>): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const childProcess = require('node:child_process') as typeof import('node:child_process');
+  const prototype = childProcess.ChildProcess.prototype as unknown as { spawn: (...args: unknown[]) => unknown };
+  const original = prototype.spawn;
+  let count = 0;
+  prototype.spawn = function (this: unknown, ...args: unknown[]) {
+    count++;
+    return original.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    prototype.spawn = original;
+  }
+  return count;
+}
+
+it('idle service: every callback timed, and the cost of one telemetry sample', async () => {
   const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
-  const baseline = await eventLoopDelayDuring(() => new Promise((resolve) => setTimeout(resolve, seconds * 1000)));
+  const wait = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const tracer = callbackTracer();
+  tracer.enable();
+  await wait();
+  const baseline = tracer.take();
   const host = createSystemInformation();
   const sampleMs: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -20,24 +119,35 @@ it('idle service: event-loop blocks and cost per telemetry sample', async () => 
   const harness = await startTestApp({
     realTelemetry: true,
     env: {
-      HFSS_JM_TELEMETRY_INTERVAL_MS: '100',
+      HFSS_JM_TELEMETRY_INTERVAL_MS: '5000',
+      HFSS_JM_LOCAL_POLL_INTERVAL_MS: '1000',
+      HFSS_JM_SQLITE_SYNCHRONOUS: 'full',
+      HFSS_JM_RETENTION_INTERVAL_MS: '10000',
       HFSS_JM_LOG_LEVEL: 'error',
-      HFSS_JM_MAX_CPU_PERCENT: '100',
-      HFSS_JM_MIN_FREE_MEMORY_MB: '0',
-      HFSS_JM_MIN_FREE_DISK_MB: '0',
     },
   });
   try {
-    const idle = await eventLoopDelayDuring(() => new Promise((resolve) => setTimeout(resolve, seconds * 1000)));
+    let delay = { p99: 0, max: 0 };
+    tracer.take();
+    const processes = await countSpawns(async () => {
+      delay = await eventLoopDelayDuring(wait);
+    });
+    const service = tracer.take();
     const round = (value: number): number => Math.round(value * 100) / 100;
     report('idle-timers', {
       trace_seconds: seconds,
-      telemetry_interval_ms: 100,
-      event_loop_delay_ms_idle_service: { p99: round(idle.p99), max: round(idle.max) },
-      event_loop_delay_ms_baseline_bare_loop: { p99: round(baseline.p99), max: round(baseline.max) },
-      one_sample_wall_ms: summary(sampleMs),
+      service: {
+        callbacks_over_5ms: service.slowest.length,
+        slowest: service.slowest,
+        by_kind: service.kinds,
+        processes_started: processes,
+        event_loop_delay_ms: { p99: round(delay.p99), max: round(delay.max) },
+      },
+      baseline_bare_loop: { callbacks_over_5ms: baseline.slowest.length, slowest: baseline.slowest, by_kind: baseline.kinds },
+      one_telemetry_sample_wall_ms: summary(sampleMs),
     });
   } finally {
+    tracer.disable();
     await harness.close();
     removeDir(harness.dataDir);
   }

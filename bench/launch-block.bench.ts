@@ -40,9 +40,9 @@ async function cost(work: () => Promise<void>): Promise<{ active: number; cpu: n
 function timeSends(backend: LocalProcessBackend, samples: number[]): void {
   const spawner = (backend as unknown as { spawner: LaunchSpawnerClient }).spawner;
   const launch = spawner.launch.bind(spawner);
-  spawner.launch = (path: string) => {
+  spawner.launch = (path: string, content: string) => {
     const t0 = performance.now();
-    const answer = launch(path);
+    const answer = launch(path, content);
     samples.push(performance.now() - t0);
     return answer;
   };

@@ -1,6 +1,6 @@
 import * as childProcess from 'node:child_process';
 import { cpus } from 'node:os';
-import { cpuPercentBetween, parseMeminfo, readCpuTimes } from './host-readers';
+import { cpuPercentBetween, parseMeminfo, parseProcStatCpu, readCpuTimes, readCpuTimesAsync } from './host-readers';
 import { createSystemInformation } from './system-information.provider';
 
 // Captured on the CI machine type (Debian 12, 24 GiB).
@@ -24,6 +24,26 @@ describe('host readers', () => {
   it('should compute the busy share of CPU time between two readings', () => {
     expect(cpuPercentBetween({ busy: 100, total: 1000, cores: 2 }, { busy: 400, total: 2000, cores: 2 })).toBe(30);
     expect(cpuPercentBetween({ busy: 5, total: 10, cores: 2 }, { busy: 5, total: 10, cores: 2 })).toBe(0);
+  });
+
+  it('should sum the per-core lines of /proc/stat, idle and iowait as idle, and ignore the aggregate line', () => {
+    const stat = 'cpu  300 0 60 500 20 0 10 10 0 0\ncpu0 100 0 20 200 10 0 5 5 0 0\ncpu1 200 0 40 300 10 0 5 5 0 0\nintr 1 2 3\n';
+    expect(parseProcStatCpu(stat)).toEqual({ busy: 380, total: 900, cores: 2 });
+    expect(parseProcStatCpu('intr 1 2 3\n')).toBeUndefined();
+  });
+
+  (process.platform === 'linux' ? it : it.skip)('should read the CPU counters on Linux without os.cpus() (synchronous reads of every core)', async () => {
+    const cores = cpus().length;
+    // The module object itself (a namespace import would be a copy that the readers do not call through).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const spy = jest.spyOn(require('node:os') as typeof import('node:os'), 'cpus');
+    try {
+      const times = await readCpuTimesAsync();
+      expect(times.cores).toBe(cores);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('should count every core', () => {

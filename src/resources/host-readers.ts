@@ -20,6 +20,37 @@ export function readCpuTimes(): CpuTimes {
   return { busy, total, cores: all.length };
 }
 
+/**
+ * The per-core `cpuN` lines of /proc/stat (user nice system idle iowait irq softirq steal, in clock ticks), summed as
+ * top does: idle and iowait are idle, the rest busy. Undefined when the text has no such line.
+ */
+export function parseProcStatCpu(text: string): CpuTimes | undefined {
+  let busy = 0;
+  let total = 0;
+  let cores = 0;
+  for (const line of text.split('\n')) {
+    if (!/^cpu\d+ /.test(line)) continue;
+    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.split(/\s+/).slice(1, 9).map(Number);
+    const lineBusy = user + nice + system + irq + softirq + steal;
+    busy += lineBusy;
+    total += lineBusy + idle + iowait;
+    cores++;
+  }
+  return cores > 0 && Number.isFinite(total) ? { busy, total, cores } : undefined;
+}
+
+/**
+ * The host's CPU counters without blocking the event loop: /proc/stat read asynchronously on Linux (os.cpus() reads
+ * /proc/stat, /proc/cpuinfo and every core's cpufreq files synchronously), os.cpus() elsewhere.
+ */
+export async function readCpuTimesAsync(): Promise<CpuTimes> {
+  if (process.platform === 'linux') {
+    const parsed = parseProcStatCpu(await readFile('/proc/stat', 'utf8').catch(() => ''));
+    if (parsed) return parsed;
+  }
+  return readCpuTimes();
+}
+
 /** Percentage of CPU time spent busy between two readings; 0 when no time passed. */
 export function cpuPercentBetween(before: CpuTimes, after: CpuTimes): number {
   const total = after.total - before.total;

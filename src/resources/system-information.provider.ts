@@ -1,10 +1,10 @@
 import { Provider } from '@nestjs/common';
-import { cpuPercentBetween, CpuTimes, readCpuTimes, readDiskSpace, readMemory } from './host-readers';
+import { cpuPercentBetween, CpuTimes, readCpuTimesAsync, readDiskSpace, readMemory } from './host-readers';
 import { SYSTEM_INFORMATION } from './resources.constants';
 
 /**
  * The host readings the telemetry sampler takes. Read from the kernel's counters through Node itself
- * (os.cpus(), /proc/meminfo, statfs) so that a sample never starts a process or blocks the event loop:
+ * (/proc/stat, or os.cpus() off Linux; /proc/meminfo; statfs), asynchronously, so that a sample never starts a process or blocks the event loop:
  * systeminformation, used before, runs `cat /proc/stat` with execSync on Linux and PowerShell on Windows on
  * every sample. Tests swap in a fake with the same shape.
  */
@@ -19,7 +19,7 @@ export function createSystemInformation(): SystemInformation {
   let previous: CpuTimes = { busy: 0, total: 0, cores: 0 };
   return {
     async currentLoad() {
-      const now = readCpuTimes();
+      const now = await readCpuTimesAsync();
       const percent = cpuPercentBetween(previous, now);
       previous = now;
       return { currentLoad: percent, cpus: new Array<null>(now.cores).fill(null) };

@@ -7,10 +7,26 @@ export const SPAWNER_SCRIPT = join(__dirname, 'launch-spawner.cjs');
 /** The spawner ended (killed, crashed) before answering a launch: whether the supervisor started is unknown. */
 export class SpawnerLostError extends Error {}
 
-type SpawnerMessage = { id: number; pid: number } | { id: number; error: string } | { exited: number };
+/** The supervisor a launch was handed to; its start time as the spawner read it (Linux), else undefined. */
+export interface SpawnedSupervisor {
+  pid: number;
+  startTime?: string;
+}
+
+/** The spawner could not start a launch; `code` is the errno when writing its launch.json failed (e.g. ENOSPC). */
+export class SpawnerLaunchError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+type SpawnerMessage = { id: number; pid: number; startTime?: string } | { id: number; error: string; code?: string } | { exited: number };
 
 interface Pending {
-  resolve: (pid: number) => void;
+  resolve: (supervisor: SpawnedSupervisor) => void;
   reject: (error: Error) => void;
 }
 
@@ -42,18 +58,18 @@ export class LaunchSpawnerClient {
     return this.child?.pid;
   }
 
-  /** Hands launch.json to a supervisor; resolves with the supervisor's pid. */
-  launch(launchPath: string): Promise<number> {
+  /** Has the spawner write launch.json (`content`, into its existing directory) and hand it to a supervisor. */
+  launch(launchPath: string, content: string): Promise<SpawnedSupervisor> {
     this.start();
     const child = this.child;
     if (!child?.connected) {
       return Promise.reject(new SpawnerLostError('the launch spawner is not running'));
     }
     const id = this.nextId++;
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<SpawnedSupervisor>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       child.channel?.ref();
-      child.send({ id, launch: launchPath }, (error) => {
+      child.send({ id, launch: launchPath, content }, (error) => {
         if (error) {
           this.settle(id, undefined, new SpawnerLostError(`could not reach the launch spawner: ${error.message}`));
         }
@@ -78,7 +94,11 @@ export class LaunchSpawnerClient {
       if ('exited' in message) {
         this.onExited(message.exited);
       } else {
-        this.settle(message.id, 'pid' in message ? message.pid : undefined, 'error' in message ? new Error(message.error) : undefined);
+        this.settle(
+          message.id,
+          'pid' in message ? { pid: message.pid, startTime: message.startTime } : undefined,
+          'error' in message ? new SpawnerLaunchError(message.error, message.code) : undefined,
+        );
       }
     });
     child.on('error', (error) => this.logger.error(`Launch spawner: ${error.message}`));
@@ -110,7 +130,7 @@ export class LaunchSpawnerClient {
     }
   }
 
-  private settle(id: number, pid: number | undefined, error: Error | undefined): void {
+  private settle(id: number, supervisor: SpawnedSupervisor | undefined, error: Error | undefined): void {
     const entry = this.pending.get(id);
     if (!entry) {
       return;
@@ -119,8 +139,8 @@ export class LaunchSpawnerClient {
     if (this.pending.size === 0) {
       this.child?.channel?.unref();
     }
-    if (pid !== undefined) {
-      entry.resolve(pid);
+    if (supervisor !== undefined) {
+      entry.resolve(supervisor);
     } else {
       entry.reject(error ?? new Error('the launch spawner gave no answer'));
     }

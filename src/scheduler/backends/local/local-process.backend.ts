@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
@@ -11,7 +11,7 @@ import { ExitRecord, exitRecordToState } from './exit-record';
 import { claimLaunchLock, formatLocalNativeId, launchFiles, latestAttempt, parseLocalNativeId } from './local-launch-files';
 import { LocalProcessExitedEvent } from './local-process-exited.event';
 import { processPlatformFor } from '../../../platform/current-platform';
-import { LaunchSpawnerClient, SpawnerLostError } from './launch-spawner.client';
+import { LaunchSpawnerClient, SpawnedSupervisor, SpawnerLaunchError, SpawnerLostError } from './launch-spawner.client';
 import { serviceProcessEnvironment } from '../../../config/process-environment';
 
 export const SUPERVISOR_SCRIPT = join(__dirname, 'solver-supervisor.cjs');
@@ -94,22 +94,29 @@ export class LocalProcessBackend extends SchedulerBackend implements OnApplicati
     return this.spawner.start();
   }
 
+  /**
+   * Creates the attempt's launch directory (the record that the attempt exists: a restarted service finds it and takes
+   * its lock) and has the launch spawner write launch.json into it and hand it to a supervisor. Everything else of the
+   * launch (the write, the fork, the supervisor's start time) happens in the spawner, off this event loop.
+   */
   async submit(spec: JobSpec): Promise<NativeJobRef> {
     const attempt = (await latestAttempt(spec.workDir)) + 1;
     const files = launchFiles(spec.workDir, attempt);
     try {
       await mkdir(files.dir, { recursive: true });
-      await writeFile(files.launch, JSON.stringify({ argv: spec.argv, cwd: spec.workDir, logPath: spec.logPath, files }));
     } catch (error) {
       if (isStorageErrno(error)) {
-        throw new LaunchStorageError(`could not write ${files.launch} (${(error as NodeJS.ErrnoException).code})`);
+        throw new LaunchStorageError(`could not create ${files.dir} (${(error as NodeJS.ErrnoException).code})`);
       }
       throw error;
     }
-    let pid: number;
+    let supervisor: SpawnedSupervisor;
     try {
-      pid = await this.spawner.launch(files.launch);
+      supervisor = await this.spawner.launch(files.launch, JSON.stringify({ argv: spec.argv, cwd: spec.workDir, logPath: spec.logPath, files }));
     } catch (error) {
+      if (error instanceof SpawnerLaunchError && isStorageErrno(error)) {
+        throw new LaunchStorageError(`could not write ${files.launch} (${error.code})`);
+      }
       if (!(error instanceof SpawnerLostError)) {
         throw error;
       }
@@ -121,7 +128,9 @@ export class LocalProcessBackend extends SchedulerBackend implements OnApplicati
       }
       throw new LaunchInterruptedError(outcome);
     }
-    const nativeId = formatLocalNativeId({ pid, startTime: await this.platform.startTime(pid), attempt });
+    const { pid } = supervisor;
+    const startTime = supervisor.startTime ?? (await this.platform.startTime(pid));
+    const nativeId = formatLocalNativeId({ pid, startTime, attempt });
     this.launched.set(pid, nativeId);
     return { nativeId, workDir: spec.workDir };
   }

@@ -13,7 +13,9 @@
  * A write that fails before the lock ends the supervisor without starting the solver (the service re-queues the job).
  * Usage: node solver-supervisor.cjs <launch.json>; launch.json holds { argv, cwd, logPath, files: {...} }. Without an
  * argument it is a spare started ahead of time by the launch spawner: it reads the launch.json path, one line, from its
- * stdin, and exits quietly if stdin ends first (the spawner or the service went away before handing it a launch).
+ * stdin, and exits quietly if stdin ends first (the spawner or the service went away before handing it a launch). It
+ * tells the spawner on its stdout (lines `started`, once its solver runs, and `ended`, once exit.json is written), so
+ * the spawner boots the next spare and reports the end without waiting for this process to exit.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -91,6 +93,15 @@ const log = fs.openSync(launch.logPath, 'a');
 const solver = spawn(launch.argv[0], launch.argv.slice(1), { cwd: launch.cwd, stdio: ['ignore', log, log] });
 let finished = false;
 
+/** A line to the spawner, when it started this process as a spare (otherwise stdout is /dev/null); it may be gone (EPIPE). */
+function tellSpawner(line) {
+  try {
+    fs.writeSync(1, `${line}\n`);
+  } catch {
+    // nothing depends on it: the spawner also sees this process exit
+  }
+}
+
 function recordExit(record) {
   try {
     writeAtomically(files.exit, record);
@@ -99,6 +110,7 @@ function recordExit(record) {
     setTimeout(() => recordExit(record), EXIT_RECORD_RETRY_MS);
     return;
   }
+  tellSpawner('ended');
   process.exit(0);
 }
 
@@ -114,6 +126,7 @@ solver.on('spawn', () => {
   } catch {
     // informational only
   }
+  tellSpawner('started');
 });
 solver.on('error', (error) => {
   try {
