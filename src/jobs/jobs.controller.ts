@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadGatewayResponse,
@@ -23,6 +23,7 @@ import { ChangePriorityDto } from './dto/change-priority.dto';
 import { DeleteJobQueryDto, DeleteJobResponseDto } from './dto/delete-job.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
+import { DurableAnswerInterceptor } from './durable-answer.interceptor';
 import { toJobView } from './job-view.mapper';
 import { isTerminal, JobStatus } from './model/job-status';
 import { JobsService } from './jobs.service';
@@ -32,6 +33,7 @@ import { duplicateMessage } from './retry/duplicate-message';
 @ApiTags('jobs')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Validation failed or a file is missing' })
 @Controller('jobs')
+@UseInterceptors(DurableAnswerInterceptor)
 export class JobsController {
   constructor(
     private readonly jobs: JobsService,

@@ -124,7 +124,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const job of this.repository.findActive().filter((candidate) => candidate.schedulerType !== SchedulerType.NONE)) {
+    for (const job of this.repository.findActiveClusterJobs()) {
       if (!this.registry.has(job.schedulerType)) {
         this.logger.error(`Job ${job.id} uses scheduler ${job.schedulerType}, which is not available: it is left as ${job.status}`);
         continue;

@@ -100,3 +100,52 @@ export function rowToRecord(row: JobRow): JobRecord {
     run: row.run_number,
   };
 }
+
+/**
+ * Like rowToRecord, but `config` and `argv` are parsed on first read (then kept): start-up reads every active job and
+ * most of them (queued local jobs) only need their id, priority and seq.
+ */
+export function rowToLazyRecord(row: JobRow): JobRecord {
+  const record = rowToRecordWithout(row);
+  let config: HFSSSimulationConfig | undefined;
+  let argv: string[] | undefined;
+  Object.defineProperty(record, 'config', {
+    enumerable: true,
+    configurable: true,
+    get: () => (config ??= JSON.parse(row.config) as HFSSSimulationConfig),
+    set: (value: HFSSSimulationConfig) => (config = value),
+  });
+  Object.defineProperty(record, 'argv', {
+    enumerable: true,
+    configurable: true,
+    get: () => (argv ??= JSON.parse(row.argv) as string[]),
+    set: (value: string[]) => (argv = value),
+  });
+  return record;
+}
+
+function rowToRecordWithout(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    seq: row.seq,
+    status: row.status as JobStatus,
+    priority: row.priority,
+    schedulerType: row.scheduler_type as SchedulerType,
+    configHash: row.config_hash,
+    workDir: row.work_dir,
+    logPath: row.log_path,
+    nativeId: row.native_id,
+    exitCode: row.exit_code,
+    error: row.error,
+    progress: row.progress,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    cancelRequestedAt: row.cancel_requested_at,
+    waitingReason: row.waiting_reason ?? null,
+    schedulerState: row.scheduler_state,
+    schedulerReason: row.scheduler_reason,
+    run: row.run_number,
+  } as JobRecord;
+}

@@ -4,8 +4,10 @@ import { StorageFailureError } from '../../common/errors/job-manager.errors';
 import { DATA_DIR_LOCK, SQLITE_DATABASE } from '../jobs.constants';
 import { JobPatch, JobRecord } from '../model/job-record';
 import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
+import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { DataDirLock } from './data-dir-lock';
-import { JobRow, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
+import { durabilityFor, GroupCommit } from './group-commit';
+import { JobRow, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord } from './job-row.mapper';
 
 export interface JobListQuery {
   status?: JobStatus;
@@ -21,15 +23,33 @@ export interface JobListQuery {
  */
 const SEARCH_WHERE = "((id >= @q AND id < @q || char(1114111)) OR instr(json_extract(config, '$.project_path'), @q) > 0)";
 
+/** The statuses of jobs not yet ended, as the partial index `jobs_active` (migration 006) spells them. */
+const ACTIVE_STATUSES = Object.values(JobStatus).filter((status) => !TERMINAL_JOB_STATUSES.has(status));
+const ACTIVE_WHERE = `status IN (${ACTIVE_STATUSES.map((status) => `'${status}'`).join(',')})`;
+const CLUSTER_SCHEDULERS = Object.values(SchedulerType).filter((type) => type !== SchedulerType.NONE);
+
 /**
- * Durable job store. Every write is one SQLite transaction that also appends to `job_events`, so a state
- * change is on disk (WAL, fsync per commit by default) before anyone is told about it.
+ * Durable job store. Every write is one SQLite transaction that also appends to `job_events`.
+ *
+ * Durability API (used by every caller that tells anyone about a write):
+ * - the write methods (`insert`, `update`, `updateProgress`, `insertMany`, …) stay synchronous: when they return,
+ *   the change is committed and visible to reads, but with the default `HFSS_JM_SQLITE_SYNCHRONOUS=full` not yet
+ *   necessarily on disk (group commit: one fdatasync of the WAL, off the event loop, covers all the commits of an
+ *   event-loop turn);
+ * - `whenDurable(): Promise<void>` resolves once everything committed so far is on disk (rejects with
+ *   StorageFailureError if that flush failed): await it before an HTTP answer, a façade promise or any other
+ *   acknowledgement;
+ * - `afterDurable(callback)` runs the callback then (at once when nothing is pending), in call order: the lifecycle
+ *   publishes its events through it.
+ * With `normal` (SQLite's `synchronous=NORMAL`: a commit is durable at the next checkpoint, so a power cut may lose
+ * the last acknowledged ones; a crashed process never does) and for in-memory stores both resolve at once.
  */
 @Injectable()
 export class JobRepository implements OnApplicationShutdown {
   private readonly statements;
   private readonly updateStatements = new Map<string, Database.Statement>();
   private nextSeq: number;
+  private readonly durability: GroupCommit;
 
   constructor(
     @Inject(SQLITE_DATABASE) private readonly db: Database.Database,
@@ -40,16 +60,33 @@ export class JobRepository implements OnApplicationShutdown {
       insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
       event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
       byId: db.prepare('SELECT * FROM jobs WHERE id = ?'),
-      active: db.prepare(`SELECT * FROM jobs WHERE status NOT IN (${[...TERMINAL_JOB_STATUSES].map((s) => `'${s}'`).join(',')}) ORDER BY seq`),
+      active: db.prepare(`SELECT * FROM jobs WHERE ${ACTIVE_WHERE} ORDER BY seq`),
+      activeLocal: db.prepare(`SELECT * FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`),
+      activeCluster: db.prepare(
+        `SELECT * FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type IN (${CLUSTER_SCHEDULERS.map((type) => `'${type}'`).join(',')}) ORDER BY seq`,
+      ),
+      withStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq'),
       page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
       pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
-      count: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
-      countWithStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
+      // job_counts is kept by triggers (migration 005): no scan of the table for a total.
+      count: db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM job_counts'),
+      countWithStatus: db.prepare('SELECT COALESCE(MAX(n), 0) AS n FROM job_counts WHERE status = ?'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
       progress: db.prepare('UPDATE jobs SET progress = ? WHERE id = ?'),
-      countsByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+      countsByStatus: db.prepare('SELECT status, n FROM job_counts'),
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
+    this.durability = durabilityFor(db);
+  }
+
+  /** Resolves once every write committed so far is on disk (see the class comment). */
+  whenDurable(): Promise<void> {
+    return this.durability.whenDurable();
+  }
+
+  /** Runs `callback` once every write committed so far is on disk: at once when nothing is pending; in call order. */
+  afterDurable(callback: () => void): void {
+    this.durability.afterDurable(callback);
   }
 
   allocateSeq(): number {
@@ -85,8 +122,24 @@ export class JobRepository implements OnApplicationShutdown {
     return row && rowToRecord(row);
   }
 
+  /** Jobs not yet ended, in submission order, through the partial index of active jobs. */
   findActive(): JobRecord[] {
-    return (this.statements.active.all() as JobRow[]).map(rowToRecord);
+    return (this.statements.active.all() as JobRow[]).map(rowToLazyRecord);
+  }
+
+  /** The active local jobs (start-up recovery), through the index; config and argv are parsed on first use. */
+  findActiveLocalJobs(): JobRecord[] {
+    return (this.statements.activeLocal.all() as JobRow[]).map(rowToLazyRecord);
+  }
+
+  /** The active cluster jobs (start-up re-attach), through the index, without reading the local queue. */
+  findActiveClusterJobs(): JobRecord[] {
+    return (this.statements.activeCluster.all() as JobRow[]).map(rowToLazyRecord);
+  }
+
+  /** Jobs in one state, in submission order, through the (status, seq) index. */
+  findWithStatus(status: JobStatus): JobRecord[] {
+    return (this.statements.withStatus.all(status) as JobRow[]).map(rowToLazyRecord);
   }
 
   list(query: JobListQuery): { items: JobRecord[]; total: number } {
@@ -125,7 +178,10 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    this.durability.close();
     if (this.db.open) {
+      // The checkpoint of a clean close must fsync what it copies (the grouped connection runs with synchronous=OFF).
+      if (this.durability.isGrouped) this.db.pragma('synchronous = FULL');
       this.db.close();
     }
     this.lock.release();
@@ -145,7 +201,9 @@ export class JobRepository implements OnApplicationShutdown {
 
   private write<T>(work: () => T): T {
     try {
-      return this.db.transaction(work)();
+      const result = this.db.transaction(work)();
+      this.durability.noteCommit();
+      return result;
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY') {
