@@ -1,5 +1,6 @@
 import { JobViewDto } from './dto/job-view.dto';
 import { JobRecord } from './model/job-record';
+import { JobViewRow } from './persistence/job.repository';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -30,4 +31,15 @@ export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
     run: job.run,
     config: job.config,
   };
+}
+
+/**
+ * JSON.stringify(toJobView(…)) of a listed job without parsing its config and argv: their stored JSON (written by
+ * JSON.stringify, so the same text a round trip would give) is embedded as it is; `command` and `config` come last.
+ */
+export function jobViewJson(row: JobViewRow, queuePosition?: number): string {
+  const record = { ...row.job, config: { user: row.user ?? undefined, project_path: row.projectPath ?? undefined }, argv: [] } as unknown as JobRecord;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { command, config, ...rest } = toJobView(record, queuePosition);
+  return `${JSON.stringify(rest).slice(0, -1)},"command":${row.argvJson},"config":${row.configJson}}`;
 }

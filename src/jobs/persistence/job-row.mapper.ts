@@ -124,7 +124,8 @@ export function rowToLazyRecord(row: JobRow): JobRecord {
   return record;
 }
 
-function rowToRecordWithout(row: JobRow): JobRecord {
+/** Every field but `config` and `argv` (left unset). */
+export function rowToRecordWithout(row: JobRow): JobRecord {
   return {
     id: row.id,
     seq: row.seq,

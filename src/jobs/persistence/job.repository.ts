@@ -7,7 +7,18 @@ import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { DataDirLock } from './data-dir-lock';
 import { durabilityFor, GroupCommit } from './group-commit';
-import { JobRow, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord } from './job-row.mapper';
+import { JobRow, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord, rowToRecordWithout } from './job-row.mapper';
+
+/** A listed job as the list view needs it: the record without config and argv, which stay the stored JSON text. */
+export interface JobViewRow {
+  job: Omit<JobRecord, 'config' | 'argv'>;
+  /** The stored JSON of the config and of the argv, as JSON.stringify wrote them. */
+  configJson: string;
+  argvJson: string;
+  /** `config.user` and `config.project_path`, read by SQLite (json_extract). */
+  user: string | null;
+  projectPath: string | null;
+}
 
 export interface JobListQuery {
   status?: JobStatus;
@@ -21,6 +32,8 @@ export interface JobListQuery {
  * The WHERE clause of a searched list: the job id prefix is a range on the primary key; the project part reads each
  * row's config (a scan, fine for the store sizes the service keeps; `instr`, so `%` and `_` are plain characters).
  */
+const VIEW_FIELDS = "json_extract(config, '$.user') AS view_user, json_extract(config, '$.project_path') AS view_project_path";
+
 const SEARCH_WHERE = "((id >= @q AND id < @q || char(1114111)) OR instr(json_extract(config, '$.project_path'), @q) > 0)";
 
 /** The statuses of jobs not yet ended, as the partial index `jobs_active` (migration 006) spells them. */
@@ -67,6 +80,8 @@ export class JobRepository implements OnApplicationShutdown {
       ),
       withStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq'),
       page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
+      viewPage: db.prepare(`SELECT *, ${VIEW_FIELDS} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`),
+      viewPageByStatus: db.prepare(`SELECT *, ${VIEW_FIELDS} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`),
       pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
       // job_counts is kept by triggers (migration 005): no scan of the table for a total.
       count: db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM job_counts'),
@@ -149,6 +164,38 @@ export class JobRepository implements OnApplicationShutdown {
     ) as JobRow[];
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
     return { items: rows.map(rowToRecord), total };
+  }
+
+  /**
+   * The same page as `list`, for the list view: config and argv are not parsed (the view embeds their stored JSON),
+   * which is most of the cost of a page of 500 jobs.
+   */
+  listForView(query: JobListQuery): { items: JobViewRow[]; total: number } {
+    if (query.q) {
+      const { items, total } = this.list(query);
+      const toViewRow = ({ config, argv, ...job }: JobRecord): JobViewRow => ({
+        job,
+        configJson: JSON.stringify(config),
+        argvJson: JSON.stringify(argv),
+        user: config.user ?? null,
+        projectPath: config.project_path ?? null,
+      });
+      return { items: items.map(toViewRow), total };
+    }
+    const rows = (
+      query.status ? this.statements.viewPageByStatus.all(query.status, query.limit, query.offset) : this.statements.viewPage.all(query.limit, query.offset)
+    ) as Array<JobRow & { view_user: string | null; view_project_path: string | null }>;
+    const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
+    return {
+      items: rows.map((row) => ({
+        job: rowToRecordWithout(row),
+        configJson: row.config,
+        argvJson: row.argv,
+        user: row.view_user,
+        projectPath: row.view_project_path,
+      })),
+      total,
+    };
   }
 
   private search(query: JobListQuery & { q: string }): { items: JobRecord[]; total: number } {
