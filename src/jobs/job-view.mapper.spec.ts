@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobViewJson, toJobView } from './job-view.mapper';
+import { jobListJson, jobViewJson, toJobView } from './job-view.mapper';
 import { JobRecord } from './model/job-record';
 import { JobStatus } from './model/job-status';
 import { DataDirLock } from './persistence/data-dir-lock';
@@ -66,7 +66,18 @@ describe(jobViewJson.name, () => {
         const expected = repository.list(query);
         const page = repository.listForView(query);
         expect(page.total).toBe(expected.total);
-        expect(page.items.map((row, index) => JSON.parse(jobViewJson(row, index + 1)) as unknown)).toEqual(
+        expect(
+          JSON.parse(
+            jobListJson(
+              page.items.map((row) => jobViewJson(row)),
+              { total: page.total },
+            ).toString(),
+          ),
+        ).toEqual({
+          items: expected.items.map((job) => toJobView(job)),
+          total: expected.total,
+        });
+        expect(page.items.map((row, index) => JSON.parse(Buffer.concat(jobViewJson(row, index + 1)).toString()) as unknown)).toEqual(
           expected.items.map((job, index) => toJobView(job, index + 1)),
         );
       }

@@ -24,7 +24,7 @@ import { DeleteJobQueryDto, DeleteJobResponseDto } from './dto/delete-job.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
 import { DurableAnswerInterceptor } from './durable-answer.interceptor';
-import { jobViewJson, toJobView } from './job-view.mapper';
+import { jobListJson, jobViewJson, toJobView } from './job-view.mapper';
 import { JobRecord } from './model/job-record';
 import { JobRepository } from './persistence/job.repository';
 import { isTerminal, JobStatus } from './model/job-status';
@@ -51,7 +51,7 @@ export class JobsController {
     // Written by hand (the items' config and argv are the stored JSON, never parsed): a page of 500 is ~1 MB.
     const page = this.repository.listForView(query);
     const items = page.items.map((row) => jobViewJson(row, row.job.status === JobStatus.QUEUED ? this.jobs.queuePosition(row.job as JobRecord) : undefined));
-    const body = `{"items":[${items.join(',')}],"total":${page.total},"limit":${query.limit},"offset":${query.offset}}`;
+    const body = jobListJson(items, { total: page.total, limit: query.limit, offset: query.offset });
     await this.repository.whenDurable();
     response.type('application/json').send(body);
   }

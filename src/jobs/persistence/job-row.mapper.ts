@@ -102,30 +102,31 @@ export function rowToRecord(row: JobRow): JobRecord {
 }
 
 /**
- * Like rowToRecord, but `config` and `argv` are parsed on first read (then kept): start-up reads every active job and
- * most of them (queued local jobs) only need their id, priority and seq.
+ * Like rowToRecord for a row read without `config` and `argv`: they are read (`load`) and parsed on first use, then
+ * kept. Start-up reads every active job and most of them (queued local jobs) only need their id, priority and seq.
+ * Both are written once, at insert, so reading them later gives what the row had.
  */
-export function rowToLazyRecord(row: JobRow): JobRecord {
+export function rowToLazyRecord(row: Omit<JobRow, 'config' | 'argv'>, load: () => Pick<JobRow, 'config' | 'argv'>): JobRecord {
   const record = rowToRecordWithout(row);
   let config: HFSSSimulationConfig | undefined;
   let argv: string[] | undefined;
   Object.defineProperty(record, 'config', {
     enumerable: true,
     configurable: true,
-    get: () => (config ??= JSON.parse(row.config) as HFSSSimulationConfig),
+    get: () => (config ??= JSON.parse(load().config) as HFSSSimulationConfig),
     set: (value: HFSSSimulationConfig) => (config = value),
   });
   Object.defineProperty(record, 'argv', {
     enumerable: true,
     configurable: true,
-    get: () => (argv ??= JSON.parse(row.argv) as string[]),
+    get: () => (argv ??= JSON.parse(load().argv) as string[]),
     set: (value: string[]) => (argv = value),
   });
   return record;
 }
 
 /** Every field but `config` and `argv` (left unset). */
-export function rowToRecordWithout(row: JobRow): JobRecord {
+export function rowToRecordWithout(row: Omit<JobRow, 'config' | 'argv'>): JobRecord {
   return {
     id: row.id,
     seq: row.seq,

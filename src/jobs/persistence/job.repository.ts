@@ -12,9 +12,9 @@ import { JobRow, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord, rowTo
 /** A listed job as the list view needs it: the record without config and argv, which stay the stored JSON text. */
 export interface JobViewRow {
   job: Omit<JobRecord, 'config' | 'argv'>;
-  /** The stored JSON of the config and of the argv, as JSON.stringify wrote them. */
-  configJson: string;
-  argvJson: string;
+  /** The stored JSON of the config and of the argv, as JSON.stringify wrote them, as UTF-8 bytes (never decoded). */
+  configJson: Buffer;
+  argvJson: Buffer;
   /** `config.user` and `config.project_path`, read by SQLite (json_extract). */
   user: string | null;
   projectPath: string | null;
@@ -32,7 +32,8 @@ export interface JobListQuery {
  * The WHERE clause of a searched list: the job id prefix is a range on the primary key; the project part reads each
  * row's config (a scan, fine for the store sizes the service keeps; `instr`, so `%` and `_` are plain characters).
  */
-const VIEW_FIELDS = "json_extract(config, '$.user') AS view_user, json_extract(config, '$.project_path') AS view_project_path";
+const VIEW_FIELDS =
+  "CAST(config AS BLOB) AS config_bytes, CAST(argv AS BLOB) AS argv_bytes, json_extract(config, '$.user') AS view_user, json_extract(config, '$.project_path') AS view_project_path";
 
 const SEARCH_WHERE = "((id >= @q AND id < @q || char(1114111)) OR instr(json_extract(config, '$.project_path'), @q) > 0)";
 
@@ -69,19 +70,24 @@ export class JobRepository implements OnApplicationShutdown {
     @Inject(DATA_DIR_LOCK) private readonly lock: DataDirLock,
   ) {
     const columns = Object.keys(recordToRow(EMPTY_RECORD));
+    // config and argv as BLOBs: Buffers of their UTF-8, not decoded into strings (most of the bytes of a page).
+    // Bulk reads leave config and argv in the store until a record's config or argv is first read (rowToLazyRecord).
+    const narrowColumns = columns.filter((column) => column !== 'config' && column !== 'argv').join(', ');
+    const viewColumns = [...columns.filter((column) => column !== 'config' && column !== 'argv'), VIEW_FIELDS].join(', ');
     this.statements = {
       insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
       event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
       byId: db.prepare('SELECT * FROM jobs WHERE id = ?'),
-      active: db.prepare(`SELECT * FROM jobs WHERE ${ACTIVE_WHERE} ORDER BY seq`),
-      activeLocal: db.prepare(`SELECT * FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`),
+      active: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} ORDER BY seq`),
+      activeLocal: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`),
       activeCluster: db.prepare(
-        `SELECT * FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type IN (${CLUSTER_SCHEDULERS.map((type) => `'${type}'`).join(',')}) ORDER BY seq`,
+        `SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type IN (${CLUSTER_SCHEDULERS.map((type) => `'${type}'`).join(',')}) ORDER BY seq`,
       ),
-      withStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq'),
+      withStatus: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE status = ? ORDER BY seq`),
+      configAndArgv: db.prepare('SELECT config, argv FROM jobs WHERE id = ?'),
       page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
-      viewPage: db.prepare(`SELECT *, ${VIEW_FIELDS} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`),
-      viewPageByStatus: db.prepare(`SELECT *, ${VIEW_FIELDS} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`),
+      viewPage: db.prepare(`SELECT ${viewColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`),
+      viewPageByStatus: db.prepare(`SELECT ${viewColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`),
       pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
       // job_counts is kept by triggers (migration 005): no scan of the table for a total.
       count: db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM job_counts'),
@@ -93,6 +99,14 @@ export class JobRepository implements OnApplicationShutdown {
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
     this.durability = durabilityFor(db);
   }
+
+  /** A record of a narrow row whose config and argv are read from the store on first use. */
+  private readonly lazy = (row: Omit<JobRow, 'config' | 'argv'>): JobRecord =>
+    rowToLazyRecord(row, () => {
+      const stored = this.statements.configAndArgv.get(row.id) as Pick<JobRow, 'config' | 'argv'> | undefined;
+      if (!stored) throw new Error(`Job ${row.id} is no longer in the store: its config cannot be read`);
+      return stored;
+    });
 
   /** Resolves once every write committed so far is on disk (see the class comment). */
   whenDurable(): Promise<void> {
@@ -139,22 +153,22 @@ export class JobRepository implements OnApplicationShutdown {
 
   /** Jobs not yet ended, in submission order, through the partial index of active jobs. */
   findActive(): JobRecord[] {
-    return (this.statements.active.all() as JobRow[]).map(rowToLazyRecord);
+    return (this.statements.active.all() as JobRow[]).map(this.lazy);
   }
 
   /** The active local jobs (start-up recovery), through the index; config and argv are parsed on first use. */
   findActiveLocalJobs(): JobRecord[] {
-    return (this.statements.activeLocal.all() as JobRow[]).map(rowToLazyRecord);
+    return (this.statements.activeLocal.all() as JobRow[]).map(this.lazy);
   }
 
   /** The active cluster jobs (start-up re-attach), through the index, without reading the local queue. */
   findActiveClusterJobs(): JobRecord[] {
-    return (this.statements.activeCluster.all() as JobRow[]).map(rowToLazyRecord);
+    return (this.statements.activeCluster.all() as JobRow[]).map(this.lazy);
   }
 
   /** Jobs in one state, in submission order, through the (status, seq) index. */
   findWithStatus(status: JobStatus): JobRecord[] {
-    return (this.statements.withStatus.all(status) as JobRow[]).map(rowToLazyRecord);
+    return (this.statements.withStatus.all(status) as JobRow[]).map(this.lazy);
   }
 
   list(query: JobListQuery): { items: JobRecord[]; total: number } {
@@ -175,8 +189,8 @@ export class JobRepository implements OnApplicationShutdown {
       const { items, total } = this.list(query);
       const toViewRow = ({ config, argv, ...job }: JobRecord): JobViewRow => ({
         job,
-        configJson: JSON.stringify(config),
-        argvJson: JSON.stringify(argv),
+        configJson: Buffer.from(JSON.stringify(config)),
+        argvJson: Buffer.from(JSON.stringify(argv)),
         user: config.user ?? null,
         projectPath: config.project_path ?? null,
       });
@@ -184,13 +198,13 @@ export class JobRepository implements OnApplicationShutdown {
     }
     const rows = (
       query.status ? this.statements.viewPageByStatus.all(query.status, query.limit, query.offset) : this.statements.viewPage.all(query.limit, query.offset)
-    ) as Array<JobRow & { view_user: string | null; view_project_path: string | null }>;
+    ) as Array<JobRow & { config_bytes: Buffer; argv_bytes: Buffer; view_user: string | null; view_project_path: string | null }>;
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
     return {
       items: rows.map((row) => ({
         job: rowToRecordWithout(row),
-        configJson: row.config,
-        argvJson: row.argv,
+        configJson: row.config_bytes,
+        argvJson: row.argv_bytes,
         user: row.view_user,
         projectPath: row.view_project_path,
       })),
