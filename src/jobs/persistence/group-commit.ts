@@ -157,8 +157,8 @@ export class GroupCommit {
 }
 
 /** A passive checkpoint after this many commits or this long after the last one (whichever first) once writes happened. */
-const CHECKPOINT_EVERY_COMMITS = 1000;
-const CHECKPOINT_EVERY_MS = 1000;
+const CHECKPOINT_EVERY_COMMITS = 200;
+const CHECKPOINT_EVERY_MS = 250;
 
 const GROUPED = new WeakMap<Database.Database, { databaseFile: string; walFile: string; syncFile: SyncFile }>();
 
@@ -170,6 +170,8 @@ export function configureSynchronous(db: Database.Database, synchronous: 'full' 
   if (synchronous === 'full' && !db.memory) {
     db.pragma('synchronous = OFF');
     db.pragma('wal_autocheckpoint = 0');
+    // A WAL that grew under a burst (the passive checkpoints trail the writes) is cut back when it is next reused.
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     GROUPED.set(db, { databaseFile: db.name, walFile: `${db.name}-wal`, syncFile });
   } else {
     db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);

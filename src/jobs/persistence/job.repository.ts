@@ -101,12 +101,15 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   /** A record of a narrow row whose config and argv are read from the store on first use. */
-  private readonly lazy = (row: Omit<JobRow, 'config' | 'argv'>): JobRecord =>
-    rowToLazyRecord(row, () => {
-      const stored = this.statements.configAndArgv.get(row.id) as Pick<JobRow, 'config' | 'argv'> | undefined;
-      if (!stored) throw new Error(`Job ${row.id} is no longer in the store: its config cannot be read`);
+  private readonly lazy = (row: Omit<JobRow, 'config' | 'argv'>): JobRecord => {
+    // Only the id is kept for the load, not the row (the row objects are most of a bulk read's memory).
+    const id = row.id;
+    return rowToLazyRecord(row, () => {
+      const stored = this.statements.configAndArgv.get(id) as Pick<JobRow, 'config' | 'argv'> | undefined;
+      if (!stored) throw new Error(`Job ${id} is no longer in the store: its config cannot be read`);
       return stored;
     });
+  };
 
   /** Resolves once every write committed so far is on disk (see the class comment). */
   whenDurable(): Promise<void> {
