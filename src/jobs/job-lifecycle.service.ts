@@ -6,7 +6,10 @@ import { JobPatch, JobRecord } from './model/job-record';
 import { isTerminal, JobStatus } from './model/job-status';
 import { JobRepository } from './persistence/job.repository';
 
-/** The one place job state changes: persist first, then tell listeners and waiters. */
+/**
+ * The one place job state changes: persist first, then tell listeners and waiters once the write is on disk
+ * (JobRepository.afterDurable: at once in the `normal` mode, after the group commit's fsync in `full`), in order.
+ */
 @Injectable()
 export class JobLifecycleService {
   private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
@@ -18,7 +21,8 @@ export class JobLifecycleService {
 
   create(record: JobRecord, detail: string): JobRecord {
     this.repository.insert(record, detail);
-    this.events.emit(JobStateChangedEvent.name, new JobStateChangedEvent(record, null, detail));
+    const event = new JobStateChangedEvent(record, null, detail);
+    this.repository.afterDurable(() => this.events.emit(JobStateChangedEvent.name, event));
     return record;
   }
 
@@ -27,11 +31,14 @@ export class JobLifecycleService {
     // A completed solve is 100 % whatever the last progress line said.
     const stored = patch.status === JobStatus.COMPLETED && patch.progress === undefined ? { ...patch, progress: 100 } : patch;
     const updated = this.repository.update(job.id, stored, detail, Date.now(), alongside);
-    this.events.emit(JobStateChangedEvent.name, new JobStateChangedEvent(updated, job.status, detail));
-    if (isTerminal(updated.status)) {
-      this.waiters.get(updated.id)?.forEach((resolve) => resolve(updated));
-      this.waiters.delete(updated.id);
-    }
+    const event = new JobStateChangedEvent(updated, job.status, detail);
+    this.repository.afterDurable(() => {
+      this.events.emit(JobStateChangedEvent.name, event);
+      if (isTerminal(updated.status)) {
+        this.waiters.get(updated.id)?.forEach((resolve) => resolve(updated));
+        this.waiters.delete(updated.id);
+      }
+    });
     return updated;
   }
 

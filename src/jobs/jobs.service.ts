@@ -68,6 +68,8 @@ export class JobsService {
     const fingerprint = configFingerprint(canonical);
     const existing = this.repository.findById(jobId);
     if (existing) {
+      // The stored job may be a concurrent submission's, still being flushed.
+      await this.repository.whenDurable();
       return this.duplicateOf(existing, fingerprint);
     }
     if ((config.project_path === undefined) === (config.project_ref === undefined)) {
@@ -93,6 +95,7 @@ export class JobsService {
     const raced = this.repository.findById(jobId);
     if (raced) {
       acceptedFiles.discard();
+      await this.repository.whenDurable();
       return this.duplicateOf(raced, fingerprint);
     }
     // With allowed roots the solver gets the checked real path, so a symlink swapped later cannot redirect it.
@@ -132,9 +135,13 @@ export class JobsService {
     );
     if (job.schedulerType === SchedulerType.NONE) {
       this.localRunner.enqueue(job);
+      await this.repository.whenDurable();
       return { job, duplicate: false };
     }
-    return { job: await this.clusterRunner.submit(job), duplicate: false };
+    const submitted = await this.clusterRunner.submit(job);
+    // Acknowledged (HTTP answer, façade promise) only once on disk.
+    await this.repository.whenDurable();
+    return { job: submitted, duplicate: false };
   }
 
   get(jobId: string): JobRecord {

@@ -13,7 +13,6 @@ import { InterruptedLaunch, LaunchInterruptedError, LaunchStorageError, LocalJob
 import { LocalProcessExitedEvent } from '../../scheduler/local-process';
 import { StorageFailureError } from '../../common/errors/job-manager.errors';
 import { NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
-import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { JobLaunchedEvent } from '../events/job-launched.event';
 import { JobLifecycleService } from '../job-lifecycle.service';
 import { JobRecord } from '../model/job-record';
@@ -406,7 +405,7 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
    * cancelled. On a full data disk the writes are kept pending and retried, so the service still boots.
    */
   private async recover(): Promise<void> {
-    const active = this.repository.findActive().filter((job) => job.schedulerType === SchedulerType.NONE);
+    const active = this.repository.findActiveLocalJobs();
     const reattached: RunningJob[] = [];
     for (const job of active) {
       if (job.status === JobStatus.QUEUED) {

@@ -6,7 +6,19 @@ import { JobPatch, JobRecord } from '../model/job-record';
 import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { DataDirLock } from './data-dir-lock';
-import { JobRow, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
+import { durabilityFor, GroupCommit } from './group-commit';
+import { JobRow, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord, rowToRecordWithout } from './job-row.mapper';
+
+/** A listed job as the list view needs it: the record without config and argv, which stay the stored JSON text. */
+export interface JobViewRow {
+  job: Omit<JobRecord, 'config' | 'argv'>;
+  /** The stored JSON of the config and of the argv, as JSON.stringify wrote them, as UTF-8 bytes (never decoded). */
+  configJson: Buffer;
+  argvJson: Buffer;
+  /** `config.user` and `config.project_path`, read by SQLite (json_extract). */
+  user: string | null;
+  projectPath: string | null;
+}
 
 export interface JobListQuery {
   status?: JobStatus;
@@ -20,37 +32,93 @@ export interface JobListQuery {
  * The WHERE clause of a searched list: the job id prefix is a range on the primary key; the project part reads each
  * row's config (a scan, fine for the store sizes the service keeps; `instr`, so `%` and `_` are plain characters).
  */
+const VIEW_FIELDS =
+  "CAST(config AS BLOB) AS config_bytes, CAST(argv AS BLOB) AS argv_bytes, json_extract(config, '$.user') AS view_user, json_extract(config, '$.project_path') AS view_project_path";
+
 const SEARCH_WHERE = "((id >= @q AND id < @q || char(1114111)) OR instr(json_extract(config, '$.project_path'), @q) > 0)";
 
+/** The statuses of jobs not yet ended, as the partial index `jobs_active` (migration 006) spells them. */
+const ACTIVE_STATUSES = Object.values(JobStatus).filter((status) => !TERMINAL_JOB_STATUSES.has(status));
+const ACTIVE_WHERE = `status IN (${ACTIVE_STATUSES.map((status) => `'${status}'`).join(',')})`;
+const CLUSTER_SCHEDULERS = Object.values(SchedulerType).filter((type) => type !== SchedulerType.NONE);
+
 /**
- * Durable job store. Every write is one SQLite transaction that also appends to `job_events`, so a state
- * change is on disk (WAL, fsync per commit by default) before anyone is told about it.
+ * Durable job store. Every write is one SQLite transaction that also appends to `job_events`.
+ *
+ * Durability API (used by every caller that tells anyone about a write):
+ * - the write methods (`insert`, `update`, `updateProgress`, `insertMany`, …) stay synchronous: when they return,
+ *   the change is committed and visible to reads, but with the default `HFSS_JM_SQLITE_SYNCHRONOUS=full` not yet
+ *   necessarily on disk (group commit: one fdatasync of the WAL, off the event loop, covers all the commits of an
+ *   event-loop turn);
+ * - `whenDurable(): Promise<void>` resolves once everything committed so far is on disk (rejects with
+ *   StorageFailureError if that flush failed): await it before an HTTP answer, a façade promise or any other
+ *   acknowledgement;
+ * - `afterDurable(callback)` runs the callback then (at once when nothing is pending), in call order: the lifecycle
+ *   publishes its events through it.
+ * With `normal` (SQLite's `synchronous=NORMAL`: a commit is durable at the next checkpoint, so a power cut may lose
+ * the last acknowledged ones; a crashed process never does) and for in-memory stores both resolve at once.
  */
 @Injectable()
 export class JobRepository implements OnApplicationShutdown {
   private readonly statements;
   private readonly updateStatements = new Map<string, Database.Statement>();
   private nextSeq: number;
+  private readonly durability: GroupCommit;
 
   constructor(
     @Inject(SQLITE_DATABASE) private readonly db: Database.Database,
     @Inject(DATA_DIR_LOCK) private readonly lock: DataDirLock,
   ) {
     const columns = Object.keys(recordToRow(EMPTY_RECORD));
+    // config and argv as BLOBs: Buffers of their UTF-8, not decoded into strings (most of the bytes of a page).
+    // Bulk reads leave config and argv in the store until a record's config or argv is first read (rowToLazyRecord).
+    const narrowColumns = columns.filter((column) => column !== 'config' && column !== 'argv').join(', ');
+    const viewColumns = [...columns.filter((column) => column !== 'config' && column !== 'argv'), VIEW_FIELDS].join(', ');
     this.statements = {
       insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
       event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
       byId: db.prepare('SELECT * FROM jobs WHERE id = ?'),
-      active: db.prepare(`SELECT * FROM jobs WHERE status NOT IN (${[...TERMINAL_JOB_STATUSES].map((s) => `'${s}'`).join(',')}) ORDER BY seq`),
+      active: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} ORDER BY seq`),
+      activeLocal: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`),
+      activeCluster: db.prepare(
+        `SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type IN (${CLUSTER_SCHEDULERS.map((type) => `'${type}'`).join(',')}) ORDER BY seq`,
+      ),
+      withStatus: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE status = ? ORDER BY seq`),
+      configAndArgv: db.prepare('SELECT config, argv FROM jobs WHERE id = ?'),
       page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
+      viewPage: db.prepare(`SELECT ${viewColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`),
+      viewPageByStatus: db.prepare(`SELECT ${viewColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`),
       pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
-      count: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
-      countWithStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
+      // job_counts is kept by triggers (migration 005): no scan of the table for a total.
+      count: db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM job_counts'),
+      countWithStatus: db.prepare('SELECT COALESCE(MAX(n), 0) AS n FROM job_counts WHERE status = ?'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
       progress: db.prepare('UPDATE jobs SET progress = ? WHERE id = ?'),
-      countsByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+      countsByStatus: db.prepare('SELECT status, n FROM job_counts'),
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
+    this.durability = durabilityFor(db);
+  }
+
+  /** A record of a narrow row whose config and argv are read from the store on first use. */
+  private readonly lazy = (row: Omit<JobRow, 'config' | 'argv'>): JobRecord => {
+    // Only the id is kept for the load, not the row (the row objects are most of a bulk read's memory).
+    const id = row.id;
+    return rowToLazyRecord(row, () => {
+      const stored = this.statements.configAndArgv.get(id) as Pick<JobRow, 'config' | 'argv'> | undefined;
+      if (!stored) throw new Error(`Job ${id} is no longer in the store: its config cannot be read`);
+      return stored;
+    });
+  };
+
+  /** Resolves once every write committed so far is on disk (see the class comment). */
+  whenDurable(): Promise<void> {
+    return this.durability.whenDurable();
+  }
+
+  /** Runs `callback` once every write committed so far is on disk: at once when nothing is pending; in call order. */
+  afterDurable(callback: () => void): void {
+    this.durability.afterDurable(callback);
   }
 
   allocateSeq(): number {
@@ -86,8 +154,24 @@ export class JobRepository implements OnApplicationShutdown {
     return row && rowToRecord(row);
   }
 
+  /** Jobs not yet ended, in submission order, through the partial index of active jobs. */
   findActive(): JobRecord[] {
-    return (this.statements.active.all() as JobRow[]).map(rowToRecord);
+    return (this.statements.active.all() as JobRow[]).map(this.lazy);
+  }
+
+  /** The active local jobs (start-up recovery), through the index; config and argv are parsed on first use. */
+  findActiveLocalJobs(): JobRecord[] {
+    return (this.statements.activeLocal.all() as JobRow[]).map(this.lazy);
+  }
+
+  /** The active cluster jobs (start-up re-attach), through the index, without reading the local queue. */
+  findActiveClusterJobs(): JobRecord[] {
+    return (this.statements.activeCluster.all() as JobRow[]).map(this.lazy);
+  }
+
+  /** Jobs in one state, in submission order, through the (status, seq) index. */
+  findWithStatus(status: JobStatus): JobRecord[] {
+    return (this.statements.withStatus.all(status) as JobRow[]).map(this.lazy);
   }
 
   list(query: JobListQuery): { items: JobRecord[]; total: number } {
@@ -97,6 +181,38 @@ export class JobRepository implements OnApplicationShutdown {
     ) as JobRow[];
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
     return { items: rows.map(rowToRecord), total };
+  }
+
+  /**
+   * The same page as `list`, for the list view: config and argv are not parsed (the view embeds their stored JSON),
+   * which is most of the cost of a page of 500 jobs.
+   */
+  listForView(query: JobListQuery): { items: JobViewRow[]; total: number } {
+    if (query.q) {
+      const { items, total } = this.list(query);
+      const toViewRow = ({ config, argv, ...job }: JobRecord): JobViewRow => ({
+        job,
+        configJson: Buffer.from(JSON.stringify(config)),
+        argvJson: Buffer.from(JSON.stringify(argv)),
+        user: config.user ?? null,
+        projectPath: config.project_path ?? null,
+      });
+      return { items: items.map(toViewRow), total };
+    }
+    const rows = (
+      query.status ? this.statements.viewPageByStatus.all(query.status, query.limit, query.offset) : this.statements.viewPage.all(query.limit, query.offset)
+    ) as Array<JobRow & { config_bytes: Buffer; argv_bytes: Buffer; view_user: string | null; view_project_path: string | null }>;
+    const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
+    return {
+      items: rows.map((row) => ({
+        job: rowToRecordWithout(row),
+        configJson: row.config_bytes,
+        argvJson: row.argv_bytes,
+        user: row.view_user,
+        projectPath: row.view_project_path,
+      })),
+      total,
+    };
   }
 
   private search(query: JobListQuery & { q: string }): { items: JobRecord[]; total: number } {
@@ -126,7 +242,10 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    this.durability.close();
     if (this.db.open) {
+      // The checkpoint of a clean close must fsync what it copies (the grouped connection runs with synchronous=OFF).
+      if (this.durability.isGrouped) this.db.pragma('synchronous = FULL');
       this.db.close();
     }
     this.lock.release();
@@ -146,7 +265,9 @@ export class JobRepository implements OnApplicationShutdown {
 
   private write<T>(work: () => T): T {
     try {
-      return this.db.transaction(work)();
+      const result = this.db.transaction(work)();
+      this.durability.noteCommit();
+      return result;
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY') {

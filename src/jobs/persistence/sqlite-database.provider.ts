@@ -6,15 +6,16 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
 import { DATA_DIR_LOCK, SQLITE_DATABASE } from '../jobs.constants';
 import { DataDirLock } from './data-dir-lock';
+import { configureSynchronous, SyncFile } from './group-commit';
 import { MIGRATIONS } from './migrations';
 import { runMigrations } from './migrations/run-migrations';
 
 export const DATABASE_FILE_NAME = 'jobs.sqlite';
 
-/** Opens (creating if needed) the SQLite file under the data dir: WAL journal, fsync per commit unless configured otherwise. */
-export function openJobDatabase(dataDir: string, synchronous: 'full' | 'normal'): Database.Database {
+/** Opens (creating if needed) the SQLite file under the data dir: WAL journal, durable commits (group commit, see GroupCommit) unless configured otherwise. */
+export function openJobDatabase(dataDir: string, synchronous: 'full' | 'normal', options: { syncFile?: SyncFile } = {}): Database.Database {
   try {
-    return openAndMigrate(dataDir, synchronous);
+    return openAndMigrate(dataDir, synchronous, options.syncFile);
   } catch (error) {
     throw explainStorageFailure(error, dataDir);
   }
@@ -42,11 +43,11 @@ function explainStorageFailure(error: unknown, dataDir: string): unknown {
   );
 }
 
-function openAndMigrate(dataDir: string, synchronous: 'full' | 'normal'): Database.Database {
+function openAndMigrate(dataDir: string, synchronous: 'full' | 'normal', syncFile?: SyncFile): Database.Database {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, DATABASE_FILE_NAME));
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   const owner = db.pragma('application_id', { simple: true }) as number;
@@ -63,6 +64,8 @@ function openAndMigrate(dataDir: string, synchronous: 'full' | 'normal'): Databa
     db.close();
     throw error;
   }
+  // After the migrations, which commit with FULL sync whatever the mode.
+  configureSynchronous(db, synchronous, syncFile);
   return db;
 }
 

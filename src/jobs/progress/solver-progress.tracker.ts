@@ -41,9 +41,7 @@ export class SolverProgressTracker implements OnApplicationBootstrap, OnModuleDe
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const job of this.repository.findActive()) {
-      if (job.status === JobStatus.RUNNING) this.watch(job);
-    }
+    for (const job of this.repository.findWithStatus(JobStatus.RUNNING)) this.watch(job);
     this.timer = setInterval(() => void this.scan(), this.config.progress.intervalMs);
     this.timer.unref();
   }

@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import Database from 'better-sqlite3';
+import { StorageFailureError } from '../../common/errors/job-manager.errors';
+import { JobStateChangedEvent } from '../events/job-state-changed.event';
+import { JobLifecycleService } from '../job-lifecycle.service';
+import { JobRecord } from '../model/job-record';
+import { JobStatus } from '../model/job-status';
+import { DataDirLock } from './data-dir-lock';
+import { JobRepository } from './job.repository';
+import { DATABASE_FILE_NAME, openJobDatabase } from './sqlite-database.provider';
+
+/** An fdatasync the test completes by hand. */
+function heldSync(): {
+  calls: number;
+  release(error?: NodeJS.ErrnoException): void;
+  sync: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+} {
+  const pending: Array<(error: NodeJS.ErrnoException | null) => void> = [];
+  const held = {
+    calls: 0,
+    release: (error?: NodeJS.ErrnoException) => pending.splice(0).forEach((done) => done(error ?? null)),
+    sync: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+      held.calls++;
+      pending.push(done);
+    },
+  };
+  return held;
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const job = (id: string, seq: number): JobRecord =>
+  ({
+    id,
+    seq,
+    status: JobStatus.QUEUED,
+    priority: 0,
+    schedulerType: 'none',
+    config: { project_path: '/p.aedt' },
+    configHash: 'h',
+    argv: ['ansysedt'],
+    workDir: '/w',
+    logPath: '/w/solver.log',
+    nativeId: null,
+    exitCode: null,
+    error: null,
+    progress: null,
+    createdAt: 1,
+    updatedAt: 1,
+    startedAt: null,
+    finishedAt: null,
+    cancelRequestedAt: null,
+    waitingReason: null,
+    schedulerState: null,
+    schedulerReason: null,
+    run: 1,
+  }) as unknown as JobRecord;
+
+describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
+  let dir: string;
+  let repository: JobRepository;
+  let db: Database.Database;
+  let held: ReturnType<typeof heldSync>;
+  let published: string[];
+  let lifecycle: JobLifecycleService;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hfss-group-commit-'));
+    held = heldSync();
+    db = openJobDatabase(dir, 'full', { syncFile: held.sync });
+    repository = new JobRepository(db, DataDirLock.acquire(dir));
+    const events = new EventEmitter2();
+    published = [];
+    events.on(JobStateChangedEvent.name, (event: JobStateChangedEvent) => published.push(`${event.job.id}:${event.job.status}`));
+    lifecycle = new JobLifecycleService(repository, events);
+  });
+  afterEach(() => {
+    held.release();
+    repository.onApplicationShutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should run with synchronous=OFF and no automatic checkpoint on the connection (the fsync is its own)', () => {
+    expect(db.pragma('synchronous', { simple: true })).toBe(0);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+  });
+
+  it('should publish nothing and resolve no whenDurable before the WAL fsync ends; one fsync covers the commits of a turn', async () => {
+    lifecycle.create(job('a', 1), 'submitted');
+    lifecycle.create(job('b', 2), 'submitted');
+    let durable = false;
+    void repository.whenDurable().then(() => (durable = true));
+    // Committed (readable) but not acknowledged.
+    expect(repository.findById('a')?.status).toBe(JobStatus.QUEUED);
+    await turn();
+    await turn();
+    expect(held.calls).toBe(1);
+    expect(published).toEqual([]);
+    expect(durable).toBe(false);
+
+    held.release();
+    await turn();
+    expect(published).toEqual(['a:queued', 'b:queued']);
+    expect(durable).toBe(true);
+  });
+
+  it('should give commits made while an fsync runs a fsync of their own, and keep the events in order', async () => {
+    lifecycle.create(job('a', 1), 'submitted');
+    await turn();
+    expect(held.calls).toBe(1);
+    const a = repository.findById('a')!;
+    lifecycle.transition(a, { status: JobStatus.CANCELLED, finishedAt: 2 }, 'cancelled');
+    let durable = false;
+    void repository.whenDurable().then(() => (durable = true));
+    held.release();
+    await turn();
+    expect(published).toEqual(['a:queued']);
+    expect(durable).toBe(false);
+    await turn();
+    expect(held.calls).toBe(2);
+    held.release();
+    await turn();
+    expect(published).toEqual(['a:queued', 'a:cancelled']);
+    expect(durable).toBe(true);
+  });
+
+  it('should reject whenDurable with a storage failure when the fsync fails', async () => {
+    lifecycle.create(job('a', 1), 'submitted');
+    const durable = repository.whenDurable();
+    await turn();
+    held.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await expect(durable).rejects.toBeInstanceOf(StorageFailureError);
+    // Later writes are flushed and acknowledged again.
+    lifecycle.create(job('b', 2), 'submitted');
+    const next = repository.whenDurable();
+    await turn();
+    held.release();
+    await expect(next).resolves.toBeUndefined();
+  });
+
+  it('should keep the counts per status and read the active jobs per runner', () => {
+    repository.insert(job('a', 1), 'submitted');
+    repository.insert({ ...job('b', 2), schedulerType: 'slurm' } as JobRecord, 'submitted');
+    repository.insert(job('c', 3), 'submitted');
+    repository.update('c', { status: JobStatus.COMPLETED, finishedAt: 3 }, 'done');
+    expect(repository.countsByStatus()).toMatchObject({ queued: 2, completed: 1, running: 0 });
+    expect(repository.list({ limit: 10, offset: 0 }).total).toBe(3);
+    expect(repository.list({ status: JobStatus.COMPLETED, limit: 10, offset: 0 }).total).toBe(1);
+    db.prepare("DELETE FROM jobs WHERE id = 'c'").run();
+    expect(repository.countWithStatus(JobStatus.COMPLETED)).toBe(0);
+    expect(repository.findActiveLocalJobs().map((record) => record.id)).toEqual(['a']);
+    expect(repository.findActiveClusterJobs().map((record) => record.id)).toEqual(['b']);
+    expect(repository.findActiveLocalJobs()[0].config).toEqual({ project_path: '/p.aedt' });
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status IN ('queued','scheduled','running') AND scheduler_type = 'none' ORDER BY seq")
+      .all() as Array<{ detail: string }>;
+    expect(plan.map((step) => step.detail).join(' ')).toContain('jobs_active');
+  });
+
+  it('should leave a store that reopens with every committed job after a clean close', () => {
+    repository.insert(job('a', 1), 'submitted');
+    repository.onApplicationShutdown();
+    const again = new Database(join(dir, DATABASE_FILE_NAME), { readonly: true });
+    expect(again.prepare('SELECT id FROM jobs').all()).toEqual([{ id: 'a' }]);
+    again.close();
+    db = openJobDatabase(dir, 'full', { syncFile: held.sync });
+    repository = new JobRepository(db, DataDirLock.acquire(dir));
+  });
+});
+
+describe('HFSS_JM_SQLITE_SYNCHRONOUS=normal', () => {
+  it('should publish at once: SQLite decides, nothing is held', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hfss-group-commit-'));
+    const repository = new JobRepository(openJobDatabase(dir, 'normal'), DataDirLock.acquire(dir));
+    const events = new EventEmitter2();
+    const published: string[] = [];
+    events.on(JobStateChangedEvent.name, (event: JobStateChangedEvent) => published.push(event.job.id));
+    new JobLifecycleService(repository, events).create(job('a', 1), 'submitted');
+    expect(published).toEqual(['a']);
+    repository.onApplicationShutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

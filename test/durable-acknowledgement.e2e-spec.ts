@@ -1,0 +1,88 @@
+import { DATA_DIR_LOCK, SQLITE_DATABASE } from '../src/jobs/jobs.constants';
+import { DataDirLock } from '../src/jobs/persistence/data-dir-lock';
+import { openJobDatabase } from '../src/jobs/persistence/sqlite-database.provider';
+import { APP_CONFIG } from '../src/config/config.constants';
+import { AppConfig } from '../src/config/app-config';
+import { apiClient } from './support/http';
+import { startServiceProcess, useServiceSandbox } from './support/service-process';
+import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
+
+/** The WAL fsyncs of the store, held until the test lets them complete. */
+function heldSync() {
+  const pending: Array<(error: NodeJS.ErrnoException | null) => void> = [];
+  return {
+    pending,
+    sync: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void pending.push(done),
+    release: () => pending.splice(0).forEach((done) => done(null)),
+  };
+}
+
+const settledWithin = async (promise: Promise<unknown>, ms: number): Promise<boolean> =>
+  Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+describe('acknowledged means durable (HFSS_JM_SQLITE_SYNCHRONOUS=full, group commit)', () => {
+  let harness: TestApp | undefined;
+  let projects: string;
+  beforeEach(() => (projects = makeTempDir('hfss-durable-projects-')));
+  afterEach(async () => {
+    await harness?.close();
+    if (harness) removeDir(harness.dataDir);
+    harness = undefined;
+    removeDir(projects);
+  });
+
+  it('should answer neither the submit nor a read of the new job before the WAL fsync completes', async () => {
+    const held = heldSync();
+    harness = await startTestApp({
+      env: { HFSS_JM_SQLITE_SYNCHRONOUS: 'full', HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000' },
+      configure: (builder) =>
+        builder.overrideProvider(SQLITE_DATABASE).useFactory({
+          inject: [APP_CONFIG, DATA_DIR_LOCK],
+          factory: (config: AppConfig, _lock: DataDirLock) => openJobDatabase(config.storage.dataDir, 'full', { syncFile: held.sync }),
+        }),
+    });
+    const api = apiClient(harness.url);
+    const submitted = api.submit({ jobid: 'held', project_path: writeProject(projects, 'held.aedt') });
+    // The insert is committed as soon as the submit reaches the store; its fsync is held.
+    for (let i = 0; i < 100 && held.pending.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(held.pending.length).toBeGreaterThan(0);
+    const read = api.job('held');
+    const listed = api.get('/jobs');
+    // A failed expectation below closes the app under these requests: their rejections must not crash the run.
+    [submitted, read, listed].forEach((request) => request.catch(() => undefined));
+    expect(await settledWithin(submitted, 500)).toBe(false);
+    expect(await settledWithin(read, 100)).toBe(false);
+    expect(await settledWithin(listed, 100)).toBe(false);
+
+    held.release();
+    expect((await submitted).status).toBe(201);
+    expect((await read).body).toMatchObject({ job_id: 'held', status: 'queued' });
+    expect((await listed).body).toMatchObject({ total: 1, items: [{ job_id: 'held' }] });
+    // Later writes get fsyncs of their own; the test keeps releasing them until the app closes.
+    const releasing = setInterval(() => held.release(), 5);
+    await harness.close();
+    clearInterval(releasing);
+    removeDir(harness.dataDir);
+    harness = undefined;
+  });
+});
+
+describe('acknowledged submits survive kill -9 (real service process, default synchronous=full)', () => {
+  const sandbox = useServiceSandbox();
+
+  it('should keep every submit answered 201 when the process is killed right after the last answer', async () => {
+    const project = writeProject(sandbox.projects, 'p.aedt', { duration_ms: 600_000 });
+    const env = { HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000' };
+    const service = await startServiceProcess(sandbox.dataDir, env);
+    const api = apiClient(service.url);
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => api.submit({ jobid: `k_${i}`, project_path: project })));
+    service.child.kill('SIGKILL');
+    await service.exited;
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 40 }, () => 201));
+
+    const again = await startServiceProcess(sandbox.dataDir, env);
+    const list = await apiClient(again.url).get('/jobs?limit=100');
+    expect(list.body.total).toBe(40);
+    expect((list.body.items as Array<{ job_id: string; status: string }>).every((job) => job.status === 'queued')).toBe(true);
+  });
+});
