@@ -276,11 +276,6 @@ export class JobRepository implements OnApplicationShutdown {
       throw error;
     }
   }
-
-  /** Active jobs of a cluster scheduler (scheduler_type other than none), in submission order. */
-  findActiveClusterJobs(): JobRecord[] {
-    return this.findActive().filter((job) => job.schedulerType !== SchedulerType.NONE);
-  }
 }
 
 const EMPTY_RECORD = {
