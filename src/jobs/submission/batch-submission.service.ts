@@ -43,12 +43,16 @@ export interface BatchItemError {
   code: ErrorCode;
   message: string;
   details?: Record<string, unknown>;
+  /** The error itself, for in-process callers (the embedded façade rethrows it); not part of the HTTP answer. */
+  cause?: unknown;
 }
 
 export function batchItemError(error: unknown, details?: Record<string, unknown>): BatchItemError {
-  if (error instanceof DomainError) return { code: error.code, message: error.message, ...(details && { details }) };
+  const cause = { cause: error };
+  Object.defineProperty(cause, 'cause', { enumerable: false });
+  if (error instanceof DomainError) return Object.assign(cause, { code: error.code, message: error.message, ...(details && { details }) });
   // What the single submit would answer 500 for (e.g. EACCES on a project): refused alone, the others go on.
-  return { code: 'INTERNAL', message: `Internal error: ${error instanceof Error ? error.message : String(error)}` };
+  return Object.assign(cause, { code: 'INTERNAL' as const, message: `Internal error: ${error instanceof Error ? error.message : String(error)}` });
 }
 
 export interface BatchItemOutcome {
