@@ -1,6 +1,7 @@
 import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
@@ -14,6 +15,9 @@ const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbo
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const MAX_REQUEST_BODY = '1mb';
+/** POST /jobs/submit-batch alone may carry up to this (10,000 configs of ~1.6 KB each); above it, 413. */
+export const MAX_BATCH_REQUEST_BODY = '16mb';
+export const BATCH_SUBMIT_PATH = '/jobs/submit-batch';
 
 export function logLevelsUpTo(level: AppConfig['logLevel']): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
@@ -25,6 +29,8 @@ export function logLevelsUpTo(level: AppConfig['logLevel']): LogLevel[] {
  */
 export function configureJobManagerApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
   app.use(webSecurity(config));
+  // Parsed first with its own limit; the general parser below then leaves the already parsed body alone.
+  app.use(BATCH_SUBMIT_PATH, json({ limit: MAX_BATCH_REQUEST_BODY }));
   app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
   app.useStaticAssets(DASHBOARD_PUBLIC_DIR, { prefix: DASHBOARD_ASSET_PREFIX, index: false });
   if (config.server.swagger) {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 export { JobManagerHandler, JobManagerStartError } from './embedded/job-manager-handler';
-export type { JobManagerHandlerOptions, SimulationConfigFields } from './embedded/job-manager-handler';
+export type { JobManagerHandlerOptions, SimulationConfigFields, SubmitManyResult } from './embedded/job-manager-handler';
 export { HFSSSimulationConfig } from './simulation/hfss-simulation-config.dto';
 export { SchedulerOptions } from './simulation/scheduler-options.dto';
 export { MachineNode } from './simulation/machine-node.dto';

@@ -7,6 +7,7 @@ import { download, filesTable, listFiles } from './file-commands';
 import { JOB_HEADERS, jobLine, jobRow, JobView } from './job-line';
 import { Json, JobManagerClient } from './job-manager-client';
 import { printLog } from './log-commands';
+import { submitBatch, submitOne } from './submit-configs';
 import { table } from './table';
 import { uploadProject } from './upload-project';
 import { USAGE } from './usage';
@@ -30,14 +31,15 @@ function withProjectRef(body: Json, projectRef: string): Json {
   return wrapped ? { ...body, config: { ...config, project_ref: projectRef } } : { ...config, project_ref: projectRef };
 }
 
-function readConfigs(file: string): Json[] {
+/** The configs of a file; `several` when it holds a JSON array (submitted with POST /jobs/submit-batch). */
+function readConfigs(file: string): { configs: Json[]; several: boolean } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw usageError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  return (Array.isArray(parsed) ? parsed : [parsed]) as Json[];
+  return Array.isArray(parsed) ? { configs: parsed as Json[], several: true } : { configs: [parsed as Json], several: false };
 }
 
 const positiveInt = (name: string, value: string | undefined): number | undefined => {
@@ -92,27 +94,24 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     case 'submit': {
       if (!rest[0] && !values.upload) throw usageError('submit needs a config file (or --upload <project>)');
-      let configs = rest[0] ? readConfigs(rest[0]) : [{}];
+      const read = rest[0] ? readConfigs(rest[0]) : { configs: [{}], several: false };
+      let configs = read.configs;
       if (values.upload) {
         if (configs.length !== 1) throw usageError('submit --upload takes one config, not an array');
         const project = await uploadProject(client, values.upload);
         progress(`uploaded  ${project.file_name} as ${project.project_id} (${project.size} bytes, sha256 ${project.sha256})\n`);
         configs = [withProjectRef(configs[0], project.project_id)];
       }
-      const ids: string[] = [];
-      const answers: unknown[] = [];
-      for (const config of configs) {
-        const answer = await client.call<{ duplicate: boolean; job_id: string; job: JobView }>(
-          'POST',
-          '/jobs/submit',
-          values.upload ? config : withAbsoluteProjectPath(config),
-        );
-        if (json) answers.push(answer);
-        else out(`${answer.duplicate ? 'exists   ' : 'submitted'} ${jobLine(answer.job)}\n`);
-        ids.push(answer.job_id);
+      const bodies = configs.map((config) => (values.upload ? config : withAbsoluteProjectPath(config)));
+      const batch = read.several;
+      const { ids, answers, refused } = batch ? await submitBatch(client, bodies, json) : await submitOne(client, bodies[0], json);
+      if (json) printJson(batch ? { results: answers } : answers);
+      const allEnded = values.wait && ids.length > 0 ? await waitForJobs(client, ids, timeout, progress) : true;
+      if (refused > 0) {
+        process.stderr.write(`hfss-job-manager: ${refused} of ${bodies.length} configs were refused; the others were submitted\n`);
+        return ExitCode.REFUSED;
       }
-      if (json) printJson(answers);
-      return values.wait ? ((await waitForJobs(client, ids, timeout, progress)) ? ExitCode.OK : ExitCode.JOB_FAILED) : ExitCode.OK;
+      return allEnded ? ExitCode.OK : ExitCode.JOB_FAILED;
     }
     case 'status': {
       if (rest[0]) {

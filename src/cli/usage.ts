@@ -3,7 +3,9 @@ export const USAGE = `Usage: hfss-job-manager <command> [options]
   serve                       start the service (settings from HFSS_JM_* variables)
   submit <config.json> [--wait]
                               submit one config (or a JSON array of configs), also as saved from PyEDB
-                              (model_dump(), to_dict() or {"config", "priority"}); relative project paths are resolved here
+                              (model_dump(), to_dict() or {"config", "priority"}); relative project paths are resolved here.
+                              An array goes in one POST /jobs/submit-batch (per 10,000): every config is answered; refused
+                              ones are listed on stderr and the exit code is 6, the others are submitted (and waited for)
   submit --upload <project> [config.json] [--wait]
                               upload a local .aedt/.aedtz/.aedb (folder or zip) with POST /projects, then submit it
                               as project_ref (the config's project_path is replaced)

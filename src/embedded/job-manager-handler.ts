@@ -7,6 +7,7 @@ import { chooseScheduler, unwrapPyedbSubmission } from '../jobs/compat/pyedb-sub
 import { JobViewDto } from '../jobs/dto/job-view.dto';
 import { toJobView } from '../jobs/job-view.mapper';
 import { JobsService } from '../jobs/jobs.service';
+import { BatchItemError, BatchItemInput, batchItemError, BatchSubmissionService } from '../jobs/submission/batch-submission.service';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
 import { parseSimulationConfig } from '../simulation/simulation-config.validation';
 
@@ -27,6 +28,16 @@ export interface JobManagerHandlerOptions {
 export type SimulationConfigFields = Record<string, unknown> & { project_path: string };
 
 export class JobManagerStartError extends Error {}
+
+/** One config's outcome in `submitMany`, as POST /jobs/submit-batch answers it. */
+export interface SubmitManyResult {
+  index: number;
+  jobid?: string;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  job?: JobViewDto;
+  /** For a rejected config: `cause` is the error itself (e.g. a FileNotFoundError). */
+  error?: BatchItemError;
+}
 
 /**
  * The embedded façade: start the job manager inside a Node program, submit configs and wait for them, without
@@ -64,15 +75,36 @@ export class JobManagerHandler {
     return parseSimulationConfig(chooseScheduler(unwrapPyedbSubmission({ ...fields, project_path: projectPath }), this.config.submissions));
   }
 
-  /** Submits each config (validated like `createSimulationConfig`); resolves with the job ids in order. */
+  /**
+   * Submits all configs in one batch (as `POST /jobs/submit-batch`): each checked like a single submit, the valid
+   * ones stored in one transaction; resolves with one result per config, in order. Never rejects for one config.
+   */
+  async submitMany(configs: ReadonlyArray<HFSSSimulationConfig | SimulationConfigFields>): Promise<SubmitManyResult[]> {
+    const batch = await this.batch();
+    const items = configs.map((config): BatchItemInput => {
+      try {
+        return { config: config instanceof HFSSSimulationConfig ? config : this.createSimulationConfig(config) };
+      } catch (error) {
+        return { error: batchItemError(error), ...(typeof config.jobid === 'string' && { jobid: config.jobid }) };
+      }
+    });
+    return (await batch.submitMany(items)).map(({ job, ...outcome }) => ({ ...outcome, ...(job && { job: toJobView(job) }) }));
+  }
+
+  /**
+   * Submits the configs (validated like `createSimulationConfig`: an invalid one throws before anything is submitted)
+   * in one batch; resolves with the job ids in order. A config refused by the checks (e.g. a missing project) makes it
+   * reject with that config's error; the valid ones are submitted all the same.
+   */
   async submitJobs(configs: ReadonlyArray<HFSSSimulationConfig | SimulationConfigFields>): Promise<string[]> {
-    const jobs = await this.jobs();
-    const ids: string[] = [];
-    for (const config of configs) {
-      const valid = config instanceof HFSSSimulationConfig ? config : this.createSimulationConfig(config);
-      ids.push((await jobs.submit(valid)).job.id);
+    const valid = configs.map((config) => (config instanceof HFSSSimulationConfig ? config : this.createSimulationConfig(config)));
+    const results = await this.submitMany(valid);
+    const rejected = results.find((result) => result.status === 'rejected');
+    if (rejected) {
+      const cause = rejected.error?.cause;
+      throw cause instanceof Error ? cause : new Error(rejected.error?.message);
     }
-    return ids;
+    return results.map((result) => result.jobid!);
   }
 
   /** Submits and resolves when every job is completed, failed, cancelled or timed out; TimeoutError after `timeout` seconds. */
@@ -106,6 +138,11 @@ export class JobManagerHandler {
       await this.app?.close();
     })();
     return this.closing;
+  }
+
+  private async batch(): Promise<BatchSubmissionService> {
+    await this.startService();
+    return this.app!.get(BatchSubmissionService);
   }
 
   private async jobs(): Promise<JobsService> {

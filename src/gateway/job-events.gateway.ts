@@ -13,8 +13,10 @@ import {
 import type { Server, Socket } from 'socket.io';
 import { JobProgressEvent } from '../jobs/events/job-progress.event';
 import { JobStateChangedEvent } from '../jobs/events/job-state-changed.event';
+import { JobsSubmittedEvent } from '../jobs/events/jobs-submitted.event';
 import { toJobView } from '../jobs/job-view.mapper';
 import { LocalJobRunner } from '../jobs/local/local-job-runner.service';
+import { JobRecord } from '../jobs/model/job-record';
 import { JobStatus } from '../jobs/model/job-status';
 import { HostSampledEvent } from '../resources/host-sampled.event';
 import { LimitsChangedEvent } from '../resources/limits-changed.event';
@@ -41,6 +43,9 @@ import {
 
 type JobManagerSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
+/** job_queued events of a batch sent per event-loop turn: 10,000 jobs take 20 turns, none blocking for long. */
+export const BATCH_EVENTS_PER_TURN = 500;
+
 /** The seed's event for each state a job enters. */
 const EVENT_BY_STATUS: Record<JobStatus, JobManagerEventName> = {
   [JobStatus.QUEUED]: 'job_queued',
@@ -59,6 +64,10 @@ const EVENT_BY_STATUS: Record<JobStatus, JobManagerEventName> = {
 @WebSocketGateway({ cors: false })
 export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   @WebSocketServer() private readonly server?: Server<ClientToServerEvents, ServerToClientEvents>;
+
+  /** job_queued events of batch submissions not sent yet, oldest first (job id → the job and the batch's detail). */
+  private readonly pendingQueued = new Map<string, { job: JobRecord; detail: string }>();
+  private flushScheduled = false;
 
   constructor(
     private readonly journal: EventJournal,
@@ -165,8 +174,20 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection, OnG
     };
   }
 
+  /**
+   * A batch: each job still gets its own job_queued event, in submission order, but BATCH_EVENTS_PER_TURN per
+   * event-loop turn. A later event of one of these jobs (started, cancelled…) first sends its job_queued, so per job
+   * the order stays queued → started → completed.
+   */
+  @OnEvent(JobsSubmittedEvent.name)
+  onJobsSubmitted(event: JobsSubmittedEvent): void {
+    for (const job of event.jobs) this.pendingQueued.set(job.id, { job, detail: event.detail });
+    this.scheduleFlush();
+  }
+
   @OnEvent(JobStateChangedEvent.name)
   onJobStateChanged(event: JobStateChangedEvent): void {
+    this.sendPendingQueued(event.job.id);
     const view = toJobView(event.job, this.runner.positionOf(event.job.id));
     const base = {
       job_id: view.job_id,
@@ -199,6 +220,7 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection, OnG
 
   @OnEvent(JobProgressEvent.name)
   onJobProgress(event: JobProgressEvent): void {
+    this.sendPendingQueued(event.jobId);
     this.emitForJob('job_progress', {
       job_id: event.jobId,
       status: JobStatus.RUNNING,
@@ -223,6 +245,27 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection, OnG
       limits: toResourceLimitsDto(this.limits.current),
       ...this.admission(),
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.pendingQueued.size === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      let sent = 0;
+      for (const id of this.pendingQueued.keys()) {
+        if (sent++ >= BATCH_EVENTS_PER_TURN) break;
+        this.sendPendingQueued(id);
+      }
+      this.scheduleFlush();
+    });
+  }
+
+  private sendPendingQueued(jobId: string): void {
+    const pending = this.pendingQueued.get(jobId);
+    if (!pending) return;
+    this.pendingQueued.delete(jobId);
+    this.onJobStateChanged(new JobStateChangedEvent(pending.job, null, pending.detail));
   }
 
   private admission(): AdmissionPayload {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { TimeoutError } from '../common/errors/job-manager.errors';
 import { JobStateChangedEvent } from './events/job-state-changed.event';
+import { JobsSubmittedEvent } from './events/jobs-submitted.event';
 import { JobPatch, JobRecord } from './model/job-record';
 import { isTerminal, JobStatus } from './model/job-status';
 import { JobRepository } from './persistence/job.repository';
@@ -24,6 +25,15 @@ export class JobLifecycleService {
     const event = new JobStateChangedEvent(record, null, detail);
     this.repository.afterDurable(() => this.events.emit(JobStateChangedEvent.name, event));
     return record;
+  }
+
+  /**
+   * Tells listeners of jobs a batch stored (JobRepository.insertMany): one JobsSubmittedEvent, once they are durable,
+   * instead of one JobStateChangedEvent each.
+   */
+  async publishCreated(records: readonly JobRecord[], detail: string): Promise<void> {
+    await this.repository.whenDurable();
+    if (records.length > 0) this.events.emit(JobsSubmittedEvent.name, new JobsSubmittedEvent(records, detail));
   }
 
   /** `alongside` runs in the same store transaction (e.g. the retry's attempt record); it may throw to abort. */

@@ -10,10 +10,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ValidationFailedError } from '../common/errors/job-manager.errors';
 import { ErrorResponseDto } from '../common/filters/error-response';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
 import { parseSimulationConfig } from '../simulation/simulation-config.validation';
@@ -23,6 +25,7 @@ import { ChangePriorityDto } from './dto/change-priority.dto';
 import { DeleteJobQueryDto, DeleteJobResponseDto } from './dto/delete-job.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
+import { SubmitBatchRequestDto, SubmitBatchResponseDto } from './dto/submit-batch.dto';
 import { DurableAnswerInterceptor } from './durable-answer.interceptor';
 import { jobListJson, jobViewJson, toJobView } from './job-view.mapper';
 import { JobRecord } from './model/job-record';
@@ -31,6 +34,7 @@ import { isTerminal, JobStatus } from './model/job-status';
 import { JobsService } from './jobs.service';
 import { JobDeletionService } from './retention/job-deletion.service';
 import { duplicateMessage } from './retry/duplicate-message';
+import { BatchItemInput, batchItemError, BatchSubmissionService, MAX_BATCH_JOBS } from './submission/batch-submission.service';
 
 @ApiTags('jobs')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Validation failed or a file is missing' })
@@ -42,6 +46,7 @@ export class JobsController {
     private readonly normalizer: PyedbSubmissionNormalizer,
     private readonly deletion: JobDeletionService,
     private readonly repository: JobRepository,
+    private readonly batch: BatchSubmissionService,
   ) {}
 
   @Get()
@@ -82,6 +87,27 @@ export class JobsController {
         ? `Job ${job.id} stored; waiting for ${job.schedulerType} to accept it`
         : `Job ${job.id} submitted successfully`;
     return { success: true, job_id: job.id, message, duplicate, job: toJobView(job, this.jobs.queuePosition(job)) };
+  }
+
+  @Post('submit-batch')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'submitJobBatch',
+    summary: `Submit up to ${MAX_BATCH_JOBS} configs in one request: each checked like POST /jobs/submit, the valid ones stored in one transaction; per-item results in request order`,
+  })
+  @ApiOkResponse({
+    type: SubmitBatchResponseDto,
+    description:
+      'Every item answered (accepted, duplicate or rejected with the code the single submit would give); answered once the accepted jobs are durable',
+  })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The body is over 16 MiB' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The service is shutting down' })
+  @ApiBody({ type: SubmitBatchRequestDto })
+  async submitBatch(@Body() body: unknown): Promise<SubmitBatchResponseDto> {
+    const outcomes = await this.batch.submitMany(this.parseBatch(body));
+    const results = outcomes.map(({ job, ...outcome }) => ({ ...outcome, ...(job && { job: toJobView(job, this.jobs.queuePosition(job)) }) }));
+    const count = (status: string): number => outcomes.filter((outcome) => outcome.status === status).length;
+    return { success: true, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
   }
 
   @Get(':id')
@@ -138,5 +164,28 @@ export class JobsController {
     const keepFiles = query.keep_files === 'true';
     await this.deletion.delete(id, keepFiles);
     return { success: true, job_id: id, message: `Job ${id} deleted${keepFiles ? '; its files were kept' : ''}`, files_kept: keepFiles };
+  }
+
+  /** The body's shape is the request's problem (400); each item's is its own (a rejected result). */
+  private parseBatch(body: unknown): BatchItemInput[] {
+    const jobs = (body as { jobs?: unknown } | null)?.jobs;
+    if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(jobs)) {
+      throw new ValidationFailedError('The body must be {"jobs": [config, …]}');
+    }
+    const extra = Object.keys(body).filter((key) => key !== 'jobs');
+    if (extra.length > 0) {
+      throw new ValidationFailedError(extra.map((key) => `property ${key} should not exist`).join('; '));
+    }
+    if (jobs.length === 0 || jobs.length > MAX_BATCH_JOBS) {
+      throw new ValidationFailedError(`jobs must hold 1 to ${MAX_BATCH_JOBS} configs (got ${jobs.length})`);
+    }
+    return jobs.map((item: unknown) => {
+      try {
+        return { config: parseSimulationConfig(this.normalizer.normalize(item)) };
+      } catch (error) {
+        const jobid = (item as { jobid?: unknown } | null)?.jobid;
+        return { error: batchItemError(error), ...(typeof jobid === 'string' && { jobid }) };
+      }
+    });
   }
 }

@@ -16,6 +16,7 @@ import { JobOutputController } from './output/job-output.controller';
 import { JobRepository } from './persistence/job.repository';
 import { dataDirLockProvider, sqliteDatabaseProvider } from './persistence/sqlite-database.provider';
 import { SolverProgressTracker } from './progress/solver-progress.tracker';
+import { BatchSubmissionService } from './submission/batch-submission.service';
 import { LaunchGuard } from './submission/launch-guard.service';
 import { QueueController } from './queue.controller';
 import { JobDeletionService } from './retention/job-deletion.service';
@@ -31,6 +32,7 @@ import { JobRetentionService } from './retention/job-retention.service';
   controllers: [JobOutputController, JobRetryController, JobsController, PyedbJobsController, QueueController],
   providers: [
     AutomaticRetryService,
+    BatchSubmissionService,
     ClusterJobRunner,
     dataDirLockProvider,
     JobAttemptsRepository,
@@ -50,6 +52,6 @@ import { JobRetentionService } from './retention/job-retention.service';
     SolverProgressTracker,
     sqliteDatabaseProvider,
   ],
-  exports: [ClusterJobRunner, JobAttemptsRepository, JobRepository, JobsService, LocalJobRunner],
+  exports: [BatchSubmissionService, ClusterJobRunner, JobAttemptsRepository, JobRepository, JobsService, LocalJobRunner],
 })
 export class JobsModule {}

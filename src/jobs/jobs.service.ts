@@ -1,15 +1,8 @@
-import { rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
-import {
-  DuplicateJobIdError,
-  FileNotFoundError,
-  JobNotFoundError,
-  JobStateConflictError,
-  ShuttingDownError,
-  ValidationFailedError,
-} from '../common/errors/job-manager.errors';
+import { DuplicateJobIdError, JobNotFoundError, JobStateConflictError, ShuttingDownError, ValidationFailedError } from '../common/errors/job-manager.errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { ProjectStagingService } from '../projects/project-staging.service';
@@ -24,20 +17,10 @@ import { LocalJobRunner } from './local/local-job-runner.service';
 import { JobRecord } from './model/job-record';
 import { isTerminal, JobStatus } from './model/job-status';
 import { JobListQuery, JobRepository } from './persistence/job.repository';
-import { AcceptedFile, identify, stageAcceptedFiles } from './submission/accepted-files';
+import { stageAcceptedFiles } from './submission/accepted-files';
 import { configFingerprint } from './submission/config-fingerprint';
-import { checkClientExecutable } from './submission/executable-policy';
-import { resolveExecutable } from './submission/executable-resolver';
 import { generateJobId } from './submission/job-id.generator';
-import { resolveInsideRoots } from './submission/path-policy';
-
-/** What the submission checks found: the paths the solver is handed and the files behind them. */
-interface CheckedResources {
-  projectRealPath: string;
-  /** The absolute path of a client-given executable (a bare name resolved through PATH). */
-  executableRunPath?: string;
-  files: AcceptedFile[];
-}
+import { CheckedResources, checkSubmissionResources } from './submission/resource-checks';
 
 export interface SubmitResult {
   job: JobRecord;
@@ -194,34 +177,8 @@ export class JobsService {
     return { job: existing, duplicate: true };
   }
 
-  /**
-   * The seed's FileNotFoundError cases (the project, and for local runs the solver executable), the allowed
-   * directories and the executable policy (README "Executables"). Returns what the launch re-check compares.
-   */
-  private async checkResources(config: HFSSSimulationConfig, staged: boolean): Promise<CheckedResources> {
-    const projectPath = config.project_path ?? '';
-    if (!isAbsolute(projectPath)) {
-      throw new ValidationFailedError(`project_path must be an absolute path: ${projectPath}`);
-    }
-    const project = await stat(projectPath).catch(() => undefined);
-    if (!project) {
-      throw new FileNotFoundError(projectPath, 'Project file');
-    }
-    const roots = staged ? [] : this.config.security.projectRoots;
-    const projectRealPath = await resolveInsideRoots(projectPath, roots, 'project_path');
-    const projectRunPath = roots.length > 0 ? projectRealPath : projectPath;
-    const files = [await identify('project_path', projectRunPath, projectRealPath)];
-    let executableRunPath: string | undefined;
-    if (config.ansys_edt_path !== undefined) {
-      const executable = await checkClientExecutable(config.ansys_edt_path, this.config.security.executableRoots);
-      executableRunPath = executable.runPath;
-      files.push(await identify('ansys_edt_path', executable.runPath, executable.realPath));
-    }
-    if (config.scheduler_type !== SchedulerType.NONE) {
-      this.schedulers.get(config.scheduler_type);
-    } else if (executableRunPath === undefined && !(await resolveExecutable(this.config.solver.ansysEdtPath))) {
-      throw new FileNotFoundError(this.config.solver.ansysEdtPath, 'ansysedt executable');
-    }
-    return { projectRealPath, executableRunPath, files };
+  /** The seed's FileNotFoundError cases, the allowed directories and the executable policy: see checkSubmissionResources. */
+  private checkResources(config: HFSSSimulationConfig, staged: boolean): Promise<CheckedResources> {
+    return checkSubmissionResources(config, staged, { config: this.config, schedulers: this.schedulers });
   }
 }

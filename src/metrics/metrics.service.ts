@@ -3,9 +3,11 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ClusterJobRunner } from '../jobs/cluster/cluster-job-runner.service';
 import { JobLaunchedEvent } from '../jobs/events/job-launched.event';
+import { JobsSubmittedEvent } from '../jobs/events/jobs-submitted.event';
 import { JobStateChangedEvent } from '../jobs/events/job-state-changed.event';
 import { SchedulerPolledEvent } from '../jobs/events/scheduler-polled.event';
 import { LocalJobRunner } from '../jobs/local/local-job-runner.service';
+import { JobStatus } from '../jobs/model/job-status';
 import { JobRepository } from '../jobs/persistence/job.repository';
 
 /**
@@ -93,5 +95,10 @@ export class MetricsService {
   @OnEvent(JobStateChangedEvent.name)
   onStateChanged(event: JobStateChangedEvent): void {
     if (event.previousStatus !== event.job.status) this.transitions.inc({ status: event.job.status });
+  }
+
+  @OnEvent(JobsSubmittedEvent.name)
+  onJobsSubmitted(event: JobsSubmittedEvent): void {
+    this.transitions.inc({ status: JobStatus.QUEUED }, event.jobs.length);
   }
 }

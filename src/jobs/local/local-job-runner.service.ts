@@ -96,6 +96,17 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
     this.dispatch();
   }
 
+  /** Queues many jobs (a batch) and admits once, instead of one dispatch per job; `admit: false` leaves that to `admit()`. */
+  enqueueMany(jobs: readonly JobRecord[], options: { admit?: boolean } = {}): void {
+    for (const job of jobs) this.queue.push({ id: job.id, priority: job.priority, seq: job.seq });
+    if (options.admit !== false) this.dispatch();
+  }
+
+  /** Starts what the limits allow now (after `enqueueMany(…, { admit: false })`). */
+  admit(): void {
+    this.dispatch();
+  }
+
   /** Re-queues a queued job at its new priority; returns false when it is not queued here. */
   reprioritise(job: JobRecord, priority: number): boolean {
     return this.queue.reprioritise(job.id, priority);

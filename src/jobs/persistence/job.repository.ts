@@ -276,6 +276,19 @@ export class JobRepository implements OnApplicationShutdown {
       throw error;
     }
   }
+
+  /**
+   * Inserts every record with its first job_events row in ONE transaction (a batch submission): all of them are
+   * stored or, when the write fails, none is. Each job is atomic like `insert`: never a row without its event.
+   */
+  insertMany(records: readonly JobRecord[], detail: string): void {
+    this.write(() => {
+      for (const record of records) {
+        this.statements.insert.run(recordToRow(record));
+        this.statements.event.run(record.id, record.status, record.updatedAt, detail);
+      }
+    });
+  }
 }
 
 const EMPTY_RECORD = {

@@ -1,4 +1,4 @@
-import { renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -54,6 +54,22 @@ export async function stageAcceptedFiles(workDir: string, files: readonly Accept
     },
     discard: () => rmSync(staged, { force: true }),
   };
+}
+
+/**
+ * Writes the record of a job already in the store (a batch: the row exists, so no other submission of this jobid
+ * touches the directory and no staging name is needed). Synchronous: a batch writes thousands, and one syscall per
+ * step costs far less than the promise API's round trips. Throws the fs error; a missing or torn record only falls
+ * back to the path checks at launch (readAcceptedFiles).
+ */
+export function writeAcceptedFilesSync(workDir: string, files: readonly AcceptedFile[]): void {
+  try {
+    mkdirSync(workDir);
+  } catch (error) {
+    // Its parent (the jobs directory) must exist: a data dir removed meanwhile is not re-created here.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  writeFileSync(join(workDir, RECORD_NAME), JSON.stringify({ version: 1, files }));
 }
 
 /** The files recorded when the job was accepted; undefined for jobs accepted before records existed (or a torn record). */

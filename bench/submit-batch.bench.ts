@@ -1,0 +1,81 @@
+import { startServiceProcess, stopServiceProcesses } from '../test/support/service-process';
+import { makeTempDir, removeDir, writeProject } from '../test/support/test-app';
+import { http, load, report, summary } from './bench-support';
+
+// Target: 10,000 configs in ONE POST /jobs/submit-batch answered (all durable, per-item results) in <= 2 s on 2 cores.
+// Baseline in the same run: the same 10,000 configs submitted one by one (POST /jobs/submit, 32 in flight), each on
+// a fresh service with a fresh data dir. A few items repeat a jobid or name a missing project (per-item results).
+const JOBS = 10_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+async function freshService(): Promise<{ url: string; project: string; done: () => Promise<void> }> {
+  const dataDir = makeTempDir('bench-batch-');
+  const projects = makeTempDir('bench-batch-projects-');
+  // Ten distinct project files, as a sweep over variants would name.
+  const paths = Array.from({ length: 10 }, (_, i) => writeProject(projects, `p${i}.aedt`, { duration_ms: 600_000 }));
+  const service = await startServiceProcess(dataDir, {
+    HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000',
+    HFSS_JM_LOG_LEVEL: 'warn',
+    HFSS_JM_SQLITE_SYNCHRONOUS: 'full',
+  });
+  return {
+    url: service.url,
+    project: paths.join('\n'),
+    done: async () => {
+      service.child.kill('SIGKILL');
+      await stopServiceProcesses();
+      removeDir(dataDir);
+      removeDir(projects);
+    },
+  };
+}
+
+const configs = (projects: string[], prefix: string) =>
+  Array.from({ length: JOBS }, (_, i) => ({
+    jobid: `${prefix}_${i}`,
+    project_path: projects[i % projects.length],
+    priority: i % 7,
+    design_name: `variant_${i}`,
+  }));
+
+it('10,000 configs in one batch request vs one by one', async () => {
+  const batchMs: number[] = [];
+  const oneByOneMs: number[] = [];
+  let sample: Record<string, unknown> = {};
+  for (let run = 0; run < RUNS; run++) {
+    const batchService = await freshService();
+    try {
+      const jobs = configs(batchService.project.split('\n'), 'b');
+      const t0 = performance.now();
+      const answer = await http(`${batchService.url}/jobs/submit-batch`, 'POST', { jobs });
+      batchMs.push(performance.now() - t0);
+      const body = JSON.parse(answer.text) as { accepted: number; results: unknown[] };
+      if (answer.status !== 200 || body.accepted !== JOBS) throw new Error(`batch answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+      sample = { response_bytes: answer.text.length, results: body.results.length };
+    } finally {
+      await batchService.done();
+    }
+    const singleService = await freshService();
+    try {
+      const jobs = configs(singleService.project.split('\n'), 's');
+      const result = await load(JOBS, 32, (i) =>
+        http(`${singleService.url}/jobs/submit`, 'POST', jobs[i]).then((r) => {
+          if (r.status !== 201) throw new Error(`submit answered ${r.status}: ${r.text}`);
+        }),
+      );
+      oneByOneMs.push(result.seconds * 1000);
+    } finally {
+      await singleService.done();
+    }
+  }
+  report('submit-batch', {
+    jobs: JOBS,
+    runs: RUNS,
+    batch_request_ms: summary(batchMs),
+    baseline_one_by_one_ms: summary(oneByOneMs),
+    speedup: Math.round((summary(oneByOneMs).p50 / summary(batchMs).p50) * 100) / 100,
+    baseline_concurrency: 32,
+    sqlite_synchronous: 'full',
+    ...sample,
+  });
+});

@@ -1,0 +1,299 @@
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { DomainError } from '../../common/errors/domain-error';
+import { ErrorCode } from '../../common/filters/error-response';
+import { DuplicateJobIdError, ShuttingDownError, ValidationFailedError } from '../../common/errors/job-manager.errors';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.constants';
+import { jobWorkDirName } from '../../platform/paths';
+import { ProjectStagingService } from '../../projects/project-staging.service';
+import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
+import { buildAnsysEdtArgv } from '../../simulation/ansysedt-command.builder';
+import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
+import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { ClusterJobRunner } from '../cluster/cluster-job-runner.service';
+import { JobLifecycleService } from '../job-lifecycle.service';
+import { LocalJobRunner } from '../local/local-job-runner.service';
+import { JobRecord } from '../model/job-record';
+import { JobStatus } from '../model/job-status';
+import { JobRepository } from '../persistence/job.repository';
+import { AcceptedFile, writeAcceptedFilesSync } from './accepted-files';
+import { configFingerprint } from './config-fingerprint';
+import { generateJobId } from './job-id.generator';
+import { toPlainConfig } from './plain-config';
+import { checkSubmissionResources, ResourceCheckMemo } from './resource-checks';
+
+/** The most configs one batch may carry. */
+export const MAX_BATCH_JOBS = 10_000;
+/** Items checked at once (their shared file-system lookups are memoised; uploads are copied per job). */
+const CHECK_CONCURRENCY = 64;
+/** Accepted-files records written per event-loop turn (synchronous writes: the loop is never held for long). */
+const RECORDS_PER_TURN = 250;
+/** Cluster submissions of one batch handed to the scheduler at once (each is a command such as sbatch). */
+const CLUSTER_SUBMIT_CONCURRENCY = 4;
+
+/** One config of a batch: parsed, or refused already while parsing. */
+export type BatchItemInput = { config: HFSSSimulationConfig } | { error: BatchItemError; jobid?: string };
+
+/** Why an item was refused: the code the single submit would answer with, its message, and what else is known. */
+export interface BatchItemError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  /** The error itself, for in-process callers (the embedded façade rethrows it); not part of the HTTP answer. */
+  cause?: unknown;
+}
+
+export function batchItemError(error: unknown, details?: Record<string, unknown>): BatchItemError {
+  const cause = { cause: error };
+  Object.defineProperty(cause, 'cause', { enumerable: false });
+  if (error instanceof DomainError) return Object.assign(cause, { code: error.code, message: error.message, ...(details && { details }) });
+  // What the single submit would answer 500 for (e.g. EACCES on a project): refused alone, the others go on.
+  return Object.assign(cause, { code: 'INTERNAL' as const, message: `Internal error: ${error instanceof Error ? error.message : String(error)}` });
+}
+
+export interface BatchItemOutcome {
+  index: number;
+  /** The jobid given or generated; undefined when the item was refused before it had one. */
+  jobid?: string;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  job?: JobRecord;
+  error?: BatchItemError;
+}
+
+interface Candidate {
+  index: number;
+  config: HFSSSimulationConfig;
+  canonical: HFSSSimulationConfig;
+  fingerprint: string;
+}
+
+interface Prepared extends Candidate {
+  record: JobRecord;
+  files: AcceptedFile[];
+  stagedPath?: string;
+}
+
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+/**
+ * Submits many configs in one go (POST /jobs/submit-batch, the façade's and the CLI's multi-job submit). Each item
+ * is checked like a single submission (JobsService.submit) with the file-system work shared between items; the valid
+ * ones are stored in ONE transaction, answered and published only once durable, and queued in bulk.
+ */
+@Injectable()
+export class BatchSubmissionService {
+  private readonly logger = new Logger(BatchSubmissionService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: JobRepository,
+    private readonly lifecycle: JobLifecycleService,
+    private readonly localRunner: LocalJobRunner,
+    private readonly clusterRunner: ClusterJobRunner,
+    private readonly schedulers: SchedulerBackendRegistry,
+    private readonly staging: ProjectStagingService,
+  ) {}
+
+  async submitMany(items: readonly BatchItemInput[]): Promise<BatchItemOutcome[]> {
+    if (this.localRunner.isDraining) {
+      throw new ShuttingDownError();
+    }
+    const outcomes = new Array<BatchItemOutcome>(items.length);
+    const candidates = this.screen(items, outcomes);
+    const prepared = await this.prepare(candidates, outcomes);
+    // No await from here to the insert: a concurrent submission of one of these jobids cannot slip in between.
+    const toInsert: Prepared[] = [];
+    for (const item of prepared) {
+      const raced = this.repository.findById(item.config.jobid!);
+      if (raced) {
+        outcomes[item.index] = this.duplicateOutcome(item.index, raced, item.fingerprint);
+      } else {
+        toInsert.push(item);
+      }
+    }
+    const records = toInsert.map((item) => item.record);
+    try {
+      this.repository.insertMany(records, 'submitted');
+    } catch (error) {
+      // Nothing of the batch was stored: the upload copies go too.
+      await Promise.all(toInsert.flatMap((item) => (item.stagedPath !== undefined ? [rm(dirname(item.stagedPath), { recursive: true, force: true })] : [])));
+      throw error;
+    }
+    // Queued at once, so a cancel arriving meanwhile finds them; started once their accepted-files records are written.
+    this.localRunner.enqueueMany(
+      records.filter((record) => record.schedulerType === SchedulerType.NONE),
+      { admit: false },
+    );
+    await this.lifecycle.publishCreated(records, 'submitted');
+    for (const item of toInsert) outcomes[item.index] = { index: item.index, jobid: item.record.id, status: 'accepted', job: item.record };
+    // After the answer (the records are not fsynced: the store's commit is the acknowledgement, as for one submit).
+    void this.writeAcceptedFiles(toInsert)
+      .catch((error: Error) => this.logger.error(`Writing the accepted-files records of a batch failed: ${error.message}`))
+      .finally(() => {
+        this.localRunner.admit();
+        this.submitToClusters(records.filter((record) => record.schedulerType !== SchedulerType.NONE));
+      });
+    return outcomes;
+  }
+
+  /** Synchronous checks: parse errors, jobids repeated inside the batch, jobids already stored. */
+  private screen(items: readonly BatchItemInput[], outcomes: BatchItemOutcome[]): Candidate[] {
+    const firstIndexOf = new Map<string, number>();
+    const candidates: Candidate[] = [];
+    items.forEach((item, index) => {
+      if ('error' in item) {
+        outcomes[index] = { index, ...(item.jobid !== undefined && { jobid: item.jobid }), status: 'rejected', error: item.error };
+        return;
+      }
+      const config = Object.assign(new HFSSSimulationConfig(), item.config, { jobid: item.config.jobid ?? generateJobId() });
+      const jobid = config.jobid;
+      const first = firstIndexOf.get(jobid);
+      if (first !== undefined) {
+        outcomes[index] = {
+          index,
+          jobid,
+          status: 'rejected',
+          error: batchItemError(new ValidationFailedError(`jobid ${jobid} appears more than once in this batch (first at index ${first})`), {
+            first_index: first,
+          }),
+        };
+        return;
+      }
+      firstIndexOf.set(jobid, index);
+      const canonical = toPlainConfig(config);
+      const fingerprint = configFingerprint(canonical);
+      const existing = this.repository.findById(jobid);
+      if (existing) {
+        outcomes[index] = this.duplicateOutcome(index, existing, fingerprint);
+        return;
+      }
+      candidates.push({ index, config, canonical, fingerprint });
+    });
+    return candidates;
+  }
+
+  /** The checks of JobsService.submit per item, the file-system lookups shared; refused items get their error. */
+  private async prepare(candidates: readonly Candidate[], outcomes: BatchItemOutcome[]): Promise<Prepared[]> {
+    const memo = new ResourceCheckMemo();
+    const prepared: Prepared[] = [];
+    await inParallel(candidates, CHECK_CONCURRENCY, async (candidate) => {
+      const { config } = candidate;
+      const jobId = config.jobid!;
+      let stagedPath: string | undefined;
+      try {
+        stagedPath = config.project_ref !== undefined ? await this.staging.stageForJob(config.project_ref, jobId) : undefined;
+        const checked = await checkSubmissionResources(
+          Object.assign(new HFSSSimulationConfig(), config, { project_path: stagedPath ?? config.project_path }),
+          stagedPath !== undefined,
+          { config: this.config, schedulers: this.schedulers },
+          memo,
+        );
+        const workRoot =
+          config.scheduler_type !== SchedulerType.NONE ? (this.config.storage.clusterWorkDir ?? this.config.storage.dataDir) : this.config.storage.dataDir;
+        const workDir = join(workRoot, 'jobs', jobWorkDirName(jobId));
+        const runConfig = Object.assign(new HFSSSimulationConfig(), config, {
+          project_path: stagedPath ?? (this.config.security.projectRoots.length > 0 ? checked.projectRealPath : config.project_path),
+          ansys_edt_path: checked.executableRunPath,
+        });
+        prepared.push({ ...candidate, stagedPath, files: checked.files, record: this.recordFor(candidate, runConfig, workDir, stagedPath) });
+      } catch (error) {
+        if (stagedPath !== undefined && !this.repository.findById(jobId)) await rm(dirname(stagedPath), { recursive: true, force: true });
+        outcomes[candidate.index] = { index: candidate.index, jobid: jobId, status: 'rejected', error: batchItemError(error) };
+      }
+    });
+    // Sequence numbers in request order (the queue's tie-break among equal priorities), as one-by-one submits get them.
+    prepared.sort((a, b) => a.index - b.index);
+    for (const item of prepared) item.record.seq = this.repository.allocateSeq();
+    return prepared;
+  }
+
+  /**
+   * The launch re-check's record of each stored job (what JobsService.submit stages before its insert). Written after
+   * the insert: the row exists, so no concurrent submission of the jobid touches the directory. A record that cannot
+   * be written (full disk) or is lost to a crash only makes the launch fall back to the path checks; it is logged.
+   */
+  private async writeAcceptedFiles(items: readonly Prepared[]): Promise<void> {
+    let failures = 0;
+    let lastProblem = '';
+    for (const root of new Set(items.map((item) => dirname(item.record.workDir)))) mkdirSync(root, { recursive: true });
+    for (let start = 0; start < items.length; start += RECORDS_PER_TURN) {
+      if (start > 0) await nextTurn();
+      // Shutting down: the jobs not reached stay queued and are checked by path when they launch after the restart.
+      if (this.localRunner.isDraining) return;
+      for (const item of items.slice(start, start + RECORDS_PER_TURN)) {
+        try {
+          writeAcceptedFilesSync(item.record.workDir, item.files);
+        } catch (error) {
+          failures++;
+          lastProblem = (error as NodeJS.ErrnoException).code ?? String(error);
+        }
+      }
+    }
+    if (failures > 0) {
+      this.logger.warn(`${failures} accepted-files record(s) of a batch could not be written (${lastProblem}); those jobs are checked by path at launch`);
+    }
+  }
+
+  private recordFor(candidate: Candidate, runConfig: HFSSSimulationConfig, workDir: string, stagedPath: string | undefined): JobRecord {
+    const { config, canonical, fingerprint } = candidate;
+    const now = Date.now();
+    return {
+      id: config.jobid!,
+      seq: 0,
+      status: JobStatus.QUEUED,
+      priority: config.priority,
+      schedulerType: config.scheduler_type,
+      config: stagedPath !== undefined ? { ...canonical, project_path: stagedPath } : canonical,
+      configHash: fingerprint,
+      argv: buildAnsysEdtArgv(runConfig, { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir }),
+      workDir,
+      logPath: join(workDir, 'solver.log'),
+      nativeId: null,
+      exitCode: null,
+      error: null,
+      progress: null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      cancelRequestedAt: null,
+      waitingReason: null,
+      schedulerState: null,
+      schedulerReason: null,
+      run: 1,
+    };
+  }
+
+  private duplicateOutcome(index: number, existing: JobRecord, fingerprint: string): BatchItemOutcome {
+    if (existing.configHash !== fingerprint) {
+      return { index, jobid: existing.id, status: 'rejected', error: batchItemError(new DuplicateJobIdError(existing.id), { existing_job_id: existing.id }) };
+    }
+    return { index, jobid: existing.id, status: 'duplicate', job: existing };
+  }
+
+  /**
+   * Cluster items are answered as stored (queued); their scheduler submissions follow in the background, a few at a
+   * time. A rejection fails the job (its error says why) and an unreachable scheduler is retried, as for one submit;
+   * a restart meanwhile looks each one up by name before submitting it (ClusterJobRunner.onApplicationBootstrap).
+   */
+  private submitToClusters(jobs: readonly JobRecord[]): void {
+    if (jobs.length === 0) return;
+    void inParallel(jobs, CLUSTER_SUBMIT_CONCURRENCY, async (stored) => {
+      // Cancelled (or otherwise changed) while waiting for its turn: not submitted.
+      const job = this.repository.findById(stored.id);
+      if (job?.status !== JobStatus.QUEUED || job.cancelRequestedAt !== null || job.nativeId !== null) return;
+      await this.clusterRunner.submit(job).catch((error: Error) => this.logger.warn(`Batch job ${job.id}: ${error.message}`));
+    }).catch((error: Error) => this.logger.warn(`Submitting the cluster jobs of a batch stopped: ${error.message}`));
+  }
+}

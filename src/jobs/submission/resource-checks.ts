@@ -1,0 +1,93 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { FileNotFoundError, ValidationFailedError } from '../../common/errors/job-manager.errors';
+import { AppConfig } from '../../config/app-config';
+import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
+import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
+import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { AcceptedFile, identify } from './accepted-files';
+import { checkClientExecutable } from './executable-policy';
+import { resolveExecutable } from './executable-resolver';
+import { resolveInsideRoots } from './path-policy';
+
+/** What the submission checks found: the paths the solver is handed and the files behind them. */
+export interface CheckedResources {
+  projectRealPath: string;
+  /** The absolute path of a client-given executable (a bare name resolved through PATH). */
+  executableRunPath?: string;
+  files: AcceptedFile[];
+}
+
+export interface ResourceCheckContext {
+  config: AppConfig;
+  schedulers: SchedulerBackendRegistry;
+}
+
+/**
+ * Shares the file-system work of one batch: each distinct project path (with its roots), client executable and
+ * the configured solver is checked once, however many items name it. A fresh memo per request: nothing is cached
+ * across requests, so a file removed later is noticed by the next submission.
+ */
+export class ResourceCheckMemo {
+  private readonly entries = new Map<string, Promise<unknown>>();
+
+  once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    let entry = this.entries.get(key) as Promise<T> | undefined;
+    if (!entry) {
+      entry = work();
+      // Every caller awaits it; this only keeps a rejection nobody awaited yet from counting as unhandled.
+      entry.catch(() => undefined);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+}
+
+async function checkProject(projectPath: string, roots: readonly string[]): Promise<{ projectRealPath: string; file: AcceptedFile }> {
+  if (!isAbsolute(projectPath)) {
+    throw new ValidationFailedError(`project_path must be an absolute path: ${projectPath}`);
+  }
+  const project = await stat(projectPath).catch(() => undefined);
+  if (!project) {
+    throw new FileNotFoundError(projectPath, 'Project file');
+  }
+  const projectRealPath = await resolveInsideRoots(projectPath, roots, 'project_path');
+  const projectRunPath = roots.length > 0 ? projectRealPath : projectPath;
+  return { projectRealPath, file: await identify('project_path', projectRunPath, projectRealPath) };
+}
+
+/**
+ * The seed's FileNotFoundError cases (the project, and for local runs the solver executable), the allowed
+ * directories and the executable policy (README "Executables"). Returns what the launch re-check compares.
+ * With a memo (a batch), work shared by several configs is done once.
+ */
+export async function checkSubmissionResources(
+  config: HFSSSimulationConfig,
+  staged: boolean,
+  context: ResourceCheckContext,
+  memo = new ResourceCheckMemo(),
+): Promise<CheckedResources> {
+  const projectPath = config.project_path ?? '';
+  const roots = staged ? [] : context.config.security.projectRoots;
+  const project = await memo.once(`project\0${staged}\0${projectPath}`, () => checkProject(projectPath, roots));
+  const files = [project.file];
+  let executableRunPath: string | undefined;
+  if (config.ansys_edt_path !== undefined) {
+    const clientPath = config.ansys_edt_path;
+    const executable = await memo.once(`executable\0${clientPath}`, async () => {
+      const checked = await checkClientExecutable(clientPath, context.config.security.executableRoots);
+      return { runPath: checked.runPath, file: await identify('ansys_edt_path', checked.runPath, checked.realPath) };
+    });
+    executableRunPath = executable.runPath;
+    files.push(executable.file);
+  }
+  if (config.scheduler_type !== SchedulerType.NONE) {
+    context.schedulers.get(config.scheduler_type);
+  } else if (executableRunPath === undefined) {
+    const solver = context.config.solver.ansysEdtPath;
+    if (!(await memo.once(`solver\0${solver}`, () => resolveExecutable(solver)))) {
+      throw new FileNotFoundError(solver, 'ansysedt executable');
+    }
+  }
+  return { projectRealPath: project.projectRealPath, executableRunPath, files };
+}
