@@ -3,7 +3,10 @@ import { DataDirLock } from '../src/jobs/persistence/data-dir-lock';
 import { openJobDatabase } from '../src/jobs/persistence/sqlite-database.provider';
 import { APP_CONFIG } from '../src/config/config.constants';
 import { AppConfig } from '../src/config/app-config';
-import { apiClient } from './support/http';
+import { existsSync } from 'node:fs';
+import { JobStatus } from '../src/jobs/model/job-status';
+import { JobRepository } from '../src/jobs/persistence/job.repository';
+import { apiClient, waitFor } from './support/http';
 import { startServiceProcess, useServiceSandbox } from './support/service-process';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
 
@@ -64,6 +67,62 @@ describe('acknowledged means durable (HFSS_JM_SQLITE_SYNCHRONOUS=full, group com
     clearInterval(releasing);
     removeDir(harness.dataDir);
     harness = undefined;
+  });
+});
+
+describe('a solver starts only once its job is durably running (group commit)', () => {
+  let harness: TestApp | undefined;
+  let projects: string;
+  let held: ReturnType<typeof heldSync>;
+  beforeEach(() => {
+    projects = makeTempDir('hfss-durable-launch-');
+    held = heldSync();
+  });
+  afterEach(async () => {
+    // Closing flushes the store: let every fsync through meanwhile.
+    const releasing = setInterval(() => held.release(), 5);
+    await harness?.close();
+    clearInterval(releasing);
+    if (harness) removeDir(harness.dataDir);
+    harness = undefined;
+    removeDir(projects);
+  });
+
+  it("should hold the launch while the fsync of the job's running state is pending, then start the solver", async () => {
+    harness = await startTestApp({
+      env: { HFSS_JM_SQLITE_SYNCHRONOUS: 'full' },
+      configure: (builder) =>
+        builder.overrideProvider(SQLITE_DATABASE).useFactory({
+          inject: [APP_CONFIG, DATA_DIR_LOCK],
+          factory: (config: AppConfig, _lock: DataDirLock) => openJobDatabase(config.storage.dataDir, 'full', { syncFile: held.sync }),
+        }),
+    });
+    const repository = harness.app.get(JobRepository);
+    const project = writeProject(projects, 'launch.aedt', { duration_ms: 200, spawn_child: false });
+    const submitted = apiClient(harness.url).submit({ jobid: 'launch', project_path: project });
+    submitted.catch(() => undefined);
+    // Let every fsync through until the store (read in-process, never held) says running; then hold the next ones.
+    await waitFor(
+      () => {
+        if (repository.findById('launch')?.status === JobStatus.RUNNING) return true;
+        held.release();
+        return undefined;
+      },
+      10_000,
+      'the job to be committed as running',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Committed as running, not yet on disk: the solver has not been started.
+    expect(held.pending.length).toBeGreaterThan(0);
+    expect(existsSync(`${project}.runs`)).toBe(false);
+    const releasing = setInterval(() => held.release(), 5);
+    try {
+      expect((await submitted).status).toBe(201);
+      await waitFor(() => (existsSync(`${project}.runs`) ? true : undefined), 10_000, 'the solver to start once durable');
+      await waitFor(() => (repository.findById('launch')?.status === JobStatus.COMPLETED ? true : undefined), 15_000, 'the solve to complete');
+    } finally {
+      clearInterval(releasing);
+    }
   });
 });
 

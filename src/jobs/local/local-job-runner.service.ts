@@ -239,6 +239,20 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       this.noteStorageFailure(error.message);
       return;
     }
+    // The solver is an effect outside the store: it starts only once `running` is on disk (group commit), so a
+    // power cut can never leave a solve that ran behind a job the store still has queued.
+    try {
+      await this.repository.whenDurable();
+    } catch (error) {
+      if (!(error instanceof StorageFailureError)) throw error;
+      this.noteStorageFailure(error.message);
+      this.requeue(entry, `re-queued: ${error.message}; the solver was not started`);
+      return;
+    }
+    if (entry.stopReason) {
+      this.finish(entry, { status: 'failed', exitCode: null, reason: 'stopped before the solver started' });
+      return;
+    }
     try {
       entry.ref = await this.backend.submit({
         jobId: queued.id,
