@@ -212,6 +212,17 @@ describe('Cluster jobs through the runner (real app, in-memory scheduler swapped
     expect(await api.waitForStatus('lost_cancel', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({ status: 'cancelled', exit_code: null });
   });
 
+  it('should settle a job that ends while its cancel command is still running once that command has answered', async () => {
+    await submitSlurm('slow_cancel');
+    await api.waitForStatus('slow_cancel', ['scheduled']);
+    // The scheduler has dropped the job (polls see it ended) before the cancel command returns: the end is the cancel's.
+    scheduler.cancelAnswerDelayMs = POLL_MS * 8;
+    const polls = scheduler.pollBatches.length;
+    await api.post('/jobs/slow_cancel/cancel');
+    expect(await api.waitForStatus('slow_cancel', ['cancelled', 'failed', 'completed'], 15_000)).toMatchObject({ status: 'cancelled', exit_code: null });
+    expect(scheduler.pollBatches.length - polls).toBeGreaterThan(0); // a poll did see the ended job meanwhile
+  });
+
   it('should look a waiting job up by name after a restart before submitting it', async () => {
     scheduler.nextSubmit = 'lost-answer';
     await submitSlurm('across_restart');

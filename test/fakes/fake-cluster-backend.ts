@@ -24,6 +24,11 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
   cancelCalls = 0;
   /** The cancel reaches the scheduler, which kills the job (reported as failed, 143), but the answer is lost. */
   cancelAnswerLost = false;
+  /**
+   * The cancel takes effect at once (the job ends, reported failed as Grid Engine's accounting reports a deleted
+   * Eqw job) but its command answers only this many ms later (0: at once).
+   */
+  cancelAnswerDelayMs = 0;
   /** How long each submission takes (0: answered at once). */
   submitDelayMs = 0;
   /** Submissions under way now, and the most seen at once. */
@@ -83,6 +88,11 @@ export class FakeClusterBackend extends ClusterSchedulerBackend {
       );
     }
     const job = this.jobs.get(ref.nativeId);
+    if (this.cancelAnswerDelayMs > 0 && job) {
+      job.state = { status: 'failed', exitCode: null, reason: 'deleted; accounting reports failed' };
+      await new Promise((resolve) => setTimeout(resolve, this.cancelAnswerDelayMs));
+      return;
+    }
     if (this.cancelAnswerLost && job) {
       job.state = { status: 'failed', exitCode: 143, reason: 'killed by SIGTERM' };
       throw new SchedulerCommandTimeoutError('scancel', 100);

@@ -301,6 +301,12 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     const detail = describeSchedulerState(job.schedulerType, state);
     if (TERMINAL_NATIVE_STATUSES.has(state.status)) {
       const delivered = this.cancelDelivered.has(job.id) || this.cancelMaybeDelivered.has(job.id);
+      if (job.cancelRequestedAt && !delivered && state.status !== 'cancelled' && this.cancelsInFlight.has(job.id)) {
+        // The scheduler shows the job ended while our cancel command has not answered yet (qdel of a Grid Engine
+        // job in Eqw leaves a "failed" accounting record at once): whether that cancel reached the scheduler decides
+        // the truthful final state, so the job is settled by the first poll after the command answered.
+        return job;
+      }
       const cancel = !job.cancelRequestedAt ? 'none' : delivered ? 'delivered' : 'requested';
       const { status, error } = clusterFinalStatus(state, cancel);
       // A job the scheduler (or a cancel) killed has no solver exit code, whether seen live or from accounting.

@@ -27,7 +27,8 @@ export const VANISHED_BEFORE_START_GRACE_MS = 60_000;
 
 /**
  * `qstat -j` prints ~1 KB per job (its whole environment list among it): the reasons of at most this many waiting
- * jobs are asked per poll (in tracking order); beyond that a waiting job shows its state letters without a reason.
+ * jobs are asked per poll (those in error state first, then in tracking order); beyond that a waiting job shows its
+ * state letters without a reason.
  */
 export const WAITING_DETAILS_PER_POLL = 100;
 
@@ -79,7 +80,10 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
     const listed = parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout);
-    const details = await this.waitingDetails(refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.status === 'pending'));
+    const waiting = refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.status === 'pending');
+    // Jobs in error state first: their message is the one an operator needs to act on.
+    const inError = (id: string): boolean => listed.get(id)?.nativeState?.includes('E') ?? false;
+    const details = await this.waitingDetails([...waiting.filter(inError), ...waiting.filter((id) => !inError(id))]);
     const settled = new Map<string, NativeJobState>();
     const needAccounting: string[] = [];
     for (const ref of refs) {
