@@ -8,7 +8,6 @@ import { APP_CONFIG } from '../config/config.constants';
 import { ProjectStagingService } from '../projects/project-staging.service';
 import { jobWorkDirName } from '../platform/paths';
 import { SchedulerBackendRegistry } from '../scheduler/scheduler-backend.registry';
-import { buildAnsysEdtArgv } from '../simulation/ansysedt-command.builder';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
 import { SchedulerType } from '../simulation/scheduler-type.enum';
 import { ClusterJobRunner } from './cluster/cluster-job-runner.service';
@@ -20,6 +19,7 @@ import { JobListQuery, JobRepository } from './persistence/job.repository';
 import { stageAcceptedFiles } from './submission/accepted-files';
 import { configFingerprint } from './submission/config-fingerprint';
 import { generateJobId } from './submission/job-id.generator';
+import { newJobRecord } from './submission/new-job-record';
 import { CheckedResources, checkSubmissionResources } from './submission/resource-checks';
 
 export interface SubmitResult {
@@ -88,32 +88,7 @@ export class JobsService {
     });
     acceptedFiles.commit();
     const job = this.lifecycle.create(
-      {
-        id: jobId,
-        seq: this.repository.allocateSeq(),
-        status: JobStatus.QUEUED,
-        priority: config.priority,
-        schedulerType: config.scheduler_type,
-        // The stored config names the copy (project_path) beside the project_ref; the fingerprint is of what the client sent.
-        config: stagedPath !== undefined ? { ...canonical, project_path: stagedPath } : canonical,
-        configHash: fingerprint,
-        argv: buildAnsysEdtArgv(runConfig, { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir }),
-        workDir,
-        logPath: join(workDir, 'solver.log'),
-        nativeId: null,
-        exitCode: null,
-        error: null,
-        progress: null,
-        createdAt: now,
-        updatedAt: now,
-        startedAt: null,
-        finishedAt: null,
-        cancelRequestedAt: null,
-        waitingReason: null,
-        schedulerState: null,
-        schedulerReason: null,
-        run: 1,
-      },
+      newJobRecord({ config, canonical, fingerprint, runConfig, workDir, stagedPath, seq: this.repository.allocateSeq(), now }, this.config.solver),
       'submitted',
     );
     if (job.schedulerType === SchedulerType.NONE) {

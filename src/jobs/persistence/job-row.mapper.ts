@@ -75,29 +75,9 @@ export function recordToRow(record: JobRecord): JobRow {
 
 export function rowToRecord(row: JobRow): JobRecord {
   return {
-    id: row.id,
-    seq: row.seq,
-    status: row.status as JobStatus,
-    priority: row.priority,
-    schedulerType: row.scheduler_type as SchedulerType,
+    ...rowToRecordWithout(row),
     config: JSON.parse(row.config) as HFSSSimulationConfig,
-    configHash: row.config_hash,
     argv: JSON.parse(row.argv) as string[],
-    workDir: row.work_dir,
-    logPath: row.log_path,
-    nativeId: row.native_id,
-    exitCode: row.exit_code,
-    error: row.error,
-    progress: row.progress,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    cancelRequestedAt: row.cancel_requested_at,
-    waitingReason: row.waiting_reason ?? null,
-    schedulerState: row.scheduler_state,
-    schedulerReason: row.scheduler_reason,
-    run: row.run_number,
   };
 }
 

@@ -11,7 +11,6 @@ import { APP_CONFIG } from '../../config/config.constants';
 import { jobWorkDirName } from '../../platform/paths';
 import { ProjectStagingService } from '../../projects/project-staging.service';
 import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
-import { buildAnsysEdtArgv } from '../../simulation/ansysedt-command.builder';
 import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { ClusterJobRunner } from '../cluster/cluster-job-runner.service';
@@ -23,6 +22,7 @@ import { JobRepository } from '../persistence/job.repository';
 import { AcceptedFile, writeAcceptedFilesSync } from './accepted-files';
 import { configFingerprint } from './config-fingerprint';
 import { generateJobId } from './job-id.generator';
+import { newJobRecord } from './new-job-record';
 import { toPlainConfig } from './plain-config';
 import { checkSubmissionResources, ResourceCheckMemo } from './resource-checks';
 
@@ -247,32 +247,7 @@ export class BatchSubmissionService {
 
   private recordFor(candidate: Candidate, runConfig: HFSSSimulationConfig, workDir: string, stagedPath: string | undefined): JobRecord {
     const { config, canonical, fingerprint } = candidate;
-    const now = Date.now();
-    return {
-      id: config.jobid!,
-      seq: 0,
-      status: JobStatus.QUEUED,
-      priority: config.priority,
-      schedulerType: config.scheduler_type,
-      config: stagedPath !== undefined ? { ...canonical, project_path: stagedPath } : canonical,
-      configHash: fingerprint,
-      argv: buildAnsysEdtArgv(runConfig, { executable: this.config.solver.ansysEdtPath, defaultTempDirectory: this.config.solver.tempDir }),
-      workDir,
-      logPath: join(workDir, 'solver.log'),
-      nativeId: null,
-      exitCode: null,
-      error: null,
-      progress: null,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      cancelRequestedAt: null,
-      waitingReason: null,
-      schedulerState: null,
-      schedulerReason: null,
-      run: 1,
-    };
+    return newJobRecord({ config, canonical, fingerprint, runConfig, workDir, stagedPath, seq: 0, now: Date.now() }, this.config.solver);
   }
 
   private duplicateOutcome(index: number, existing: JobRecord, fingerprint: string): BatchItemOutcome {
