@@ -31,13 +31,11 @@ export class LaunchGuard {
     if (typeof recorded === 'string') {
       return recorded;
     }
-    for (const file of recorded ?? this.filesOfOlderJob(job)) {
-      const problem = await this.fileProblem(file);
-      if (problem) {
-        return `${problem}; the job was not started`;
-      }
-    }
-    return undefined;
+    // The files are re-checked at once, not one after the other: each check is a few fs round trips, and a
+    // cluster submit waits for all of them before its sbatch. The first file (in record order) with a problem is named.
+    const problems = await Promise.all((recorded ?? this.filesOfOlderJob(job)).map((file) => this.fileProblem(file)));
+    const problem = problems.find((found) => found !== undefined);
+    return problem === undefined ? undefined : `${problem}; the job was not started`;
   }
 
   /** Jobs accepted before records existed: the policy is re-checked, without an identity to compare. */
