@@ -115,7 +115,13 @@ describeWithGridEngine('Grid Engine with faults injected (hold, Eqw, reschedule)
     try {
       const first = await until(
         'ge_requeue',
-        (view) => view.status === 'running' && existsSync(view.log_path) && /ANSYS Electronics Desktop/.test(readFileSync(view.log_path, 'utf8')),
+        // Grid Engine shows 't' (transferring) until sge_execd has told sge_qmaster the job runs, which under load
+        // comes after the job script has already written its log: both are "running" here; wait for 'r'.
+        (view) =>
+          view.status === 'running' &&
+          view.scheduler_state === 'r' &&
+          existsSync(view.log_path) &&
+          /ANSYS Electronics Desktop/.test(readFileSync(view.log_path, 'utf8')),
         'first run started',
       );
       expect(first).toMatchObject({ run: 1, scheduler_state: 'r' });
