@@ -96,7 +96,7 @@ export class JobsService {
       await this.repository.whenDurable();
       return { job, duplicate: false };
     }
-    const submitted = await this.clusterRunner.submit(job);
+    const submitted = await this.clusterRunner.submit(job, { filesJustChecked: true });
     // Acknowledged (HTTP answer, façade promise) only once on disk.
     await this.repository.whenDurable();
     return { job: submitted, duplicate: false };

@@ -97,10 +97,15 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
    * waiting reason when the scheduler was not reached or the outcome is unknown (it stays in our hands).
    * Throws SchedulerFailureError (502) when the scheduler rejected it, ValidationFailedError (400) for a
    * batch script refused before anything ran.
+   *
+   * `filesJustChecked`: the submission's own checks of the project and executable ran in this same request,
+   * milliseconds ago (POST /jobs/submit), so the launch guard's re-check is skipped; it guards every submission
+   * that comes later (a retry after the scheduler was down, a batch item, a resubmission after a restart). A swap
+   * in those milliseconds is no more caught by a re-check than one between the re-check and sbatch would be.
    */
-  async submit(job: JobRecord): Promise<JobRecord> {
+  async submit(job: JobRecord, { filesJustChecked = false }: { filesJustChecked?: boolean } = {}): Promise<JobRecord> {
     const backend = this.backendFor(job.schedulerType);
-    const refusal = await this.launchGuard.refusal(job);
+    const refusal = filesJustChecked ? undefined : await this.launchGuard.refusal(job);
     if (refusal) {
       // Checked like a local launch: a project or executable swapped since submission is never submitted.
       this.lifecycle.transition(job, { status: JobStatus.FAILED, error: refusal, finishedAt: Date.now() }, 'refused before submission');

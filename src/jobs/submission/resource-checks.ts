@@ -47,12 +47,22 @@ async function checkProject(projectPath: string, roots: readonly string[]): Prom
   if (!isAbsolute(projectPath)) {
     throw new ValidationFailedError(`project_path must be an absolute path: ${projectPath}`);
   }
-  // One stat gives both the existence check and the identity recorded (stat follows symlinks to the real file).
-  const project = await stat(projectPath, { bigint: true }).catch(() => undefined);
+  // One stat gives both the existence check and the identity recorded (stat follows symlinks to the real file);
+  // the real path is resolved at the same time. A missing file is reported as such before any real-path problem.
+  const [project, resolved] = await Promise.all([
+    stat(projectPath, { bigint: true }).catch(() => undefined),
+    resolveInsideRoots(projectPath, roots, 'project_path').then(
+      (realPath) => ({ realPath }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
   if (!project) {
     throw new FileNotFoundError(projectPath, 'Project file');
   }
-  const projectRealPath = await resolveInsideRoots(projectPath, roots, 'project_path');
+  if ('error' in resolved) {
+    throw resolved.error;
+  }
+  const projectRealPath = resolved.realPath;
   const projectRunPath = roots.length > 0 ? projectRealPath : projectPath;
   return { projectRealPath, file: acceptedFile('project_path', projectRunPath, projectRealPath, project) };
 }
