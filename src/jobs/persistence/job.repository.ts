@@ -5,6 +5,7 @@ import { DATA_DIR_LOCK, SQLITE_DATABASE } from '../jobs.constants';
 import { JobPatch, JobRecord } from '../model/job-record';
 import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { QueueEntry } from '../queue/priority-queue';
 import { DataDirLock } from './data-dir-lock';
 import { durabilityFor, GroupCommit } from './group-commit';
 import { JobRow, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord, rowToRecordWithout } from './job-row.mapper';
@@ -40,6 +41,8 @@ const SEARCH_WHERE = "((id >= @q AND id < @q || char(1114111)) OR instr(json_ext
 /** The statuses of jobs not yet ended, as the partial index `jobs_active` (migration 006) spells them. */
 const ACTIVE_STATUSES = Object.values(JobStatus).filter((status) => !TERMINAL_JOB_STATUSES.has(status));
 const ACTIVE_WHERE = `status IN (${ACTIVE_STATUSES.map((status) => `'${status}'`).join(',')})`;
+/** The active statuses but queued: jobs a runner started (or a scheduler accepted). */
+const STARTED_STATUSES = ACTIVE_STATUSES.filter((status) => status !== JobStatus.QUEUED);
 const CLUSTER_SCHEDULERS = Object.values(SchedulerType).filter((type) => type !== SchedulerType.NONE);
 
 /**
@@ -79,9 +82,16 @@ export class JobRepository implements OnApplicationShutdown {
       event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
       byId: db.prepare('SELECT * FROM jobs WHERE id = ?'),
       active: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} ORDER BY seq`),
-      activeLocal: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`),
+      // INDEXED BY: else SQLite walks every active row of jobs_by_status (all the queued local jobs) to find the cluster ones.
       activeCluster: db.prepare(
-        `SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type IN (${CLUSTER_SCHEDULERS.map((type) => `'${type}'`).join(',')}) ORDER BY seq`,
+        `SELECT ${narrowColumns} FROM jobs INDEXED BY jobs_active WHERE ${ACTIVE_WHERE} AND scheduler_type IN (${CLUSTER_SCHEDULERS.map((type) => `'${type}'`).join(',')}) ORDER BY seq`,
+      ),
+      // Through jobs_by_status (status, seq): the queued ones in seq order; the started ones, few, without reading the queued.
+      queuedLocal: db
+        .prepare(`SELECT id, priority, seq FROM jobs WHERE status = '${JobStatus.QUEUED}' AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`)
+        .raw(true),
+      startedLocal: db.prepare(
+        `SELECT ${narrowColumns} FROM jobs WHERE status IN (${STARTED_STATUSES.map((status) => `'${status}'`).join(',')}) AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`,
       ),
       withStatus: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE status = ? ORDER BY seq`),
       configAndArgv: db.prepare('SELECT config, argv FROM jobs WHERE id = ?'),
@@ -159,9 +169,17 @@ export class JobRepository implements OnApplicationShutdown {
     return (this.statements.active.all() as JobRow[]).map(this.lazy);
   }
 
-  /** The active local jobs (start-up recovery), through the index; config and argv are parsed on first use. */
-  findActiveLocalJobs(): JobRecord[] {
-    return (this.statements.activeLocal.all() as JobRow[]).map(this.lazy);
+  /**
+   * The queue entries of the queued local jobs, in submission order (start-up recovery): only what the queue keeps,
+   * no record (a store can hold 100,000 queued jobs).
+   */
+  findQueuedLocalEntries(): QueueEntry[] {
+    return (this.statements.queuedLocal.all() as Array<[string, number, number]>).map(([id, priority, seq]) => ({ id, priority, seq }));
+  }
+
+  /** The local jobs started but not ended (running; start-up recovery re-attaches or settles them), in submission order. */
+  findStartedLocalJobs(): JobRecord[] {
+    return (this.statements.startedLocal.all() as JobRow[]).map(this.lazy);
   }
 
   /** The active cluster jobs (start-up re-attach), through the index, without reading the local queue. */
