@@ -8,7 +8,7 @@ import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { QueueEntry } from '../queue/priority-queue';
 import { DataDirLock } from './data-dir-lock';
 import { durabilityFor, GroupCommit } from './group-commit';
-import { JobRow, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord, rowToRecordWithout } from './job-row.mapper';
+import { JobRow, NARROW_COLUMNS, narrowValuesToRecord, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord } from './job-row.mapper';
 
 /** A listed job as the list view needs it: the record without config and argv, which stay the stored JSON text. */
 export interface JobViewRow {
@@ -75,8 +75,9 @@ export class JobRepository implements OnApplicationShutdown {
     const columns = Object.keys(recordToRow(EMPTY_RECORD));
     // config and argv as BLOBs: Buffers of their UTF-8, not decoded into strings (most of the bytes of a page).
     // Bulk reads leave config and argv in the store until a record's config or argv is first read (rowToLazyRecord).
-    const narrowColumns = columns.filter((column) => column !== 'config' && column !== 'argv').join(', ');
-    const viewColumns = [...columns.filter((column) => column !== 'config' && column !== 'argv'), VIEW_FIELDS].join(', ');
+    const narrowColumns = NARROW_COLUMNS.join(', ');
+    // Read raw (arrays: NARROW_COLUMNS, then VIEW_FIELDS), see narrowValuesToRecord.
+    const viewColumns = [...NARROW_COLUMNS, VIEW_FIELDS].join(', ');
     this.statements = {
       insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
       event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
@@ -96,8 +97,8 @@ export class JobRepository implements OnApplicationShutdown {
       withStatus: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE status = ? ORDER BY seq`),
       configAndArgv: db.prepare('SELECT config, argv FROM jobs WHERE id = ?'),
       page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
-      viewPage: db.prepare(`SELECT ${viewColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`),
-      viewPageByStatus: db.prepare(`SELECT ${viewColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`),
+      viewPage: db.prepare(`SELECT ${viewColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
+      viewPageByStatus: db.prepare(`SELECT ${viewColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
       pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
       // job_counts is kept by triggers (migration 005): no scan of the table for a total.
       count: db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM job_counts'),
@@ -219,15 +220,16 @@ export class JobRepository implements OnApplicationShutdown {
     }
     const rows = (
       query.status ? this.statements.viewPageByStatus.all(query.status, query.limit, query.offset) : this.statements.viewPage.all(query.limit, query.offset)
-    ) as Array<JobRow & { config_bytes: Buffer; argv_bytes: Buffer; view_user: string | null; view_project_path: string | null }>;
+    ) as unknown[][];
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
+    const at = NARROW_COLUMNS.length;
     return {
-      items: rows.map((row) => ({
-        job: rowToRecordWithout(row),
-        configJson: row.config_bytes,
-        argvJson: row.argv_bytes,
-        user: row.view_user,
-        projectPath: row.view_project_path,
+      items: rows.map((values) => ({
+        job: narrowValuesToRecord(values),
+        configJson: values[at] as Buffer,
+        argvJson: values[at + 1] as Buffer,
+        user: values[at + 2] as string | null,
+        projectPath: values[at + 3] as string | null,
       })),
       total,
     };
