@@ -81,52 +81,6 @@ export function rowToRecord(row: JobRow): JobRecord {
   };
 }
 
-/**
- * Like rowToRecord for a row read without `config` and `argv`: they are read (`load`) and parsed on first use, then
- * kept. Start-up reads every active job and most of them (queued local jobs) only need their id, priority and seq.
- * Both are written once, at insert, so reading them later gives what the row had.
- */
-export function rowToLazyRecord(row: Omit<JobRow, 'config' | 'argv'>, load: () => Pick<JobRow, 'config' | 'argv'>): JobRecord {
-  // Accessors in a literal keep the object in V8's fast mode (defineProperty made each record ~3 KB).
-  let config: HFSSSimulationConfig | undefined;
-  let argv: string[] | undefined;
-  return {
-    id: row.id,
-    seq: row.seq,
-    status: row.status as JobStatus,
-    priority: row.priority,
-    schedulerType: row.scheduler_type as SchedulerType,
-    get config(): HFSSSimulationConfig {
-      return (config ??= JSON.parse(load().config) as HFSSSimulationConfig);
-    },
-    set config(value: HFSSSimulationConfig) {
-      config = value;
-    },
-    configHash: row.config_hash,
-    get argv(): string[] {
-      return (argv ??= JSON.parse(load().argv) as string[]);
-    },
-    set argv(value: string[]) {
-      argv = value;
-    },
-    workDir: row.work_dir,
-    logPath: row.log_path,
-    nativeId: row.native_id,
-    exitCode: row.exit_code,
-    error: row.error,
-    progress: row.progress,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    cancelRequestedAt: row.cancel_requested_at,
-    waitingReason: row.waiting_reason ?? null,
-    schedulerState: row.scheduler_state,
-    schedulerReason: row.scheduler_reason,
-    run: row.run_number,
-  };
-}
-
 /** Every field but `config` and `argv` (left unset). */
 export function rowToRecordWithout(row: Omit<JobRow, 'config' | 'argv'>): JobRecord {
   return {

@@ -8,7 +8,8 @@ import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { QueueEntry } from '../queue/priority-queue';
 import { DataDirLock } from './data-dir-lock';
 import { durabilityFor, GroupCommit } from './group-commit';
-import { JobRow, NARROW_COLUMNS, narrowValuesToRecord, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord } from './job-row.mapper';
+import { JobRow, NARROW_COLUMNS, narrowValuesToRecord, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
+import { LazyJobRecord } from './lazy-job-record';
 
 /** A listed job as the list view needs it: the record without config and argv, which stay the stored JSON text. */
 export interface JobViewRow {
@@ -74,7 +75,7 @@ export class JobRepository implements OnApplicationShutdown {
   ) {
     const columns = Object.keys(recordToRow(EMPTY_RECORD));
     // config and argv as BLOBs: Buffers of their UTF-8, not decoded into strings (most of the bytes of a page).
-    // Bulk reads leave config and argv in the store until a record's config or argv is first read (rowToLazyRecord).
+    // Bulk reads leave config and argv in the store until a record's config or argv is first read (LazyJobRecord).
     const narrowColumns = NARROW_COLUMNS.join(', ');
     // Read raw (arrays: NARROW_COLUMNS, then VIEW_FIELDS), see narrowValuesToRecord.
     const viewColumns = [...NARROW_COLUMNS, VIEW_FIELDS].join(', ');
@@ -111,16 +112,15 @@ export class JobRepository implements OnApplicationShutdown {
     this.durability = durabilityFor(db);
   }
 
-  /** A record of a narrow row whose config and argv are read from the store on first use. */
-  private readonly lazy = (row: Omit<JobRow, 'config' | 'argv'>): JobRecord => {
-    // Only the id is kept for the load, not the row (the row objects are most of a bulk read's memory).
-    const id = row.id;
-    return rowToLazyRecord(row, () => {
-      const stored = this.statements.configAndArgv.get(id) as Pick<JobRow, 'config' | 'argv'> | undefined;
-      if (!stored) throw new Error(`Job ${id} is no longer in the store: its config cannot be read`);
-      return stored;
-    });
+  /** The stored config and argv of a lazy record (LazyJobRecord), read when it first needs them. */
+  private readonly readStoredConfig = (id: string): Pick<JobRow, 'config' | 'argv'> => {
+    const stored = this.statements.configAndArgv.get(id) as Pick<JobRow, 'config' | 'argv'> | undefined;
+    if (!stored) throw new Error(`Job ${id} is no longer in the store: its config cannot be read`);
+    return stored;
   };
+
+  /** A record of a narrow row whose config and argv are read from the store on first use. */
+  private readonly lazy = (row: Omit<JobRow, 'config' | 'argv'>): JobRecord => new LazyJobRecord(row, this.readStoredConfig);
 
   /** Resolves once every write committed so far is on disk (see the class comment). */
   whenDurable(): Promise<void> {
