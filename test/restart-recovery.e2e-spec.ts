@@ -114,4 +114,44 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(readRunRecords(`${project}.runs`).filter((r) => r.event === 'start')).toHaveLength(1);
   });
+  it('should queue every waiting job again in run order (priority, then submission) after a restart', async () => {
+    // Admission held (an impossible free-memory floor): nothing starts, the queue is only read back.
+    const held = { HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000' };
+    const first = await startServiceProcess(sandbox.dataDir, held);
+    const api = apiClient(first.url);
+    const project = writeProject(sandbox.projects, 'waits.aedt', { duration_ms: 50 });
+    for (const [jobid, priority] of [
+      ['low', 1],
+      ['high_a', 5],
+      ['mid', 3],
+      ['high_b', 5],
+      ['raised', 0],
+    ] as const) {
+      expect((await api.submit({ jobid, priority, project_path: project })).status).toBe(201);
+    }
+    expect((await api.post('/jobs/raised/priority', { priority: 4 })).status).toBe(200);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startServiceProcess(sandbox.dataDir, held);
+    const after = apiClient(second.url);
+    const queue = (await after.get('/queue')).body;
+    expect(queue.queued).toBe(5);
+    expect(queue.next).toEqual([
+      { job_id: 'high_a', priority: 5, position: 1 },
+      { job_id: 'high_b', priority: 5, position: 2 },
+      { job_id: 'raised', priority: 4, position: 3 },
+      { job_id: 'mid', priority: 3, position: 4 },
+      { job_id: 'low', priority: 1, position: 5 },
+    ]);
+    const listed = (await after.get('/jobs?limit=500')).body.items.map((job: any) => [job.job_id, job.queue_position]);
+    expect(listed).toEqual([
+      ['raised', 3],
+      ['high_b', 2],
+      ['mid', 4],
+      ['high_a', 1],
+      ['low', 5],
+    ]);
+    expect((await after.get('/jobs/mid')).body.queue_position).toBe(4);
+  });
 });

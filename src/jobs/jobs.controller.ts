@@ -27,7 +27,8 @@ import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } fr
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
 import { SubmitBatchRequestDto, SubmitBatchResponseDto } from './dto/submit-batch.dto';
 import { DurableAnswerInterceptor } from './durable-answer.interceptor';
-import { jobListJson, jobViewJson, toJobView } from './job-view.mapper';
+import { jobListJson } from './job-list-json';
+import { toJobView } from './job-view.mapper';
 import { JobRecord } from './model/job-record';
 import { JobRepository } from './persistence/job.repository';
 import { isTerminal, JobStatus } from './model/job-status';
@@ -55,8 +56,11 @@ export class JobsController {
   async list(@Query() query: ListJobsQueryDto, @Res() response: Response): Promise<void> {
     // Written by hand (the items' config and argv are the stored JSON, never parsed): a page of 500 is ~1 MB.
     const page = this.repository.listForView(query);
-    const items = page.items.map((row) => jobViewJson(row, row.job.status === JobStatus.QUEUED ? this.jobs.queuePosition(row.job as JobRecord) : undefined));
-    const body = jobListJson(items, { total: page.total, limit: query.limit, offset: query.offset });
+    const body = jobListJson(page.items, ({ job }) => (job.status === JobStatus.QUEUED ? this.jobs.queuePosition(job as JobRecord) : undefined), {
+      total: page.total,
+      limit: query.limit,
+      offset: query.offset,
+    });
     await this.repository.whenDurable();
     response.type('application/json').send(body);
   }

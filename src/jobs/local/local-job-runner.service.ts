@@ -430,13 +430,10 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
    * cancelled. On a full data disk the writes are kept pending and retried, so the service still boots.
    */
   private async recover(): Promise<void> {
-    const active = this.repository.findActiveLocalJobs();
+    // Queued jobs only need their queue entry: no record is read for them (nothing is dispatched before this ends).
+    for (const queued of this.repository.findQueuedLocalEntries()) this.queue.push(queued);
     const reattached: RunningJob[] = [];
-    for (const job of active) {
-      if (job.status === JobStatus.QUEUED) {
-        this.queue.push({ id: job.id, priority: job.priority, seq: job.seq });
-        continue;
-      }
+    for (const job of this.repository.findStartedLocalJobs()) {
       const entry = this.track(job);
       entry.stopReason = recordedStopReason(job);
       let launch: InterruptedLaunch;

@@ -151,9 +151,16 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
     expect(repository.list({ status: JobStatus.COMPLETED, limit: 10, offset: 0 }).total).toBe(1);
     db.prepare("DELETE FROM jobs WHERE id = 'c'").run();
     expect(repository.countWithStatus(JobStatus.COMPLETED)).toBe(0);
-    expect(repository.findActiveLocalJobs().map((record) => record.id)).toEqual(['a']);
+    repository.insert({ ...job('d', 4), priority: 7 }, 'submitted');
+    repository.insert(job('e', 5), 'submitted');
+    repository.update('e', { status: JobStatus.RUNNING, startedAt: 5 }, 'starting the solver');
+    expect(repository.findQueuedLocalEntries()).toEqual([
+      { id: 'a', priority: 0, seq: 1 },
+      { id: 'd', priority: 7, seq: 4 },
+    ]);
+    expect(repository.findStartedLocalJobs().map((record) => [record.id, record.status])).toEqual([['e', JobStatus.RUNNING]]);
+    expect(repository.findStartedLocalJobs()[0].config).toEqual({ project_path: '/p.aedt' });
     expect(repository.findActiveClusterJobs().map((record) => record.id)).toEqual(['b']);
-    expect(repository.findActiveLocalJobs()[0].config).toEqual({ project_path: '/p.aedt' });
     const plan = db
       .prepare("EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status IN ('queued','scheduled','running') AND scheduler_type = 'none' ORDER BY seq")
       .all() as Array<{ detail: string }>;

@@ -5,9 +5,11 @@ import { DATA_DIR_LOCK, SQLITE_DATABASE } from '../jobs.constants';
 import { JobPatch, JobRecord } from '../model/job-record';
 import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
+import { QueueEntry } from '../queue/priority-queue';
 import { DataDirLock } from './data-dir-lock';
 import { durabilityFor, GroupCommit } from './group-commit';
-import { JobRow, PATCH_COLUMNS, recordToRow, rowToLazyRecord, rowToRecord, rowToRecordWithout } from './job-row.mapper';
+import { JobRow, NARROW_COLUMNS, narrowValuesToRecord, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
+import { LazyJobRecord } from './lazy-job-record';
 
 /** A listed job as the list view needs it: the record without config and argv, which stay the stored JSON text. */
 export interface JobViewRow {
@@ -40,6 +42,8 @@ const SEARCH_WHERE = "((id >= @q AND id < @q || char(1114111)) OR instr(json_ext
 /** The statuses of jobs not yet ended, as the partial index `jobs_active` (migration 006) spells them. */
 const ACTIVE_STATUSES = Object.values(JobStatus).filter((status) => !TERMINAL_JOB_STATUSES.has(status));
 const ACTIVE_WHERE = `status IN (${ACTIVE_STATUSES.map((status) => `'${status}'`).join(',')})`;
+/** The active statuses but queued: jobs a runner started (or a scheduler accepted). */
+const STARTED_STATUSES = ACTIVE_STATUSES.filter((status) => status !== JobStatus.QUEUED);
 const CLUSTER_SCHEDULERS = Object.values(SchedulerType).filter((type) => type !== SchedulerType.NONE);
 
 /**
@@ -71,23 +75,31 @@ export class JobRepository implements OnApplicationShutdown {
   ) {
     const columns = Object.keys(recordToRow(EMPTY_RECORD));
     // config and argv as BLOBs: Buffers of their UTF-8, not decoded into strings (most of the bytes of a page).
-    // Bulk reads leave config and argv in the store until a record's config or argv is first read (rowToLazyRecord).
-    const narrowColumns = columns.filter((column) => column !== 'config' && column !== 'argv').join(', ');
-    const viewColumns = [...columns.filter((column) => column !== 'config' && column !== 'argv'), VIEW_FIELDS].join(', ');
+    // Bulk reads leave config and argv in the store until a record's config or argv is first read (LazyJobRecord).
+    const narrowColumns = NARROW_COLUMNS.join(', ');
+    // Read raw (arrays: NARROW_COLUMNS, then VIEW_FIELDS), see narrowValuesToRecord.
+    const viewColumns = [...NARROW_COLUMNS, VIEW_FIELDS].join(', ');
     this.statements = {
       insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
       event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
       byId: db.prepare('SELECT * FROM jobs WHERE id = ?'),
       active: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} ORDER BY seq`),
-      activeLocal: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`),
+      // INDEXED BY: else SQLite walks every active row of jobs_by_status (all the queued local jobs) to find the cluster ones.
       activeCluster: db.prepare(
-        `SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} AND scheduler_type IN (${CLUSTER_SCHEDULERS.map((type) => `'${type}'`).join(',')}) ORDER BY seq`,
+        `SELECT ${narrowColumns} FROM jobs INDEXED BY jobs_active WHERE ${ACTIVE_WHERE} AND scheduler_type IN (${CLUSTER_SCHEDULERS.map((type) => `'${type}'`).join(',')}) ORDER BY seq`,
+      ),
+      // Through jobs_by_status (status, seq): the queued ones in seq order; the started ones, few, without reading the queued.
+      queuedLocal: db
+        .prepare(`SELECT id, priority, seq FROM jobs WHERE status = '${JobStatus.QUEUED}' AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`)
+        .raw(true),
+      startedLocal: db.prepare(
+        `SELECT ${narrowColumns} FROM jobs WHERE status IN (${STARTED_STATUSES.map((status) => `'${status}'`).join(',')}) AND scheduler_type = '${SchedulerType.NONE}' ORDER BY seq`,
       ),
       withStatus: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE status = ? ORDER BY seq`),
       configAndArgv: db.prepare('SELECT config, argv FROM jobs WHERE id = ?'),
       page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
-      viewPage: db.prepare(`SELECT ${viewColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`),
-      viewPageByStatus: db.prepare(`SELECT ${viewColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`),
+      viewPage: db.prepare(`SELECT ${viewColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
+      viewPageByStatus: db.prepare(`SELECT ${viewColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
       pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
       // job_counts is kept by triggers (migration 005): no scan of the table for a total.
       count: db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM job_counts'),
@@ -100,16 +112,15 @@ export class JobRepository implements OnApplicationShutdown {
     this.durability = durabilityFor(db);
   }
 
-  /** A record of a narrow row whose config and argv are read from the store on first use. */
-  private readonly lazy = (row: Omit<JobRow, 'config' | 'argv'>): JobRecord => {
-    // Only the id is kept for the load, not the row (the row objects are most of a bulk read's memory).
-    const id = row.id;
-    return rowToLazyRecord(row, () => {
-      const stored = this.statements.configAndArgv.get(id) as Pick<JobRow, 'config' | 'argv'> | undefined;
-      if (!stored) throw new Error(`Job ${id} is no longer in the store: its config cannot be read`);
-      return stored;
-    });
+  /** The stored config and argv of a lazy record (LazyJobRecord), read when it first needs them. */
+  private readonly readStoredConfig = (id: string): Pick<JobRow, 'config' | 'argv'> => {
+    const stored = this.statements.configAndArgv.get(id) as Pick<JobRow, 'config' | 'argv'> | undefined;
+    if (!stored) throw new Error(`Job ${id} is no longer in the store: its config cannot be read`);
+    return stored;
   };
+
+  /** A record of a narrow row whose config and argv are read from the store on first use. */
+  private readonly lazy = (row: Omit<JobRow, 'config' | 'argv'>): JobRecord => new LazyJobRecord(row, this.readStoredConfig);
 
   /** Resolves once every write committed so far is on disk (see the class comment). */
   whenDurable(): Promise<void> {
@@ -159,9 +170,17 @@ export class JobRepository implements OnApplicationShutdown {
     return (this.statements.active.all() as JobRow[]).map(this.lazy);
   }
 
-  /** The active local jobs (start-up recovery), through the index; config and argv are parsed on first use. */
-  findActiveLocalJobs(): JobRecord[] {
-    return (this.statements.activeLocal.all() as JobRow[]).map(this.lazy);
+  /**
+   * The queue entries of the queued local jobs, in submission order (start-up recovery): only what the queue keeps,
+   * no record (a store can hold 100,000 queued jobs).
+   */
+  findQueuedLocalEntries(): QueueEntry[] {
+    return (this.statements.queuedLocal.all() as Array<[string, number, number]>).map(([id, priority, seq]) => ({ id, priority, seq }));
+  }
+
+  /** The local jobs started but not ended (running; start-up recovery re-attaches or settles them), in submission order. */
+  findStartedLocalJobs(): JobRecord[] {
+    return (this.statements.startedLocal.all() as JobRow[]).map(this.lazy);
   }
 
   /** The active cluster jobs (start-up re-attach), through the index, without reading the local queue. */
@@ -201,15 +220,16 @@ export class JobRepository implements OnApplicationShutdown {
     }
     const rows = (
       query.status ? this.statements.viewPageByStatus.all(query.status, query.limit, query.offset) : this.statements.viewPage.all(query.limit, query.offset)
-    ) as Array<JobRow & { config_bytes: Buffer; argv_bytes: Buffer; view_user: string | null; view_project_path: string | null }>;
+    ) as unknown[][];
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
+    const at = NARROW_COLUMNS.length;
     return {
-      items: rows.map((row) => ({
-        job: rowToRecordWithout(row),
-        configJson: row.config_bytes,
-        argvJson: row.argv_bytes,
-        user: row.view_user,
-        projectPath: row.view_project_path,
+      items: rows.map((values) => ({
+        job: narrowValuesToRecord(values),
+        configJson: values[at] as Buffer,
+        argvJson: values[at + 1] as Buffer,
+        user: values[at + 2] as string | null,
+        projectPath: values[at + 3] as string | null,
       })),
       total,
     };
