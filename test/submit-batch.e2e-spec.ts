@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { io, Socket } from 'socket.io-client';
 import type { JobManagerEvent } from '../src/gateway/job-events.contract';
 import { JobRecord } from '../src/jobs/model/job-record';
@@ -120,6 +120,34 @@ describe('POST /jobs/submit-batch', () => {
       expect(refused.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });
     }
     expect((await api.get('/jobs/v_never')).status).toBe(404);
+  });
+
+  it('copies an uploaded project (project_ref) per job beside items naming a path, and refuses an unknown one as the single submit does', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([JSON.stringify({ duration_ms: 60_000 })]), 'up.aedt');
+    const uploaded = await fetch(`${harness.url}/projects`, { method: 'POST', body: form });
+    expect(uploaded.status).toBe(201);
+    const { project_id: projectId } = (await uploaded.json()) as { project_id: string };
+    const single = await api.submit({ jobid: 'u_single', project_ref: 'no_such_upload' });
+    expect(single.status).toBeGreaterThanOrEqual(400);
+    const response = await api.post('/jobs/submit-batch', {
+      jobs: [
+        { jobid: 'u_1', project_ref: projectId },
+        { jobid: 'u_path', project_path: project },
+        { jobid: 'u_unknown', project_ref: 'no_such_upload' },
+        { jobid: 'u_2', project_ref: projectId, priority: 2 },
+      ],
+    });
+    expect(response.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted', 'rejected', 'accepted']);
+    expect(response.body.results[2].error).toEqual({ code: single.body.code, message: single.body.error });
+    const stagingDir = harness.app.get(JobRepository).findById('u_1')!.config.project_path!;
+    for (const jobid of ['u_1', 'u_2']) {
+      const stored = (await api.get(`/jobs/${jobid}`)).body;
+      expect(stored.config).toMatchObject({ project_ref: projectId, project_path: join(dirname(dirname(stagingDir)), jobid, 'up.aedt') });
+      expect(existsSync(stored.config.project_path)).toBe(true);
+    }
+    expect((await api.get('/jobs/u_path')).body.config.project_path).toBe(project);
+    expect(existsSync(join(dirname(dirname(stagingDir)), 'u_unknown'))).toBe(false);
   });
 
   it('runs accepted local jobs, priority first, like one-by-one submits', async () => {
