@@ -1,6 +1,7 @@
 import { nextPolls } from './support/poll-window';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GridEngineBackend } from '../src/scheduler/backends/grid-engine/grid-engine.backend';
 import { spyOnCommands } from './support/command-spy';
 import { describeWhen } from './support/required-in-ci';
@@ -53,11 +54,14 @@ describeWithGridEngine('Grid Engine backend against a real single-host install (
   const workDirOf = (job: { log_path: string }): string => job.log_path.replace(/\/solver\.log$/, '');
 
   it('should run a job through qsub to completion and record its exit code', async () => {
-    const submitted = await submit('sge_ok', { duration_ms: 1500 });
+    // Not ended before the test saw it running (a late poll under load would miss a short run's whole window).
+    const release = join(projects, 'sge_ok.release');
+    const submitted = await submit('sge_ok', { duration_ms: 1500, wait_for_file: release });
     expect(submitted.status).toBe(201);
     expect(submitted.body.job).toMatchObject({ status: 'scheduled', native_id: expect.stringMatching(/^\d+$/) });
     expect(spy.calls('qsub')[0]).toEqual(expect.arrayContaining(['-terse', '-N', 'sge_ok']));
     await api.waitForStatus('sge_ok', ['running'], 20_000);
+    writeFileSync(release, '');
     const done = await api.waitForStatus('sge_ok', ['completed', 'failed'], 30_000);
     expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
     expect(readFileSync(done.log_path, 'utf8')).toMatch(/Simulation completed/);

@@ -1,6 +1,6 @@
 import { nextPolls } from './support/poll-window';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LsfBackend } from '../src/scheduler/backends/lsf/lsf.backend';
@@ -98,7 +98,10 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
 
   it("should submit the script on bsub's stdin, see it pending, then running, and record exit code 0", async () => {
     process.env.FAKE_LSF_PENDING_MS = '1500';
-    const submitted = await submit('lsf_ok', { duration_ms: 1500 }, { tasks_per_node: 2, memory: '2GB' });
+    // The solve does not end before the test has seen it running: under load a poll can come later than a short
+    // run's whole RUN window (the stop-18 CI run saw it go from scheduled straight to completed).
+    const release = join(projects, 'lsf_ok.release');
+    const submitted = await submit('lsf_ok', { duration_ms: 1500, wait_for_file: release }, { tasks_per_node: 2, memory: '2GB' });
     expect(submitted.status).toBe(201);
     expect(submitted.body.job).toMatchObject({ status: 'scheduled', native_id: expect.stringMatching(/^\d+$/) });
     const nativeId = submitted.body.job.native_id as string;
@@ -110,6 +113,7 @@ describe('LSF backend against faithful fake LSF commands (bsub < script, bjobs -
     expect(fakeJob(nativeId).stat).toBe('PEND');
     expect((await api.job('lsf_ok')).body.status).toBe('scheduled');
     await api.waitForStatus('lsf_ok', ['running'], 10_000);
+    writeFileSync(release, '');
     const done = await api.waitForStatus('lsf_ok', ['completed', 'failed'], 15_000);
     expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
     expect(readFileSync(done.log_path, 'utf8')).toMatch(/Simulation completed/);

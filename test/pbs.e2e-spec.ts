@@ -1,4 +1,6 @@
 import { nextPolls } from './support/poll-window';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PbsBackend } from '../src/scheduler/backends/pbs/pbs.backend';
 import { useFakeScheduler } from './support/fake-scheduler';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
@@ -39,10 +41,13 @@ describe('PBS backend against the fake PBS Professional CLI on PATH', () => {
 
   it('should run a job through qsub to completion, and report a failing solve with its exit code', async () => {
     control({ pending_ms: 400 });
-    const submitted = await submit('pbs_ok', { duration_ms: 800 });
+    // Not ended before the test saw it running (a late poll under load would miss a short run's whole window).
+    const release = join(projects, 'pbs_ok.release');
+    const submitted = await submit('pbs_ok', { duration_ms: 800, wait_for_file: release });
     expect(submitted.status).toBe(201);
     expect(submitted.body.job).toMatchObject({ status: 'scheduled', native_id: expect.stringMatching(/^\d+\.pbsserver$/) });
     await api.waitForStatus('pbs_ok', ['running'], 10_000);
+    writeFileSync(release, '');
     expect(await api.waitForStatus('pbs_ok', ['completed', 'failed'], 15_000)).toMatchObject({ status: 'completed', exit_code: 0 });
     await submit('7pbs_bad', { duration_ms: 100, exit_code: 3 });
     expect(fake.spy().calls('qsub').at(-1)).toEqual(expect.arrayContaining(['-N', 'j7pbs_bad']));

@@ -7,6 +7,7 @@ import { JobRecord } from '../jobs/model/job-record';
 import { JobStatus } from '../jobs/model/job-status';
 import { ResourceLimitsService } from '../resources/resource-limits.service';
 import { EventJournal } from './event-journal';
+import { ALL_EVENTS_ROOM } from './job-events.contract';
 import { BATCH_EVENTS_PER_TURN, JobEventsGateway } from './job-events.gateway';
 import { JobLogFollowService } from './log-follow/job-log-follow.service';
 
@@ -34,8 +35,33 @@ describe('JobEventsGateway and batch submissions', () => {
     const config = { events: { bufferSize: 50_000 } } as AppConfig;
     const runner = { positionOf: () => undefined } as unknown as LocalJobRunner;
     gateway = new JobEventsGateway(new EventJournal(config), runner, {} as ResourceLimitsService, {} as JobLogFollowService, config);
-    const server = { to: () => ({ emit: (name: string, payload: { job_id: string }) => sent.push({ name, jobId: payload.job_id }) }) };
+    const server = {
+      sockets: { adapter: { rooms: new Map([[ALL_EVENTS_ROOM, new Set(['a-dashboard'])]]) } },
+      to: () => ({ emit: (name: string, payload: { job_id: string }) => sent.push({ name, jobId: payload.job_id }) }),
+    };
     Object.assign(gateway, { server });
+  });
+
+  it('keeps the event for catch_up but hands Socket.IO nothing to encode when no client is in its rooms', () => {
+    const config = { events: { bufferSize: 50_000 } } as AppConfig;
+    const journal = new EventJournal(config);
+    const lonely = new JobEventsGateway(
+      journal,
+      { positionOf: () => undefined } as unknown as LocalJobRunner,
+      {} as ResourceLimitsService,
+      {} as JobLogFollowService,
+      config,
+    );
+    let encoded = 0;
+    const rooms = new Map<string, Set<string>>();
+    Object.assign(lonely, { server: { sockets: { adapter: { rooms } }, to: () => ({ emit: () => encoded++ }) } });
+    lonely.onJobStateChanged(new JobStateChangedEvent(job('j1', JobStatus.CANCELLED), JobStatus.QUEUED, 'cancelled while queued'));
+    expect(encoded).toBe(0);
+    expect(journal.since(0, journal.bootId).events.map((event) => event.event)).toEqual(['job_cancelled', 'job_completed']);
+    // A client watching that one job gets the next event.
+    rooms.set('job:j1', new Set(['a-client']));
+    lonely.onJobStateChanged(new JobStateChangedEvent(job('j1', JobStatus.CANCELLED), JobStatus.QUEUED, 'cancelled while queued'));
+    expect(encoded).toBe(2);
   });
 
   it('sends one job_queued per job, in order, BATCH_EVENTS_PER_TURN per event-loop turn', async () => {

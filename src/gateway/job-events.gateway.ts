@@ -290,6 +290,9 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection, OnG
   /** Numbers the event, keeps it for catch_up, sends it. Payload shapes are fixed by the callers above. */
   private broadcast(rooms: string[], name: JobManagerEventName, payload: Record<string, unknown>): void {
     const stamped = this.journal.record(name, payload as never);
+    // Nobody in these rooms (a service no dashboard watches): skip Socket.IO's encoding of a packet no one gets.
+    const joined = this.server?.sockets.adapter.rooms;
+    if (joined === undefined || !rooms.some((room) => joined.has(room))) return;
     const target = this.server?.to(rooms) as { emit(event: string, payload: unknown): boolean } | undefined;
     target?.emit(name, stamped);
   }

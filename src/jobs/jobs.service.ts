@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { instanceToPlain } from 'class-transformer';
 import { DuplicateJobIdError, JobNotFoundError, JobStateConflictError, ShuttingDownError, ValidationFailedError } from '../common/errors/job-manager.errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -20,6 +19,7 @@ import { stageAcceptedFiles } from './submission/accepted-files';
 import { configFingerprint } from './submission/config-fingerprint';
 import { generateJobId } from './submission/job-id.generator';
 import { newJobRecord } from './submission/new-job-record';
+import { toPlainConfig } from './submission/plain-config';
 import { CheckedResources, checkSubmissionResources } from './submission/resource-checks';
 
 export interface SubmitResult {
@@ -47,7 +47,7 @@ export class JobsService {
     }
     const config = Object.assign(new HFSSSimulationConfig(), input, { jobid: input.jobid ?? generateJobId() });
     const jobId = config.jobid;
-    const canonical = instanceToPlain(config) as HFSSSimulationConfig;
+    const canonical = toPlainConfig(config);
     const fingerprint = configFingerprint(canonical);
     const existing = this.repository.findById(jobId);
     if (existing) {
@@ -73,7 +73,7 @@ export class JobsService {
     const workRoot =
       config.scheduler_type !== SchedulerType.NONE ? (this.config.storage.clusterWorkDir ?? this.config.storage.dataDir) : this.config.storage.dataDir;
     const workDir = join(workRoot, 'jobs', jobWorkDirName(jobId));
-    const acceptedFiles = await stageAcceptedFiles(workDir, checked.files);
+    const acceptedFiles = stageAcceptedFiles(workDir, checked.files);
     // No await between this check and the insert: concurrent submissions of one jobid cannot both insert.
     const raced = this.repository.findById(jobId);
     if (raced) {

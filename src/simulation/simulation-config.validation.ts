@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { ValidationFailedError } from '../common/errors/job-manager.errors';
 import { requestShapeProblem } from '../common/validation/request-shape';
+import { parseFlatConfig } from './flat-config.fast-path';
 import { HFSSSimulationConfig } from './hfss-simulation-config.dto';
 
 /** "layout_options.mpi_vendor must be one of …; priority must not be greater than 1000". */
@@ -23,6 +24,11 @@ export function parseSimulationConfig(plain: unknown): HFSSSimulationConfig {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new ValidationFailedError('A simulation config must be a JSON object');
   }
+  return parseFlatConfig(plain) ?? parseWithClassValidator(plain);
+}
+
+/** The full path: every field and nested object checked by class-validator, every problem worded. */
+export function parseWithClassValidator(plain: object): HFSSSimulationConfig {
   const problem = requestShapeProblem(plain);
   if (problem) {
     throw new ValidationFailedError(problem);

@@ -1,6 +1,7 @@
 /**
  * `instanceToPlain` for the simulation config DTOs, ~10× cheaper: a deep copy into plain objects and arrays. Those
- * DTOs use only `@Type` (no `@Exclude`, `@Expose` or `@Transform`), for which instanceToPlain is exactly this; the
+ * DTOs use `@Type` and one `@Transform` (OptionalNullAsAbsent: null to undefined, and no null survives
+ * parseSimulationConfig), no `@Exclude` or `@Expose`, so for a parsed config instanceToPlain is exactly this; the
  * spec compares both on every config shape, so a decorator added later that changes the output fails it.
  */
 export function toPlainConfig<T>(value: T): T {

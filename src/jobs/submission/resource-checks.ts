@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
 import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
-import { AcceptedFile, identify } from './accepted-files';
+import { AcceptedFile, acceptedFile, identify } from './accepted-files';
 import { checkClientExecutable } from './executable-policy';
 import { resolveExecutable } from './executable-resolver';
 import { resolveInsideRoots } from './path-policy';
@@ -47,13 +47,14 @@ async function checkProject(projectPath: string, roots: readonly string[]): Prom
   if (!isAbsolute(projectPath)) {
     throw new ValidationFailedError(`project_path must be an absolute path: ${projectPath}`);
   }
-  const project = await stat(projectPath).catch(() => undefined);
+  // One stat gives both the existence check and the identity recorded (stat follows symlinks to the real file).
+  const project = await stat(projectPath, { bigint: true }).catch(() => undefined);
   if (!project) {
     throw new FileNotFoundError(projectPath, 'Project file');
   }
   const projectRealPath = await resolveInsideRoots(projectPath, roots, 'project_path');
   const projectRunPath = roots.length > 0 ? projectRealPath : projectPath;
-  return { projectRealPath, file: await identify('project_path', projectRunPath, projectRealPath) };
+  return { projectRealPath, file: acceptedFile('project_path', projectRunPath, projectRealPath, project) };
 }
 
 /**
