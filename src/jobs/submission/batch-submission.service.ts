@@ -28,7 +28,7 @@ import { CheckedResources, checkSubmissionResources, ResourceCheckMemo, sharedCh
 
 /** The most configs one batch may carry. */
 export const MAX_BATCH_JOBS = 10_000;
-/** Items checked at once (their shared file-system lookups are memoised; uploads are copied per job). */
+/** Items on uploaded projects (project_ref) copied and checked at once; the others share one check per distinct path. */
 const CHECK_CONCURRENCY = 64;
 /** Accepted-files records written per event-loop turn (synchronous writes: the loop is never held for long). */
 const RECORDS_PER_TURN = 250;
@@ -275,7 +275,7 @@ export class BatchSubmissionService {
     let lastProblem = '';
     for (const root of new Set(items.map((item) => dirname(item.record.workDir)))) mkdirSync(root, { recursive: true });
     for (let start = 0; start < items.length; start += RECORDS_PER_TURN) {
-      // Each chunk in a turn of its own, the first too: the batch's answer is written out before it.
+      // Each chunk in a turn of its own, the first too: the batch's answer, ready in this turn, goes out before it.
       await nextTurn();
       // Shutting down: the jobs not reached stay queued and are checked by path when they launch after the restart.
       if (this.localRunner.isDraining) return;
