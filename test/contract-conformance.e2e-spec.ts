@@ -40,6 +40,11 @@ describe('REST answers and Socket.IO events conform to the committed documents',
     expect((await call('POST', '/jobs/submit', '/jobs/submit', config)).status).toBe(201);
     expect((await call('POST', '/jobs/submit', '/jobs/submit', config)).status).toBe(200);
     expect((await call('POST', '/jobs/submit', '/jobs/submit', { ...config, priority: 4 })).status).toBe(409);
+    // A batch's summary and full views: accepted, duplicate and rejected items alike; an unknown view is 400.
+    const batch = { jobs: [{ jobid: 'c_batch', project_path: config.project_path }, config, { project_path: 'relative.aedt' }] };
+    expect((await call('POST', '/jobs/submit-batch', '/jobs/submit-batch', batch)).body).toMatchObject({ accepted: 1, duplicates: 1, rejected: 1 });
+    expect((await call('POST', '/jobs/submit-batch', '/jobs/submit-batch?view=full', batch)).body).toMatchObject({ duplicates: 2, rejected: 1 });
+    expect((await call('POST', '/jobs/submit-batch', '/jobs/submit-batch?view=all', batch)).status).toBe(400);
     await call('GET', '/jobs/{id}/wait', '/jobs/c_ok/wait?timeout=30');
     await call('GET', '/jobs', '/jobs');
     await call('GET', '/jobs/{id}', '/jobs/c_ok');
@@ -66,6 +71,10 @@ describe('REST answers and Socket.IO events conform to the committed documents',
     expect(checkResponse('GET', '/jobs/{id}', 200, { ...job, exit_code: 1.5 }).errors).toContain('must be integer');
     expect(checkResponse('GET', '/jobs/{id}', 200, { ...job, created_at: 'yesterday' }).errors).toContain('must match format "date-time"');
     expect(checkResponse('GET', '/queue', 418, {}).valid).toBe(false);
+    const batchAnswer = answers.find(([, template]) => template === '/jobs/submit-batch')![2].body as { results: object[] };
+    expect(checkResponse('POST', '/jobs/submit-batch', 200, { ...batchAnswer, results: [{ ...batchAnswer.results[0], job_status: 'sleeping' }] }).valid).toBe(
+      false,
+    );
   });
 
   it('should emit job_queued, job_started, job_updated, job_cancelled, job_completed, limits_updated and resources_updated as declared', async () => {

@@ -45,7 +45,11 @@ describe('JobManagerHandler: multi-job submits go through the batch endpoint’s
       [2, 'm_bad', 'rejected', 'VALIDATION_FAILED'],
       [3, 'm_1', 'rejected', 'VALIDATION_FAILED'],
     ]);
-    expect(results[0].job).toMatchObject({ job_id: 'm_1', status: 'queued' });
+    expect(results[0]).toMatchObject({ job_status: 'queued' });
+    expect(results[0].job).toBeUndefined();
+    // The whole view when asked for.
+    const full = await handler.submitMany([{ jobid: 'm_1', project_path: project }], { view: 'full' });
+    expect(full[0]).toMatchObject({ status: 'duplicate', job: { job_id: 'm_1', config: { project_path: project } } });
   });
 
   it('submitJobs submits in one batch and rejects with the refused config’s own error; the valid ones are stored', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { io, Socket } from 'socket.io-client';
 import type { JobManagerEvent } from '../src/gateway/job-events.contract';
 import { JobRecord } from '../src/jobs/model/job-record';
@@ -61,20 +61,25 @@ describe('POST /jobs/submit-batch', () => {
       'accepted',
     ]);
     expect(response.body).toMatchObject({ success: true, accepted: 3, duplicates: 1, rejected: 6 });
-    expect(results[0]).toMatchObject({ jobid: 'b_1', job: { job_id: 'b_1', status: 'queued', priority: 5 } });
+    // The summary view: each stored job named by id, state and local queue place, without its whole view.
+    expect(results[0]).toEqual({ index: 0, jobid: 'b_1', status: 'accepted', job_status: 'queued', queue_position: expect.any(Number) });
     expect(results[1]).toMatchObject({
       jobid: 'b_bad',
       error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/property colour should not exist/) },
     });
-    expect(results[2]).toMatchObject({ jobid: 'old_same', job: { job_id: 'old_same' } });
+    expect(results[2]).toMatchObject({ index: 2, jobid: 'old_same', status: 'duplicate', job_status: expect.stringMatching(/^(queued|running)$/) });
     expect(results[3]).toMatchObject({ jobid: 'old_other', error: { code: 'DUPLICATE_JOB_ID', details: { existing_job_id: 'old_other' } } });
     expect(results[4].error).toEqual({ code: 'FILE_NOT_FOUND', message: `Project file not found: ${join(projects, 'none.aedt')}` });
     expect(results[5]).toMatchObject({ jobid: 'b_1', error: { code: 'VALIDATION_FAILED', details: { first_index: 0 } } });
     expect(results[6]).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: 'A simulation config must be a JSON object' } });
     expect(results[6].jobid).toBeUndefined();
     expect(results[7].error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'project_path must be an absolute path: relative.aedt' });
-    expect(results[8]).toMatchObject({ jobid: 'b_wrapped', job: { priority: 3 } });
+    expect(results[8]).toMatchObject({ jobid: 'b_wrapped', status: 'accepted', job_status: 'queued' });
     expect(results[9].jobid).toEqual(expect.any(String));
+    expect(results.filter((r: { job?: unknown }) => r.job !== undefined)).toEqual([]);
+    // Queue places as the queue gives them: b_1 (priority 5) ahead of b_wrapped (3), ahead of the last (0).
+    expect(results[0].queue_position).toBeLessThan(results[8].queue_position);
+    expect(results[8].queue_position).toBeLessThan(results[9].queue_position);
 
     // Each accepted job is stored with its first event and queued in the local pool; nothing of the rejected ones.
     const listed = await api.get('/jobs?limit=100');
@@ -87,6 +92,62 @@ describe('POST /jobs/submit-batch', () => {
     }
     expect((await api.get('/queue')).body.queued).toBe(4);
     expect(existsSync(join(harness.dataDir, 'jobs'))).toBe(true);
+  });
+
+  it('answers the whole job view of each stored job with ?view=full, and refuses an unknown view (400)', async () => {
+    expect((await api.submit({ jobid: 'v_old', project_path: project })).status).toBe(201);
+    const response = await api.post('/jobs/submit-batch?view=full', {
+      jobs: [
+        { jobid: 'v_1', project_path: project, priority: 5 },
+        { jobid: 'v_old', project_path: project },
+        { jobid: 'v_missing', project_path: join(projects, 'none.aedt') },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const { results } = response.body;
+    for (const index of [0, 1]) {
+      const { job_id, priority, config, command, project_path, created_at } = (await api.get(`/jobs/${results[index].jobid}`)).body;
+      expect(results[index].job).toMatchObject({ job_id, priority, config, command, project_path, created_at });
+      expect(results[index].job).toMatchObject({ status: results[index].job_status, queue_position: results[index].queue_position ?? null });
+    }
+    expect(results[0].job).toMatchObject({ job_id: 'v_1', status: 'queued', priority: 5 });
+    expect(results[2]).toEqual({ index: 2, jobid: 'v_missing', status: 'rejected', error: expect.objectContaining({ code: 'FILE_NOT_FOUND' }) });
+    const summary = await api.post('/jobs/submit-batch?view=summary', { jobs: [{ jobid: 'v_1', project_path: project, priority: 5 }] });
+    expect(summary.body.results).toEqual([{ index: 0, jobid: 'v_1', status: 'duplicate', job_status: 'queued', queue_position: expect.any(Number) }]);
+    for (const query of ['view=views', 'view=', 'colour=red']) {
+      const refused = await api.post(`/jobs/submit-batch?${query}`, { jobs: [{ jobid: 'v_never', project_path: project }] });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED' });
+    }
+    expect((await api.get('/jobs/v_never')).status).toBe(404);
+  });
+
+  it('copies an uploaded project (project_ref) per job beside items naming a path, and refuses an unknown one as the single submit does', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([JSON.stringify({ duration_ms: 60_000 })]), 'up.aedt');
+    const uploaded = await fetch(`${harness.url}/projects`, { method: 'POST', body: form });
+    expect(uploaded.status).toBe(201);
+    const { project_id: projectId } = (await uploaded.json()) as { project_id: string };
+    const single = await api.submit({ jobid: 'u_single', project_ref: 'no_such_upload' });
+    expect(single.status).toBeGreaterThanOrEqual(400);
+    const response = await api.post('/jobs/submit-batch', {
+      jobs: [
+        { jobid: 'u_1', project_ref: projectId },
+        { jobid: 'u_path', project_path: project },
+        { jobid: 'u_unknown', project_ref: 'no_such_upload' },
+        { jobid: 'u_2', project_ref: projectId, priority: 2 },
+      ],
+    });
+    expect(response.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted', 'rejected', 'accepted']);
+    expect(response.body.results[2].error).toEqual({ code: single.body.code, message: single.body.error });
+    const stagingDir = harness.app.get(JobRepository).findById('u_1')!.config.project_path!;
+    for (const jobid of ['u_1', 'u_2']) {
+      const stored = (await api.get(`/jobs/${jobid}`)).body;
+      expect(stored.config).toMatchObject({ project_ref: projectId, project_path: join(dirname(dirname(stagingDir)), jobid, 'up.aedt') });
+      expect(existsSync(stored.config.project_path)).toBe(true);
+    }
+    expect((await api.get('/jobs/u_path')).body.config.project_path).toBe(project);
+    expect(existsSync(join(dirname(dirname(stagingDir)), 'u_unknown'))).toBe(false);
   });
 
   it('runs accepted local jobs, priority first, like one-by-one submits', async () => {

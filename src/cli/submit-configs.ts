@@ -17,11 +17,13 @@ export async function submitOne(client: JobManagerClient, body: Json, json: bool
   return { ids: [answer.job_id], answers: [answer], refused: 0 };
 }
 
+/** An item of the batch answer's summary view: the stored job named by id and state. */
 interface BatchResult {
   index: number;
   jobid?: string;
   status: 'accepted' | 'duplicate' | 'rejected';
-  job?: JobView;
+  job_status?: string;
+  queue_position?: number;
   error?: { code: string; message: string };
 }
 
@@ -39,7 +41,9 @@ export async function submitBatch(client: JobManagerClient, bodies: Json[], json
         continue;
       }
       outcome.ids.push(result.jobid!);
-      if (!json && result.job) out(`${result.status === 'duplicate' ? 'exists   ' : 'submitted'} ${jobLine(result.job)}\n`);
+      if (!json && result.job_status) {
+        out(`${result.status === 'duplicate' ? 'exists   ' : 'submitted'} ${jobLine({ job_id: result.jobid!, status: result.job_status })}\n`);
+      }
     }
   }
   return outcome;

@@ -7,7 +7,9 @@ import { chooseScheduler, unwrapPyedbSubmission } from '../jobs/compat/pyedb-sub
 import { JobViewDto } from '../jobs/dto/job-view.dto';
 import { toJobView } from '../jobs/job-view.mapper';
 import { JobsService } from '../jobs/jobs.service';
-import { BatchItemError, BatchItemInput, batchItemError, BatchSubmissionService } from '../jobs/submission/batch-submission.service';
+import type { BatchView } from '../jobs/dto/submit-batch.dto';
+import { BatchItemResult, batchResults } from '../jobs/submission/batch-item-result';
+import { BatchItemInput, batchItemError, BatchSubmissionService } from '../jobs/submission/batch-submission.service';
 import { HFSSSimulationConfig } from '../simulation/hfss-simulation-config.dto';
 import { parseSimulationConfig } from '../simulation/simulation-config.validation';
 
@@ -29,14 +31,16 @@ export type SimulationConfigFields = Record<string, unknown> & { project_path: s
 
 export class JobManagerStartError extends Error {}
 
-/** One config's outcome in `submitMany`, as POST /jobs/submit-batch answers it. */
-export interface SubmitManyResult {
-  index: number;
-  jobid?: string;
-  status: 'accepted' | 'duplicate' | 'rejected';
-  job?: JobViewDto;
-  /** For a rejected config: `cause` is the error itself (e.g. a FileNotFoundError). */
-  error?: BatchItemError;
+/**
+ * One config's outcome in `submitMany`, as POST /jobs/submit-batch answers it: the job's id, state and queue place
+ * (`job`, its whole view, with `{ view: 'full' }` only). For a rejected config, `error.cause` is the error itself
+ * (e.g. a FileNotFoundError).
+ */
+export type SubmitManyResult = BatchItemResult;
+
+export interface SubmitManyOptions {
+  /** 'summary' (the default) or 'full': each stored job's whole view in `job` too. */
+  view?: BatchView;
 }
 
 /**
@@ -79,8 +83,9 @@ export class JobManagerHandler {
    * Submits all configs in one batch (as `POST /jobs/submit-batch`): each checked like a single submit, the valid
    * ones stored in one transaction; resolves with one result per config, in order. Never rejects for one config.
    */
-  async submitMany(configs: ReadonlyArray<HFSSSimulationConfig | SimulationConfigFields>): Promise<SubmitManyResult[]> {
+  async submitMany(configs: ReadonlyArray<HFSSSimulationConfig | SimulationConfigFields>, options: SubmitManyOptions = {}): Promise<SubmitManyResult[]> {
     const batch = await this.batch();
+    const jobs = await this.jobs();
     const items = configs.map((config): BatchItemInput => {
       try {
         return { config: config instanceof HFSSSimulationConfig ? config : this.createSimulationConfig(config) };
@@ -88,7 +93,7 @@ export class JobManagerHandler {
         return { error: batchItemError(error), ...(typeof config.jobid === 'string' && { jobid: config.jobid }) };
       }
     });
-    return (await batch.submitMany(items)).map(({ job, ...outcome }) => ({ ...outcome, ...(job && { job: toJobView(job) }) }));
+    return batchResults(await batch.submitMany(items), (job) => jobs.queuePosition(job), options.view ?? 'summary').results;
   }
 
   /**

@@ -25,7 +25,7 @@ import { ChangePriorityDto } from './dto/change-priority.dto';
 import { DeleteJobQueryDto, DeleteJobResponseDto } from './dto/delete-job.dto';
 import { JobActionResponseDto, JobListDto, JobViewDto, SubmitJobResponseDto } from './dto/job-view.dto';
 import { ListJobsQueryDto, WaitJobQueryDto } from './dto/list-jobs-query.dto';
-import { SubmitBatchRequestDto, SubmitBatchResponseDto } from './dto/submit-batch.dto';
+import { SubmitBatchQueryDto, SubmitBatchRequestDto, SubmitBatchResponseDto } from './dto/submit-batch.dto';
 import { DurableAnswerInterceptor } from './durable-answer.interceptor';
 import { jobListJson } from './job-list-json';
 import { toJobView } from './job-view.mapper';
@@ -35,6 +35,7 @@ import { isTerminal, JobStatus } from './model/job-status';
 import { JobsService } from './jobs.service';
 import { JobDeletionService } from './retention/job-deletion.service';
 import { duplicateMessage } from './retry/duplicate-message';
+import { batchResults } from './submission/batch-item-result';
 import { BatchItemInput, batchItemError, BatchSubmissionService, MAX_BATCH_JOBS } from './submission/batch-submission.service';
 
 @ApiTags('jobs')
@@ -102,16 +103,14 @@ export class JobsController {
   @ApiOkResponse({
     type: SubmitBatchResponseDto,
     description:
-      'Every item answered (accepted, duplicate or rejected with the code the single submit would give); answered once the accepted jobs are durable',
+      'Every item answered (accepted, duplicate or rejected with the code the single submit would give); answered once the accepted jobs are durable. Each accepted or duplicate result names its job (jobid, job_status, queue_position); with `?view=full` it carries the whole job view too',
   })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The body is over 16 MiB' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The service is shutting down' })
   @ApiBody({ type: SubmitBatchRequestDto })
-  async submitBatch(@Body() body: unknown): Promise<SubmitBatchResponseDto> {
+  async submitBatch(@Body() body: unknown, @Query() query: SubmitBatchQueryDto): Promise<SubmitBatchResponseDto> {
     const outcomes = await this.batch.submitMany(this.parseBatch(body));
-    const results = outcomes.map(({ job, ...outcome }) => ({ ...outcome, ...(job && { job: toJobView(job, this.jobs.queuePosition(job)) }) }));
-    const count = (status: string): number => outcomes.filter((outcome) => outcome.status === status).length;
-    return { success: true, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+    return { success: true, ...batchResults(outcomes, (job) => this.jobs.queuePosition(job), query.view ?? 'summary') };
   }
 
   @Get(':id')

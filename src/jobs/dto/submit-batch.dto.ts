@@ -1,8 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import { ERROR_CODES, ErrorCode } from '../../common/filters/error-response';
 import { HFSSSimulationConfig } from '../../simulation/hfss-simulation-config.dto';
 import { MAX_BATCH_JOBS } from '../submission/batch-submission.service';
+import { JobStatus } from '../model/job-status';
 import { JobViewDto } from './job-view.dto';
+
+/** How much of each stored job a batch answer carries. */
+export const BATCH_VIEWS = ['summary', 'full'] as const;
+export type BatchView = (typeof BATCH_VIEWS)[number];
+
+/** Query of POST /jobs/submit-batch. */
+export class SubmitBatchQueryDto {
+  @ApiPropertyOptional({
+    enum: BATCH_VIEWS,
+    default: 'summary',
+    description:
+      'summary (the default): each accepted or duplicate result names its job by jobid, job_status and queue_position (~100 bytes an item); full: each also carries the whole job view (`job`, as GET /jobs/{id} answers it; ~2 KB an item, 20 MB for 10,000)',
+  })
+  @IsOptional()
+  @IsIn(BATCH_VIEWS)
+  view?: BatchView;
+}
 
 /** Request body of POST /jobs/submit-batch (validated item by item, see SubmitBatchItemResultDto). */
 export class SubmitBatchRequestDto {
@@ -45,7 +64,15 @@ export class SubmitBatchItemResultDto {
   })
   status!: 'accepted' | 'duplicate' | 'rejected';
 
-  /** The stored job (accepted, duplicate). A cluster job is answered queued; its scheduler submission follows. */
+  /** The stored job's state (accepted, duplicate): an accepted job is queued (a cluster one too: its scheduler submission follows). */
+  @ApiPropertyOptional({ enum: JobStatus, enumName: 'JobStatus' })
+  job_status?: JobStatus;
+
+  /** 1-based place in the local queue, for a job waiting in it (as `queue_position` of its view); absent otherwise. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1 })
+  queue_position?: number;
+
+  /** With `?view=full` only: the stored job (accepted, duplicate), as GET /jobs/{id} answers it. */
   job?: JobViewDto;
 
   error?: SubmitBatchItemErrorDto;

@@ -83,6 +83,7 @@ export class JobRepository implements OnApplicationShutdown {
       insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
       event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
       byId: db.prepare('SELECT * FROM jobs WHERE id = ?'),
+      byIds: db.prepare('SELECT * FROM jobs WHERE id IN (SELECT value FROM json_each(?))'),
       active: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE ${ACTIVE_WHERE} ORDER BY seq`),
       // INDEXED BY: else SQLite walks every active row of jobs_by_status (all the queued local jobs) to find the cluster ones.
       activeCluster: db.prepare(
@@ -163,6 +164,14 @@ export class JobRepository implements OnApplicationShutdown {
   findById(id: string): JobRecord | undefined {
     const row = this.statements.byId.get(id) as JobRow | undefined;
     return row && rowToRecord(row);
+  }
+
+  /** The stored jobs among `ids`, by id: one query however many ids (a batch's existence checks). */
+  findByIds(ids: readonly string[]): Map<string, JobRecord> {
+    const found = new Map<string, JobRecord>();
+    if (ids.length === 0) return found;
+    for (const row of this.statements.byIds.all(JSON.stringify(ids)) as JobRow[]) found.set(row.id, rowToRecord(row));
+    return found;
   }
 
   /** Jobs not yet ended, in submission order, through the partial index of active jobs. */

@@ -24,11 +24,11 @@ import { configFingerprint } from './config-fingerprint';
 import { generateJobId } from './job-id.generator';
 import { newJobRecord } from './new-job-record';
 import { toPlainConfig } from './plain-config';
-import { checkSubmissionResources, ResourceCheckMemo } from './resource-checks';
+import { CheckedResources, checkSubmissionResources, ResourceCheckMemo, sharedCheckKey } from './resource-checks';
 
 /** The most configs one batch may carry. */
 export const MAX_BATCH_JOBS = 10_000;
-/** Items checked at once (their shared file-system lookups are memoised; uploads are copied per job). */
+/** Items on uploaded projects (project_ref) copied and checked at once; the others share one check per distinct path. */
 const CHECK_CONCURRENCY = 64;
 /** Accepted-files records written per event-loop turn (synchronous writes: the loop is never held for long). */
 const RECORDS_PER_TURN = 250;
@@ -77,6 +77,16 @@ interface Prepared extends Candidate {
   stagedPath?: string;
 }
 
+/** A check's result or its error, as a value (one per distinct key, read by every item that shares it). */
+type CheckOutcome = { checked: CheckedResources } | { error: unknown };
+
+function settle(check: Promise<CheckedResources>): Promise<CheckOutcome> {
+  return check.then(
+    (checked) => ({ checked }),
+    (error: unknown) => ({ error }),
+  );
+}
+
 async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -113,11 +123,12 @@ export class BatchSubmissionService {
     const candidates = this.screen(items, outcomes);
     const prepared = await this.prepare(candidates, outcomes);
     // No await from here to the insert: a concurrent submission of one of these jobids cannot slip in between.
+    const raced = this.repository.findByIds(prepared.map((item) => item.record.id));
     const toInsert: Prepared[] = [];
     for (const item of prepared) {
-      const raced = this.repository.findById(item.config.jobid!);
-      if (raced) {
-        outcomes[item.index] = this.duplicateOutcome(item.index, raced, item.fingerprint);
+      const stored = raced.get(item.record.id);
+      if (stored) {
+        outcomes[item.index] = this.duplicateOutcome(item.index, stored, item.fingerprint);
       } else {
         toInsert.push(item);
       }
@@ -147,10 +158,10 @@ export class BatchSubmissionService {
     return outcomes;
   }
 
-  /** Synchronous checks: parse errors, jobids repeated inside the batch, jobids already stored. */
+  /** Synchronous checks: parse errors, jobids repeated inside the batch, jobids already stored (one store query). */
   private screen(items: readonly BatchItemInput[], outcomes: BatchItemOutcome[]): Candidate[] {
     const firstIndexOf = new Map<string, number>();
-    const candidates: Candidate[] = [];
+    const fresh: Array<{ index: number; config: HFSSSimulationConfig }> = [];
     items.forEach((item, index) => {
       if ('error' in item) {
         outcomes[index] = { index, ...(item.jobid !== undefined && { jobid: item.jobid }), status: 'rejected', error: item.error };
@@ -171,51 +182,87 @@ export class BatchSubmissionService {
         return;
       }
       firstIndexOf.set(jobid, index);
+      fresh.push({ index, config });
+    });
+    const stored = this.repository.findByIds(fresh.map(({ config }) => config.jobid!));
+    const candidates: Candidate[] = [];
+    for (const { index, config } of fresh) {
       const canonical = toPlainConfig(config);
       const fingerprint = configFingerprint(canonical);
-      const existing = this.repository.findById(jobid);
+      const existing = stored.get(config.jobid!);
       if (existing) {
         outcomes[index] = this.duplicateOutcome(index, existing, fingerprint);
-        return;
+      } else {
+        candidates.push({ index, config, canonical, fingerprint });
       }
-      candidates.push({ index, config, canonical, fingerprint });
-    });
+    }
     return candidates;
   }
 
-  /** The checks of JobsService.submit per item, the file-system lookups shared; refused items get their error. */
+  /**
+   * The checks of JobsService.submit per item; refused items get their error. The checks of configs that name a path
+   * are run once per distinct project, executable and scheduler (sharedCheckKey), all at once; each item then takes
+   * its key's outcome without a promise of its own. Uploaded projects (project_ref) are copied per job, a few at once.
+   */
   private async prepare(candidates: readonly Candidate[], outcomes: BatchItemOutcome[]): Promise<Prepared[]> {
     const memo = new ResourceCheckMemo();
+    const context = { config: this.config, schedulers: this.schedulers };
+    const byPath = candidates.filter((candidate) => candidate.config.project_ref === undefined);
+    const checks = new Map<string, Promise<CheckOutcome>>();
+    for (const { config } of byPath) {
+      const key = sharedCheckKey(config);
+      if (!checks.has(key)) checks.set(key, settle(checkSubmissionResources(config, false, context, memo)));
+    }
     const prepared: Prepared[] = [];
-    await inParallel(candidates, CHECK_CONCURRENCY, async (candidate) => {
-      const { config } = candidate;
-      const jobId = config.jobid!;
-      let stagedPath: string | undefined;
+    const [settled] = await Promise.all([
+      Promise.all([...checks].map(async ([key, check]) => [key, await check] as const)).then((entries) => new Map(entries)),
+      inParallel(
+        candidates.filter((candidate) => candidate.config.project_ref !== undefined),
+        CHECK_CONCURRENCY,
+        async (candidate) => {
+          const jobId = candidate.config.jobid!;
+          let stagedPath: string | undefined;
+          try {
+            stagedPath = await this.staging.stageForJob(candidate.config.project_ref!, jobId);
+            const staged = Object.assign(new HFSSSimulationConfig(), candidate.config, { project_path: stagedPath });
+            prepared.push(this.preparedItem(candidate, await checkSubmissionResources(staged, true, context, memo), stagedPath));
+          } catch (error) {
+            if (stagedPath !== undefined && !this.repository.findById(jobId)) await rm(dirname(stagedPath), { recursive: true, force: true });
+            outcomes[candidate.index] = this.rejectedOutcome(candidate, error);
+          }
+        },
+      ),
+    ]);
+    for (const candidate of byPath) {
+      const check = settled.get(sharedCheckKey(candidate.config))!;
       try {
-        stagedPath = config.project_ref !== undefined ? await this.staging.stageForJob(config.project_ref, jobId) : undefined;
-        const checked = await checkSubmissionResources(
-          Object.assign(new HFSSSimulationConfig(), config, { project_path: stagedPath ?? config.project_path }),
-          stagedPath !== undefined,
-          { config: this.config, schedulers: this.schedulers },
-          memo,
-        );
-        const workRoot =
-          config.scheduler_type !== SchedulerType.NONE ? (this.config.storage.clusterWorkDir ?? this.config.storage.dataDir) : this.config.storage.dataDir;
-        const workDir = join(workRoot, 'jobs', jobWorkDirName(jobId));
-        const runConfig = Object.assign(new HFSSSimulationConfig(), config, {
-          project_path: stagedPath ?? (this.config.security.projectRoots.length > 0 ? checked.projectRealPath : config.project_path),
-          ansys_edt_path: checked.executableRunPath,
-        });
-        prepared.push({ ...candidate, stagedPath, files: checked.files, record: this.recordFor(candidate, runConfig, workDir, stagedPath) });
+        if ('error' in check) throw check.error;
+        prepared.push(this.preparedItem(candidate, check.checked, undefined));
       } catch (error) {
-        if (stagedPath !== undefined && !this.repository.findById(jobId)) await rm(dirname(stagedPath), { recursive: true, force: true });
-        outcomes[candidate.index] = { index: candidate.index, jobid: jobId, status: 'rejected', error: batchItemError(error) };
+        outcomes[candidate.index] = this.rejectedOutcome(candidate, error);
       }
-    });
+    }
     // Sequence numbers in request order (the queue's tie-break among equal priorities), as one-by-one submits get them.
     prepared.sort((a, b) => a.index - b.index);
     for (const item of prepared) item.record.seq = this.repository.allocateSeq();
     return prepared;
+  }
+
+  /** An item that passed its checks, with its job record (its seq is allocated once all items are known). */
+  private preparedItem(candidate: Candidate, checked: CheckedResources, stagedPath: string | undefined): Prepared {
+    const { config } = candidate;
+    const workRoot =
+      config.scheduler_type !== SchedulerType.NONE ? (this.config.storage.clusterWorkDir ?? this.config.storage.dataDir) : this.config.storage.dataDir;
+    const workDir = join(workRoot, 'jobs', jobWorkDirName(config.jobid!));
+    const runConfig = Object.assign(new HFSSSimulationConfig(), config, {
+      project_path: stagedPath ?? (this.config.security.projectRoots.length > 0 ? checked.projectRealPath : config.project_path),
+      ansys_edt_path: checked.executableRunPath,
+    });
+    return { ...candidate, stagedPath, files: checked.files, record: this.recordFor(candidate, runConfig, workDir, stagedPath) };
+  }
+
+  private rejectedOutcome(candidate: Candidate, error: unknown): BatchItemOutcome {
+    return { index: candidate.index, jobid: candidate.config.jobid!, status: 'rejected', error: batchItemError(error) };
   }
 
   /**
@@ -228,7 +275,8 @@ export class BatchSubmissionService {
     let lastProblem = '';
     for (const root of new Set(items.map((item) => dirname(item.record.workDir)))) mkdirSync(root, { recursive: true });
     for (let start = 0; start < items.length; start += RECORDS_PER_TURN) {
-      if (start > 0) await nextTurn();
+      // Each chunk in a turn of its own, the first too: the batch's answer, ready in this turn, goes out before it.
+      await nextTurn();
       // Shutting down: the jobs not reached stay queued and are checked by path when they launch after the restart.
       if (this.localRunner.isDraining) return;
       for (const item of items.slice(start, start + RECORDS_PER_TURN)) {

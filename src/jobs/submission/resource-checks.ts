@@ -68,6 +68,14 @@ async function checkProject(projectPath: string, roots: readonly string[]): Prom
 }
 
 /**
+ * What checkSubmissionResources reads of a config that is not staged: two such configs with the same key get the
+ * same outcome (the same checked paths and files, or the same error), so a batch checks each key once.
+ */
+export function sharedCheckKey(config: Pick<HFSSSimulationConfig, 'project_path' | 'ansys_edt_path' | 'scheduler_type'>): string {
+  return JSON.stringify([config.project_path ?? '', config.ansys_edt_path ?? null, config.scheduler_type]);
+}
+
+/**
  * The seed's FileNotFoundError cases (the project, and for local runs the solver executable), the allowed
  * directories and the executable policy (README "Executables"). Returns what the launch re-check compares.
  * With a memo (a batch), work shared by several configs is done once.
