@@ -4,6 +4,8 @@ import { openJobDatabase } from '../src/jobs/persistence/sqlite-database.provide
 import { APP_CONFIG } from '../src/config/config.constants';
 import { AppConfig } from '../src/config/app-config';
 import { existsSync } from 'node:fs';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { JobStateChangedEvent } from '../src/jobs/events/job-state-changed.event';
 import { JobStatus } from '../src/jobs/model/job-status';
 import { JobRepository } from '../src/jobs/persistence/job.repository';
 import { apiClient, waitFor } from './support/http';
@@ -67,6 +69,46 @@ describe('acknowledged means durable (HFSS_JM_SQLITE_SYNCHRONOUS=full, group com
     clearInterval(releasing);
     removeDir(harness.dataDir);
     harness = undefined;
+  });
+
+  it('should acknowledge nothing after a failed WAL fsync: 507 for the write, no event, every later change refused, /health 503, until a restart', async () => {
+    // Every fsync fails with EIO until `healthy`; the restart below gets a working disk.
+    const failing = (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) =>
+      setImmediate(() => done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+    const dataDir = makeTempDir('hfss-durable-eio-');
+    const boot = (syncFile?: typeof failing) =>
+      startTestApp({
+        dataDir,
+        env: { HFSS_JM_SQLITE_SYNCHRONOUS: 'full', HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000' },
+        configure: (builder) =>
+          builder.overrideProvider(SQLITE_DATABASE).useFactory({
+            inject: [APP_CONFIG, DATA_DIR_LOCK],
+            factory: (config: AppConfig, _lock: DataDirLock) => openJobDatabase(config.storage.dataDir, 'full', syncFile ? { syncFile } : {}),
+          }),
+      });
+    harness = await boot(failing);
+    const api = apiClient(harness.url);
+    const events = harness.app.get(EventEmitter2);
+    const published: string[] = [];
+    events.on(JobStateChangedEvent.name, (event: JobStateChangedEvent) => published.push(event.job.id));
+    const first = await api.submit({ jobid: 'eio_1', project_path: writeProject(projects, 'eio_1.aedt') });
+    expect(first.status).toBe(507);
+    expect(first.body).toMatchObject({ code: 'STORAGE_FAILURE', error: expect.stringMatching(/could not be flushed to disk \(EIO\)/) });
+    const second = await api.submit({ jobid: 'eio_2', project_path: writeProject(projects, 'eio_2.aedt') });
+    expect(second.status).toBe(507);
+    expect(second.body.error).toMatch(/accepts no change until the service is restarted; nothing was changed/);
+    expect((await api.get('/jobs')).status).toBe(507);
+    const health = await api.get('/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'storage_failed', accepting_jobs: false });
+    expect(published).toEqual([]);
+    await harness.close();
+    harness = await boot();
+    const restarted = apiClient(harness.url);
+    expect((await restarted.get('/health')).body).toMatchObject({ status: 'ok' });
+    // eio_1 was committed in SQLite before its fsync failed: whatever the disk kept is what there is; eio_2 never was.
+    expect((await restarted.job('eio_2')).status).toBe(404);
+    expect((await restarted.submit({ jobid: 'eio_3', project_path: writeProject(projects, 'eio_3.aedt') })).status).toBe(201);
   });
 });
 

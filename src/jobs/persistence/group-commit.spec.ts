@@ -127,13 +127,40 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
     expect(durable).toBe(true);
   });
 
-  it('should reject whenDurable with a storage failure when the fsync fails', async () => {
+  it('should reject whenDurable with a storage failure when the fsync fails, publish nothing of it, and acknowledge nothing after it', async () => {
+    lifecycle.create(job('a', 1), 'submitted');
+    const durable = repository.whenDurable();
+    await turn();
+    expect(repository.storageFailure).toBeUndefined();
+    held.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await expect(durable).rejects.toBeInstanceOf(StorageFailureError);
+    // The event of a change that may be lost is never sent.
+    await turn();
+    expect(published).toEqual([]);
+    expect(repository.storageFailure).toMatchObject({ code: 'EIO' });
+    // A later fsync may succeed without the dropped pages (and SQLite's WAL recovery stops at them): no write is
+    // accepted any more, nothing already committed is acknowledged, until a restart.
+    expect(() => lifecycle.create(job('b', 2), 'submitted')).toThrow(/failed to flush to disk earlier \(EIO\).*nothing was changed/);
+    expect(repository.findById('b')).toBeUndefined();
+    await expect(repository.whenDurable()).rejects.toThrow(/no change is accepted until the service is restarted/);
+    let told = false;
+    repository.afterDurable(() => (told = true));
+    await turn();
+    expect(told).toBe(false);
+    expect(held.calls).toBe(1);
+  });
+
+  it('should start afresh after a restart on the same data dir once the disk works again', async () => {
     lifecycle.create(job('a', 1), 'submitted');
     const durable = repository.whenDurable();
     await turn();
     held.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
     await expect(durable).rejects.toBeInstanceOf(StorageFailureError);
-    // Later writes are flushed and acknowledged again.
+    repository.onApplicationShutdown();
+    db = openJobDatabase(dir, 'full', { syncFile: held.sync });
+    repository = new JobRepository(db, DataDirLock.acquire(dir));
+    lifecycle = new JobLifecycleService(repository, new EventEmitter2());
+    expect(repository.storageFailure).toBeUndefined();
     lifecycle.create(job('b', 2), 'submitted');
     const next = repository.whenDurable();
     await turn();

@@ -19,6 +19,13 @@ export type SyncFile = (fd: number, done: (error: NodeJS.ErrnoException | null) 
  * (whenDurable / afterDurable). Checkpoints copy the WAL into the database from a second connection with
  * `synchronous=FULL` in a worker thread (WalCheckpointer), which fsyncs the WAL and the database before the WAL may
  * be reused, so a checkpoint never drops a durable commit.
+ *
+ * A failed fdatasync is final. After an I/O error Linux may drop the dirty pages it could not write and mark them
+ * clean, so a later fdatasync can succeed without those frames being on disk; and SQLite's WAL recovery stops at the
+ * first frame whose checksum does not follow, so every commit after them would be lost as well. From the first
+ * failure on, nothing is acknowledged any more: every waiter is rejected (StorageFailureError), nothing waiting for
+ * durability is told (no event of a change that may be lost), and `failure` says so (the repository then refuses
+ * every write and /health reports it) until the service is restarted and SQLite recovers what is really on disk.
  */
 export class GroupCommit {
   private committed = 0;
@@ -27,7 +34,7 @@ export class GroupCommit {
   private scheduled = false;
   private closed = false;
   private fd?: number;
-  private failure?: { upTo: number; error: Error };
+  private failed?: Error;
   private readonly callbacks: Array<{ generation: number; run: () => void }> = [];
   private readonly waiters: Array<{ generation: number; resolve: () => void; reject: (error: Error) => void }> = [];
   private commitsSinceCheckpoint = 0;
@@ -51,6 +58,11 @@ export class GroupCommit {
     return this.walFile !== undefined;
   }
 
+  /** The error of the flush that failed, after which nothing is acknowledged any more (see the class comment). */
+  get failure(): Error | undefined {
+    return this.failed;
+  }
+
   /** Called after every successful commit (synchronously, in the same turn). */
   noteCommit(): void {
     if (!this.walFile) return;
@@ -61,12 +73,14 @@ export class GroupCommit {
 
   /** Resolves once everything committed so far is on disk; rejects with StorageFailureError if that flush failed. */
   whenDurable(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failureError());
     if (this.durable >= this.committed) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ generation: this.committed, resolve, reject }));
   }
 
   /** Runs `callback` now when nothing is pending, else once everything committed so far is on disk; in call order. */
   afterDurable(callback: () => void): void {
+    if (this.failed) return; // never durable: nobody is told
     if (this.durable >= this.committed && this.callbacks.length === 0) {
       callback();
       return;
@@ -95,7 +109,7 @@ export class GroupCommit {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.syncing || this.closed) return;
+    if (this.scheduled || this.syncing || this.closed || this.failed) return;
     this.scheduled = true;
     // Every commit made in this turn of the event loop shares the one fsync.
     setImmediate(() => {
@@ -120,11 +134,19 @@ export class GroupCommit {
   private settle(target: number, error?: Error): void {
     this.syncing = false;
     if (target <= this.durable) return;
-    if (error) {
-      new Logger(GroupCommit.name).error(`fdatasync of ${this.walFile} failed: ${error.message}; the writes since the last flush are not acknowledged`);
-      this.failure = { upTo: target, error };
+    if (error && !this.failed) {
+      new Logger(GroupCommit.name).error(
+        `fdatasync of ${this.walFile} failed: ${error.message}; the writes since the last flush are not acknowledged, ` +
+          'and the job store accepts no more changes until the service is restarted',
+      );
+      this.failed = error;
     }
     this.durable = target;
+    if (this.failed) {
+      this.callbacks.length = 0;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(this.failureError());
+      return;
+    }
     while (this.callbacks.length > 0 && this.callbacks[0].generation <= target) {
       const { run } = this.callbacks.shift()!;
       try {
@@ -134,16 +156,17 @@ export class GroupCommit {
       }
     }
     while (this.waiters.length > 0 && this.waiters[0].generation <= target) {
-      const waiter = this.waiters.shift()!;
-      if (this.failure && waiter.generation <= this.failure.upTo) {
-        const code = (this.failure.error as NodeJS.ErrnoException).code ?? this.failure.error.message;
-        waiter.reject(new StorageFailureError(`The job store could not be flushed to disk (${code}); the change may be lost on a power cut`));
-      } else {
-        waiter.resolve();
-      }
+      this.waiters.shift()!.resolve();
     }
     if (this.committed > this.durable) this.schedule();
     this.maybeCheckpoint();
+  }
+
+  private failureError(): StorageFailureError {
+    const code = (this.failed as NodeJS.ErrnoException).code ?? this.failed?.message;
+    return new StorageFailureError(
+      `The job store could not be flushed to disk (${code}); the change may be lost on a power cut, and no change is accepted until the service is restarted`,
+    );
   }
 
   private maybeCheckpoint(): void {

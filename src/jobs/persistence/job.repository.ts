@@ -292,7 +292,19 @@ export class JobRepository implements OnApplicationShutdown {
     return statement;
   }
 
+  /** Set once a flush of the store failed: every write is refused from then on (see GroupCommit). */
+  get storageFailure(): Error | undefined {
+    return this.durability.failure;
+  }
+
   private write<T>(work: () => T): T {
+    const failure = this.durability.failure;
+    if (failure) {
+      const code = (failure as NodeJS.ErrnoException).code ?? failure.message;
+      throw new StorageFailureError(
+        `The job store failed to flush to disk earlier (${code}) and accepts no change until the service is restarted; nothing was changed`,
+      );
+    }
     try {
       const result = this.db.transaction(work)();
       this.durability.noteCommit();
