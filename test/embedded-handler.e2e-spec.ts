@@ -21,7 +21,8 @@ describe('JobManagerHandler imported from the built package by a user script', (
         ['embedded_b', 'failed', 2],
       ]);
       expect(observed.waitTimeout).toBe(true);
-      expect(observed.cancelled).toEqual(['cancelled', 'cancelled']);
+      expect(observed.queuedView).toEqual({ status: 'queued', queue_position: 1, sameAsRest: true });
+      expect(observed.cancelled).toEqual(['cancelled', 'cancelled', 'cancelled']);
       expect(observed.portTaken).toMatch(/port 127\.0\.0\.1:\d+ is already in use/);
       expect(observed.closed).toBe(true);
     } finally {

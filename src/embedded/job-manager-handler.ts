@@ -7,6 +7,7 @@ import { chooseScheduler, unwrapPyedbSubmission } from '../jobs/compat/pyedb-sub
 import { JobViewDto } from '../jobs/dto/job-view.dto';
 import { toJobView } from '../jobs/job-view.mapper';
 import { JobsService } from '../jobs/jobs.service';
+import { JobRepository } from '../jobs/persistence/job.repository';
 import type { BatchView } from '../jobs/dto/submit-batch.dto';
 import { BatchItemResult, batchResults } from '../jobs/submission/batch-item-result';
 import { BatchItemInput, batchItemError, BatchSubmissionService } from '../jobs/submission/batch-submission.service';
@@ -128,12 +129,20 @@ export class JobManagerHandler {
     );
   }
 
+  /** As GET /jobs/{id} answers it: held, like every REST answer, until what it shows is on disk. */
   async getJob(jobId: string): Promise<JobViewDto> {
-    return toJobView((await this.jobs()).get(jobId));
+    const jobs = await this.jobs();
+    const job = jobs.get(jobId);
+    await this.app!.get(JobRepository).whenDurable();
+    return toJobView(job, jobs.queuePosition(job));
   }
 
+  /** As POST /jobs/{id}/cancel answers it: resolved once the cancel (or the state it returns) is on disk. */
   async cancel(jobId: string): Promise<JobViewDto> {
-    return toJobView(await (await this.jobs()).cancel(jobId));
+    const jobs = await this.jobs();
+    const job = await jobs.cancel(jobId);
+    await this.app!.get(JobRepository).whenDurable();
+    return toJobView(job, jobs.queuePosition(job));
   }
 
   /** Stops intake, lets running local solves finish within the drain window, then stops the service. Idempotent. */

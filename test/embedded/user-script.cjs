@@ -12,7 +12,13 @@ async function main() {
     fs.writeFileSync(file, JSON.stringify(behaviour));
     return file;
   };
-  const handler = new JobManagerHandler({ port: 0, dataDir, ansysEdtPath: ansysedt, maxConcurrentJobs: 2, settings: { HFSS_JM_MAX_CPU_PERCENT: '100', HFSS_JM_MIN_FREE_MEMORY_MB: '0', HFSS_JM_MIN_FREE_DISK_MB: '0', HFSS_JM_TELEMETRY_INTERVAL_MS: '200' } });
+  const handler = new JobManagerHandler({
+    port: 0,
+    dataDir,
+    ansysEdtPath: ansysedt,
+    maxConcurrentJobs: 2,
+    settings: { HFSS_JM_MAX_CPU_PERCENT: '100', HFSS_JM_MIN_FREE_MEMORY_MB: '0', HFSS_JM_MIN_FREE_DISK_MB: '0', HFSS_JM_TELEMETRY_INTERVAL_MS: '200' },
+  });
   const [url, sameUrl] = await Promise.all([handler.startService(), handler.startService()]);
   const out = { url, sameUrl: url === sameUrl };
 
@@ -36,7 +42,12 @@ async function main() {
   } catch (error) {
     out.waitTimeout = error instanceof TimeoutError;
   }
-  out.cancelled = (await Promise.all([handler.cancel(slowId), handler.cancel('embedded_d')])).map((job) => job.status);
+  // Both slots are taken: a third job waits, and getJob shows it exactly as GET /jobs/{id} does (queue place included).
+  await handler.submitJobs([{ project_path: project('q.aedt', { duration_ms: 20000 }), jobid: 'embedded_q' }]);
+  const viewed = await handler.getJob('embedded_q');
+  const rest = await (await fetch(`${url}/jobs/embedded_q`)).json();
+  out.queuedView = { status: viewed.status, queue_position: viewed.queue_position, sameAsRest: JSON.stringify(viewed) === JSON.stringify(rest) };
+  out.cancelled = (await Promise.all([handler.cancel(slowId), handler.cancel('embedded_d'), handler.cancel('embedded_q')])).map((job) => job.status);
 
   const other = new JobManagerHandler({ port: Number(new URL(url).port), dataDir: path.join(dataDir, 'other') });
   try {
@@ -45,7 +56,10 @@ async function main() {
     out.portTaken = error instanceof JobManagerStartError ? error.message : `wrong type ${error}`;
   }
   await Promise.all([handler.close(), handler.close()]);
-  out.closed = await fetch(`${url}/health`).then(() => false, () => true);
+  out.closed = await fetch(`${url}/health`).then(
+    () => false,
+    () => true,
+  );
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
