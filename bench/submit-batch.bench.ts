@@ -40,10 +40,24 @@ const configs = (projects: string[], prefix: string) =>
     design_name: `variant_${i}`,
   }));
 
+/** /health latencies, one request after the other, for `ms`. */
+async function healthLatencies(url: string, ms: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await http(`${url}/health`);
+    latencies.push(performance.now() - t0);
+  }
+  return latencies;
+}
+
 it('10,000 configs in one batch request vs one by one', async () => {
   const batchMs: number[] = [];
   const fullViewMs: number[] = [];
   const oneByOneMs: number[] = [];
+  const after: number[] = [];
+  const idle: number[] = [];
   let sample: Record<string, unknown> = {};
   for (let run = 0; run < RUNS; run++) {
     const batchService = await freshService();
@@ -55,6 +69,11 @@ it('10,000 configs in one batch request vs one by one', async () => {
       const body = JSON.parse(answer.text) as { accepted: number; results: unknown[] };
       if (answer.status !== 200 || body.accepted !== JOBS) throw new Error(`batch answered ${answer.status}: ${answer.text.slice(0, 300)}`);
       sample = { response_bytes: answer.text.length, results: body.results.length };
+      // The work that follows the answer (accepted-files records, job_queued events): how long a request waits
+      // behind it, next to the same service's /health once that work is over.
+      after.push(...(await healthLatencies(batchService.url, 2_000)));
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      idle.push(...(await healthLatencies(batchService.url, 1_000)));
     } finally {
       await batchService.done();
     }
@@ -94,6 +113,8 @@ it('10,000 configs in one batch request vs one by one', async () => {
     baseline_one_by_one_ms: summary(oneByOneMs),
     speedup: Math.round((summary(oneByOneMs).p50 / summary(batchMs).p50) * 100) / 100,
     baseline_concurrency: 32,
+    health_ms_in_the_2_s_after_the_answer: summary(after),
+    baseline_health_ms_idle: summary(idle),
     sqlite_synchronous: 'full',
     ...sample,
   });

@@ -30,8 +30,11 @@ import { CheckedResources, checkSubmissionResources, ResourceCheckMemo, sharedCh
 export const MAX_BATCH_JOBS = 10_000;
 /** Items on uploaded projects (project_ref) copied and checked at once; the others share one check per distinct path. */
 const CHECK_CONCURRENCY = 64;
-/** Accepted-files records written per event-loop turn (synchronous writes: the loop is never held for long). */
-const RECORDS_PER_TURN = 250;
+/**
+ * The longest stretch of one event-loop turn the accepted-files records take (synchronous writes, a few hundred µs
+ * each on a busy disk: a fixed count per turn held the loop ~50 ms at a time).
+ */
+export const RECORDS_TURN_BUDGET_MS = 5;
 /** Cluster submissions of one batch handed to the scheduler at once (each is a command such as sbatch). */
 const CLUSTER_SUBMIT_CONCURRENCY = 4;
 
@@ -274,19 +277,22 @@ export class BatchSubmissionService {
     let failures = 0;
     let lastProblem = '';
     for (const root of new Set(items.map((item) => dirname(item.record.workDir)))) mkdirSync(root, { recursive: true });
-    for (let start = 0; start < items.length; start += RECORDS_PER_TURN) {
-      // Each chunk in a turn of its own, the first too: the batch's answer, ready in this turn, goes out before it.
+    let next = 0;
+    while (next < items.length) {
+      // Each stretch in a turn of its own, the first too: the batch's answer, ready in this turn, goes out before it.
       await nextTurn();
       // Shutting down: the jobs not reached stay queued and are checked by path when they launch after the restart.
       if (this.localRunner.isDraining) return;
-      for (const item of items.slice(start, start + RECORDS_PER_TURN)) {
+      const turnStarted = performance.now();
+      do {
+        const item = items[next++];
         try {
           writeAcceptedFilesSync(item.record.workDir, item.files);
         } catch (error) {
           failures++;
           lastProblem = (error as NodeJS.ErrnoException).code ?? String(error);
         }
-      }
+      } while (next < items.length && performance.now() - turnStarted < RECORDS_TURN_BUDGET_MS);
     }
     if (failures > 0) {
       this.logger.warn(`${failures} accepted-files record(s) of a batch could not be written (${lastProblem}); those jobs are checked by path at launch`);
