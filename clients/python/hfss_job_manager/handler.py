@@ -15,6 +15,9 @@ from ._service import ServiceProcess, free_port, port_in_use, service_command, w
 from .config import HFSSSimulationConfig, MachineNode, SchedulerType
 from .errors import JobManagerTimeoutError
 
+#: The most configs one ``POST /jobs/submit-batch`` takes; ``submit_batch`` splits longer sweeps.
+MAX_BATCH_CONFIGS = 10_000
+
 if TYPE_CHECKING:
     from .events import JobEventStream
 
@@ -161,6 +164,30 @@ class JobManagerHandler:
     def submit_jobs(self, configs: Iterable[ConfigLike], priority: Optional[int] = None) -> List[str]:
         """Submit configs in order; returns their job ids."""
         return [self.submit_job(config, priority) for config in configs]
+
+    def submit_batch(self, configs: Iterable[ConfigLike], priority: Optional[int] = None, view: str = "summary") -> Dict[str, Any]:
+        """Submit many configs (a sweep) in one request, ``POST /jobs/submit-batch``: each is checked like ``submit_job``,
+        the valid ones are stored together, and nothing is raised for a refused one. Returns the service's answer:
+        ``accepted``, ``duplicates``, ``rejected`` and ``results``, one per config in order (``index``, ``jobid``,
+        ``status`` of ``accepted`` / ``duplicate`` / ``rejected``, ``job_status``, ``queue_position``, ``error`` with its
+        ``code`` and ``message``; ``job``, the whole view, with ``view="full"``). More than 10,000 configs go in
+        several requests, their results joined in order (``index`` counts across them)."""
+        bodies = []
+        for config in configs:
+            body = _as_dict(config)
+            if priority is not None:
+                body["priority"] = priority
+            bodies.append(body)
+        if not bodies:
+            raise ValueError("submit_batch needs at least one config")
+        path = "/jobs/submit-batch" + ("" if view == "summary" else f"?view={view}")
+        answer: Dict[str, Any] = {"success": True, "accepted": 0, "duplicates": 0, "rejected": 0, "results": []}
+        for start in range(0, len(bodies), MAX_BATCH_CONFIGS):
+            part = self._client().call("POST", path, {"jobs": bodies[start : start + MAX_BATCH_CONFIGS]})
+            for key in ("accepted", "duplicates", "rejected"):
+                answer[key] += part[key]
+            answer["results"].extend({**result, "index": result["index"] + start} for result in part["results"])
+        return answer
 
     def submit_jobs_and_wait(self, configs: Iterable[ConfigLike], timeout: Optional[float] = None, priority: Optional[int] = None) -> List[str]:
         """Submit, then block until every job is completed, failed or cancelled; returns the job ids.

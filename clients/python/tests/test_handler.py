@@ -29,6 +29,26 @@ def test_submit_jobs_and_wait_returns_the_ids_once_every_job_ended(service: JobM
     assert service.get_job("py_ok")["command"][service.get_job("py_ok")["command"].index("-machinelist") + 1] == "list=localhost:2:2:90%"
 
 
+def test_submit_batch_stores_a_sweep_in_one_request_and_answers_each_config_in_order(service: JobManagerHandler, tmp_path: Path) -> None:
+    project = str(write_project(tmp_path, "sweep.aedt"))
+    configs = [service.create_simulation_config(project, jobid=f"py_sweep_{i}", design_name=f"variant_{i}") for i in range(3)]
+    missing = service.create_simulation_config(str(tmp_path / "missing.aedt"), jobid="py_sweep_missing")
+    answer = service.submit_batch([*configs, missing, configs[0]])
+    assert (answer["accepted"], answer["duplicates"], answer["rejected"]) == (3, 0, 2)
+    results = answer["results"]
+    assert [r["index"] for r in results] == [0, 1, 2, 3, 4]
+    assert [r["status"] for r in results] == ["accepted", "accepted", "accepted", "rejected", "rejected"]
+    assert results[3]["error"]["code"] == "FILE_NOT_FOUND"
+    assert results[4]["error"]["code"] == "VALIDATION_FAILED"  # a jobid repeated within the batch
+    assert all("job" not in r for r in results)
+    assert service.get_job("py_sweep_1")["config"]["design_name"] == "variant_1"
+    again = service.submit_batch(configs[:1], view="full")
+    assert again["results"][0]["status"] == "duplicate"
+    assert again["results"][0]["job"]["job_id"] == "py_sweep_0"
+    with pytest.raises(ValueError):
+        service.submit_batch([])
+
+
 def test_create_simulation_config_validates_like_pyedb(service: JobManagerHandler) -> None:
     with pytest.raises(ValueError, match="Project path must be provided"):
         service.create_simulation_config("")
