@@ -142,10 +142,13 @@ describeWithGridEngine('Grid Engine backend against a real single-host install (
   });
 
   it('should find a lost submission by its Grid Engine name, then by the job number its script recorded', async () => {
-    await submit('7sge_found', { duration_ms: 2500 });
+    // Not ended before the test saw it running (a late poll under load would miss a short run's whole window).
+    const release = join(projects, '7sge_found.release');
+    await submit('7sge_found', { duration_ms: 2500, wait_for_file: release });
     const running = await api.waitForStatus('7sge_found', ['running'], 20_000);
     const backend = harness.app.get(GridEngineBackend);
     expect(await backend.findByName('7sge_found', makeTempDir('empty-'))).toEqual({ nativeId: running.native_id, workDir: expect.any(String) });
+    writeFileSync(release, '');
     const done = await api.waitForStatus('7sge_found', ['completed'], 30_000);
     expect(await backend.findByName('7sge_found', workDirOf(done))).toEqual({ nativeId: done.native_id, workDir: workDirOf(done) });
     expect(await backend.findByName('never_submitted', makeTempDir('empty-'))).toBeNull();

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SlurmBackend } from '../src/scheduler/backends/slurm/slurm.backend';
 import { spyOnCommands } from './support/command-spy';
 import { describeWhen } from './support/required-in-ci';
@@ -59,13 +60,16 @@ describeWithSlurm('SLURM backend against a real single-node cluster (slurmctld +
     });
 
   it('should run a job through sbatch to completion and record its exit code', async () => {
-    const submitted = await submit('slurm_ok', { duration_ms: 1500 });
+    // Not ended before the test saw it running (a late poll under load would miss a short run's whole window).
+    const release = join(projects, 'slurm_ok.release');
+    const submitted = await submit('slurm_ok', { duration_ms: 1500, wait_for_file: release });
     expect(submitted.status).toBe(201);
     expect(submitted.body.job).toMatchObject({
       status: 'scheduled',
       native_id: expect.stringMatching(/^\d+$/),
     });
     await api.waitForStatus('slurm_ok', ['running'], 20_000);
+    writeFileSync(release, '');
     const done = await api.waitForStatus('slurm_ok', ['completed', 'failed'], 30_000);
     expect(done).toMatchObject({ status: 'completed', exit_code: 0 });
     expect(readFileSync(done.log_path, 'utf8')).toMatch(/Simulation completed/);

@@ -1,4 +1,6 @@
 import { nextPolls } from './support/poll-window';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WindowsHpcBackend } from '../src/scheduler/backends/windows-hpc/windows-hpc.backend';
 import { useFakeScheduler } from './support/fake-scheduler';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
@@ -45,10 +47,13 @@ describe('Windows HPC backend against the fake HPC Pack `job` command on PATH', 
 
   it('should run a job (project path with spaces and &) to completion, and report a failure with the task exit code', async () => {
     control({ pending_ms: 400 });
-    const submitted = await submit('hpc_ok', { duration_ms: 800 });
+    // Not ended before the test saw it running (a late poll under load would miss a short run's whole window).
+    const release = join(projects, 'hpc_ok.release');
+    const submitted = await submit('hpc_ok', { duration_ms: 800, wait_for_file: release });
     expect(submitted.status).toBe(201);
     expect(submitted.body.job).toMatchObject({ status: 'scheduled', native_id: expect.stringMatching(/^\d+$/) });
     await api.waitForStatus('hpc_ok', ['running'], 10_000);
+    writeFileSync(release, '');
     expect(await api.waitForStatus('hpc_ok', ['completed', 'failed'], 15_000)).toMatchObject({ status: 'completed', exit_code: 0 });
     expect(readRunRecords(runs('hpc_ok'))[0].argv.at(-1)).toBe(`${projects}/hpc_ok & co.aedt`);
     await submit('hpc_bad', { duration_ms: 100, exit_code: 3 });
