@@ -137,6 +137,33 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     expect((await api.job('missing_project')).status).toBe(404);
   });
 
+  it('should keep a job that live events brought when a list read before it answers late', async () => {
+    // The page's first GET /jobs is read at once (no jobs yet) but answered only after the job below has run.
+    let releaseList: () => void = () => undefined;
+    const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+    let held = false;
+    await page.route(
+      (url) => url.pathname === '/jobs',
+      async (route) => {
+        if (held) return route.continue();
+        held = true;
+        const response = await route.fetch();
+        await listHeld;
+        await route.fulfill({ response });
+      },
+    );
+    await page.goto(harness.url);
+    await page.locator('#connection[data-state="live"]').waitFor();
+    await submit('late_list', { duration_ms: 100 });
+    await row('late_list').locator('.badge[data-status="completed"]').waitFor({ timeout: 15_000 });
+    releaseList();
+    // The stale, empty list has been applied: the job is still there.
+    await page.waitForFunction(() => document.querySelector('#page-info') !== null);
+    await new Promise((settle) => setTimeout(settle, 500));
+    expect(await row('late_list').locator('.badge[data-status="completed"]').count()).toBe(1);
+    await page.unroute((url) => url.pathname === '/jobs');
+  });
+
   it('should keep hostile job data as text, never as markup', async () => {
     await page.goto(harness.url);
     await page.locator('#connection[data-state="live"]').waitFor();

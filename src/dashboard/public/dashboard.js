@@ -9,6 +9,8 @@
   const page = { offset: 0, total: 0 };
   let lastSeq = 0;
   let bootId = null;
+  /** The seq of the last live event of each job, to tell whether a list that answers later already reflects it. */
+  const touchedAt = new Map();
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, props = {}, children = []) => {
@@ -86,6 +88,8 @@
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(page.offset) });
     if ($('status-filter').value) query.set('status', $('status-filter').value);
     if ($('job-search').value.trim()) query.set('q', $('job-search').value.trim());
+    // The list may answer after live events that it does not reflect (it was read before they happened).
+    const asOf = lastSeq;
     const list = await api('GET', `/jobs?${query}`);
     page.total = list.total;
     const fresh = new Map(list.items.map((job) => [job.job_id, job]));
@@ -93,6 +97,14 @@
     for (const [id, job] of fresh) {
       const known = jobs.get(id);
       if (known && known.updated_at > job.updated_at) fresh.set(id, known);
+    }
+    // And a job a live event brought after the list was asked for but that the list does not have yet (submitted
+    // meanwhile): it stays on the page, instead of vanishing until the next event or reload.
+    for (const [id, known] of jobs) {
+      if (!fresh.has(id) && (touchedAt.get(id) ?? 0) > asOf && page.offset === 0 && belongsOnPage(known)) {
+        fresh.set(id, known);
+        page.total += 1;
+      }
     }
     jobs.clear();
     for (const [id, job] of fresh) jobs.set(id, job);
@@ -231,8 +243,10 @@
 
   function apply(event) {
     if (event.seq <= lastSeq && event.boot_id === bootId) return; // already applied (catch-up overlap)
+    if (event.boot_id !== bootId) touchedAt.clear(); // another run of the service: its seqs start again
     lastSeq = event.seq;
     bootId = event.boot_id;
+    if (event.job_id) touchedAt.set(event.job_id, event.seq);
     logEvent(event);
     switch (event.event) {
       case 'job_progress': {
@@ -277,6 +291,7 @@
     if (answer.ok && answer.complete) {
       answer.events.forEach(apply);
     } else {
+      touchedAt.clear();
       lastSeq = answer.seq;
       bootId = answer.boot_id;
       await loadAll();
