@@ -8,29 +8,9 @@ import { JobStatus } from './model/job-status';
 import { DataDirLock } from './persistence/data-dir-lock';
 import { JobRepository } from './persistence/job.repository';
 import { openJobDatabase } from './persistence/sqlite-database.provider';
+import { jobRecordFixture } from '../../test/support/job-record.fixture';
 
-const base = {
-  seq: 1,
-  status: JobStatus.QUEUED,
-  priority: 2,
-  schedulerType: 'none',
-  configHash: 'h',
-  workDir: '/w',
-  logPath: '/w/solver.log',
-  nativeId: null,
-  exitCode: null,
-  error: null,
-  progress: null,
-  createdAt: 1_700_000_000_000,
-  updatedAt: 1_700_000_000_001,
-  startedAt: null,
-  finishedAt: null,
-  cancelRequestedAt: null,
-  waitingReason: null,
-  schedulerState: null,
-  schedulerReason: null,
-  run: 1,
-};
+const base = jobRecordFixture('', { priority: 2, workDir: '/w', logPath: '/w/solver.log', updatedAt: 1_700_000_000_001 });
 
 const jobs = [
   {

@@ -11,6 +11,7 @@ import { JobStatus } from '../model/job-status';
 import { DataDirLock } from './data-dir-lock';
 import { JobRepository } from './job.repository';
 import { DATABASE_FILE_NAME, openJobDatabase } from './sqlite-database.provider';
+import { jobRecordFixture } from '../../../test/support/job-record.fixture';
 
 /** An fdatasync the test completes by hand. */
 function heldSync(): {
@@ -33,31 +34,14 @@ function heldSync(): {
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const job = (id: string, seq: number): JobRecord =>
-  ({
-    id,
+  jobRecordFixture(id, {
     seq,
-    status: JobStatus.QUEUED,
-    priority: 0,
-    schedulerType: 'none',
-    config: { project_path: '/p.aedt' },
-    configHash: 'h',
-    argv: ['ansysedt'],
+    config: { project_path: '/p.aedt' } as JobRecord['config'],
     workDir: '/w',
     logPath: '/w/solver.log',
-    nativeId: null,
-    exitCode: null,
-    error: null,
-    progress: null,
     createdAt: 1,
     updatedAt: 1,
-    startedAt: null,
-    finishedAt: null,
-    cancelRequestedAt: null,
-    waitingReason: null,
-    schedulerState: null,
-    schedulerReason: null,
-    run: 1,
-  }) as unknown as JobRecord;
+  });
 
 describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
   let dir: string;

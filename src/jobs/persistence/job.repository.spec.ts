@@ -2,37 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobRecord } from '../model/job-record';
-import { JobStatus } from '../model/job-status';
 import { DataDirLock } from './data-dir-lock';
 import { JobRepository } from './job.repository';
 import { openJobDatabase } from './sqlite-database.provider';
+import { jobRecordFixture } from '../../../test/support/job-record.fixture';
 
-const record = (id: string, seq: number): JobRecord =>
-  ({
-    id,
-    seq,
-    status: JobStatus.QUEUED,
-    priority: 0,
-    schedulerType: 'none',
-    config: { jobid: id, project_path: '/p/a.aedt' },
-    configHash: `h_${id}`,
-    argv: ['ansysedt'],
-    workDir: `/w/${id}`,
-    logPath: `/w/${id}/solver.log`,
-    nativeId: null,
-    exitCode: null,
-    error: null,
-    progress: null,
-    createdAt: 1_700_000_000_000,
-    updatedAt: 1_700_000_000_000,
-    startedAt: null,
-    finishedAt: null,
-    cancelRequestedAt: null,
-    waitingReason: null,
-    schedulerState: null,
-    schedulerReason: null,
-    run: 1,
-  }) as unknown as JobRecord;
+const record = (id: string, seq: number): JobRecord => jobRecordFixture(id, { seq, configHash: `h_${id}` });
 
 describe('JobRepository.findByIds', () => {
   let dir: string;

@@ -4,32 +4,10 @@ import { JobRecord } from '../model/job-record';
 import { JobStatus } from '../model/job-status';
 import { batchItemResult, batchResults } from './batch-item-result';
 import { batchItemError, BatchItemOutcome } from './batch-submission.service';
+import { jobRecordFixture } from '../../../test/support/job-record.fixture';
 
-const job = (id: string, status = JobStatus.QUEUED): JobRecord => ({
-  id,
-  seq: 1,
-  status,
-  priority: 0,
-  schedulerType: 'none' as JobRecord['schedulerType'],
-  config: { project_path: '/p/a.aedt' } as JobRecord['config'],
-  configHash: 'h',
-  argv: ['ansysedt', '-batchsolve'],
-  workDir: `/w/${id}`,
-  logPath: `/w/${id}/solver.log`,
-  nativeId: null,
-  exitCode: null,
-  error: null,
-  progress: null,
-  createdAt: 1_700_000_000_000,
-  updatedAt: 1_700_000_000_000,
-  startedAt: null,
-  finishedAt: null,
-  cancelRequestedAt: null,
-  waitingReason: null,
-  schedulerState: null,
-  schedulerReason: null,
-  run: 1,
-});
+const job = (id: string, status = JobStatus.QUEUED): JobRecord =>
+  jobRecordFixture(id, { status, config: { project_path: '/p/a.aedt' } as JobRecord['config'], argv: ['ansysedt', '-batchsolve'] });
 
 describe(batchItemResult.name, () => {
   it('names an accepted job by id, state and queue place, without its view, in the summary', () => {
