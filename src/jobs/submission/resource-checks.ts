@@ -49,20 +49,13 @@ async function checkProject(projectPath: string, roots: readonly string[]): Prom
   }
   // One stat gives both the existence check and the identity recorded (stat follows symlinks to the real file);
   // the real path is resolved at the same time. A missing file is reported as such before any real-path problem.
-  const [project, resolved] = await Promise.all([
-    stat(projectPath, { bigint: true }).catch(() => undefined),
-    resolveInsideRoots(projectPath, roots, 'project_path').then(
-      (realPath) => ({ realPath }),
-      (error: unknown) => ({ error }),
-    ),
-  ]);
+  const realPath = resolveInsideRoots(projectPath, roots, 'project_path');
+  realPath.catch(() => undefined); // awaited below unless the file is missing, which is reported first
+  const project = await stat(projectPath, { bigint: true }).catch(() => undefined);
   if (!project) {
     throw new FileNotFoundError(projectPath, 'Project file');
   }
-  if ('error' in resolved) {
-    throw resolved.error;
-  }
-  const projectRealPath = resolved.realPath;
+  const projectRealPath = await realPath;
   const projectRunPath = roots.length > 0 ? projectRealPath : projectPath;
   return { projectRealPath, file: acceptedFile('project_path', projectRunPath, projectRealPath, project) };
 }
