@@ -50,6 +50,25 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
   });
 
   const row = (jobId: string) => page.locator(`#jobs tbody tr[data-job-id="${jobId}"]`);
+  /** Waits for the row's status badge; on a timeout the error tells what the page and the service showed instead. */
+  const waitForBadge = async (jobId: string, status: string, timeout = 30_000): Promise<void> => {
+    try {
+      await row(jobId).locator(`.badge[data-status="${status}"]`).waitFor({ timeout });
+    } catch (error) {
+      const shown = await row(jobId)
+        .getAttribute('data-status', { timeout: 1000 })
+        .catch(() => 'no row');
+      const stored = await api.get(`/jobs/${jobId}`).then(
+        (job) => job.status as string,
+        (failure: Error) => failure.message,
+      );
+      const events = await page
+        .locator('#events')
+        .innerText({ timeout: 1000 })
+        .catch(() => '');
+      throw new Error(`${jobId} never showed ${status}: the row shows ${shown}, the service says ${stored}; live events:\n${events}`, { cause: error });
+    }
+  };
   const submit = (jobid: string, behaviour: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     api.submit({ jobid, project_path: writeProject(projects, `${jobid}.aedt`, behaviour), ...extra });
 
@@ -58,11 +77,11 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     await api.waitForStatus('done_before', ['completed']);
     await page.goto(harness.url);
     await page.locator('#connection[data-state="live"]').waitFor();
-    await row('done_before').locator('.badge[data-status="completed"]').waitFor();
+    await waitForBadge('done_before', 'completed');
 
     // A job submitted after the page loaded appears and moves without a reload.
     await submit('live_solve', { duration_ms: 2500, progress_steps: 10 });
-    await row('live_solve').locator('.badge[data-status="running"]').waitFor({ timeout: 15_000 });
+    await waitForBadge('live_solve', 'running', 15_000);
     await waitFor(
       async () =>
         (await row('live_solve')
@@ -77,7 +96,7 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     // Two more wait behind it (max 1 concurrent); raising the later one's priority reorders the queue.
     await submit('queued_a', { duration_ms: 100 });
     await submit('queued_b', { duration_ms: 100 });
-    await row('queued_b').locator('.badge[data-status="queued"]').waitFor();
+    await waitForBadge('queued_b', 'queued');
     await row('queued_b').getByTitle('Raise priority').click();
     await waitFor(async () => ((await api.job('queued_b')).body.priority === 10 ? true : undefined), 5_000, 'the priority change');
     expect((await api.get('/queue')).body.next.map((entry: { job_id: string }) => entry.job_id)).toEqual(['queued_b', 'queued_a']);
@@ -89,7 +108,7 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
 
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
-    await row('live_solve').locator('.badge[data-status="completed"]').waitFor({ timeout: 20_000 });
+    await waitForBadge('live_solve', 'completed', 20_000);
     expect(
       await row('live_solve')
         .locator('progress')
@@ -98,7 +117,7 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
 
     // Cancel from the page.
     await submit('to_cancel', { duration_ms: 60_000 });
-    await row('to_cancel').locator('.badge[data-status="running"]').waitFor({ timeout: 20_000 });
+    await waitForBadge('to_cancel', 'running', 20_000);
     // The page asks first: declining leaves the job running.
     page.once('dialog', (dialog) => void dialog.dismiss());
     await row('to_cancel').getByRole('button', { name: 'Cancel' }).click();
@@ -106,7 +125,7 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     expect((await api.job('to_cancel')).body.status).toBe('running');
     page.once('dialog', (dialog) => void dialog.accept());
     await row('to_cancel').getByRole('button', { name: 'Cancel' }).click();
-    await row('to_cancel').locator('.badge[data-status="cancelled"]').waitFor({ timeout: 10_000 });
+    await waitForBadge('to_cancel', 'cancelled', 10_000);
     expect((await api.job('to_cancel')).body.status).toBe('cancelled');
     await expect(row('to_cancel').getByRole('button', { name: 'Cancel' }).isDisabled()).resolves.toBe(true);
     expect(await page.locator('#events li').count()).toBeGreaterThan(5);
@@ -128,7 +147,7 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     await page.fill('#submit-form input[name="jobid"]', 'from_form');
     await page.click('#submit-form button[type="submit"]');
     await page.locator('#submit-status', { hasText: 'submitted from_form' }).waitFor();
-    await row('from_form').locator('.badge[data-status="completed"]').waitFor({ timeout: 15_000 });
+    await waitForBadge('from_form', 'completed', 15_000);
 
     await page.fill('#submit-form input[name="project_path"]', '/nowhere/missing.aedt');
     await page.fill('#submit-form input[name="jobid"]', 'missing_project');
@@ -155,7 +174,7 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     await page.goto(harness.url);
     await page.locator('#connection[data-state="live"]').waitFor();
     await submit('late_list', { duration_ms: 100 });
-    await row('late_list').locator('.badge[data-status="completed"]').waitFor({ timeout: 15_000 });
+    await waitForBadge('late_list', 'completed', 15_000);
     releaseList();
     // The stale, empty list has been applied: the job is still there.
     await page.waitForFunction(() => document.querySelector('#page-info') !== null);
@@ -168,7 +187,7 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
     await page.goto(harness.url);
     await page.locator('#connection[data-state="live"]').waitFor();
     await submit('xss_probe', { duration_ms: 100, exit_code: 4 });
-    await row('xss_probe').locator('.badge[data-status="failed"]').waitFor({ timeout: 15_000 });
+    await waitForBadge('xss_probe', 'failed', 15_000);
     // The error text comes from the server; a design name with markup travels in the job's config.
     await submit('xss_design', { duration_ms: 100 }, { design_name: '<img src=x onerror="window.pwned=1">' });
     await row('xss_design').waitFor();

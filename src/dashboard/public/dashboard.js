@@ -251,7 +251,8 @@
     switch (event.event) {
       case 'job_progress': {
         const job = jobs.get(event.job_id);
-        if (job) upsertJob({ ...job, progress: event.progress, status: event.status });
+        // A job shown as ended stays ended, whatever progress event may still be on its way.
+        if (job && !TERMINAL.has(job.status)) upsertJob({ ...job, progress: event.progress, status: event.status });
         break;
       }
       case 'limits_updated':

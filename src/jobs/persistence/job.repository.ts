@@ -106,7 +106,7 @@ export class JobRepository implements OnApplicationShutdown {
       count: db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM job_counts'),
       countWithStatus: db.prepare('SELECT COALESCE(MAX(n), 0) AS n FROM job_counts WHERE status = ?'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
-      progress: db.prepare('UPDATE jobs SET progress = ? WHERE id = ?'),
+      progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'`),
       countsByStatus: db.prepare('SELECT status, n FROM job_counts'),
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
@@ -157,8 +157,12 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   /** Progress is not a state change: it is stored without a job event and without touching updated_at. */
-  updateProgress(id: string, percent: number): void {
-    this.write(() => this.statements.progress.run(percent, id));
+  /**
+   * Stores a running job's progress; false (nothing written) once the job is no longer running, so a log read that
+   * finishes after the job ended cannot change the progress the lifecycle stored with its end.
+   */
+  updateProgress(id: string, percent: number): boolean {
+    return this.write(() => this.statements.progress.run(percent, id).changes > 0);
   }
 
   findById(id: string): JobRecord | undefined {

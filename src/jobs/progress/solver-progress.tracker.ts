@@ -100,6 +100,9 @@ export class SolverProgressTracker implements OnApplicationBootstrap, OnModuleDe
       watched.partial = text.slice(end).slice(-4096);
       watched.offset = size;
       const progress = latestSolverProgress(text.slice(0, end));
+      // The job may have ended while this read was waiting on the file system: its end event is already out, and a
+      // progress event after it would show the job running again.
+      if (this.watched.get(watched.jobId) !== watched) return;
       if (progress && progress.percent !== watched.percent) {
         this.record(watched, progress.percent, progress.message);
       }
@@ -113,7 +116,11 @@ export class SolverProgressTracker implements OnApplicationBootstrap, OnModuleDe
   private record(watched: WatchedLog, percent: number, message: string): void {
     watched.percent = percent;
     try {
-      this.repository.updateProgress(watched.jobId, percent);
+      if (!this.repository.updateProgress(watched.jobId, percent)) {
+        // Stored as ended (its state-change event has not reached us yet): no progress after the end.
+        this.watched.delete(watched.jobId);
+        return;
+      }
     } catch (error) {
       this.logger.warn(`Storing progress of ${watched.jobId} failed: ${String(error)}`);
     }
