@@ -59,7 +59,7 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
         .getAttribute('data-status', { timeout: 1000 })
         .catch(() => 'no row');
       const stored = await api.get(`/jobs/${jobId}`).then(
-        (job) => job.status as string,
+        (answer) => String(answer.body?.status),
         (failure: Error) => failure.message,
       );
       const events = await page
