@@ -143,6 +143,35 @@ describe('executable policy and the re-check at launch', () => {
       expect(existsSync(`${project}.runs`) || existsSync(`${other}.runs`)).toBe(false);
     });
 
+    it('should keep a queued job off the disk, and fail a batch job whose project was swapped before it started', async () => {
+      const project = writeProject(work, 'b.aedt', { duration_ms: 50 });
+      const other = writeProject(work, 'other_b.aedt', { duration_ms: 50 });
+      await hold();
+      const batch = await api.post('/jobs/submit-batch', { jobs: [{ jobid: 'batch_swapped', project_path: project }] });
+      expect(batch.status).toBe(200);
+      expect(batch.body.accepted).toBe(1);
+      // Accepted and durable, with the identity of b.aedt in its row: nothing is written for it until it starts.
+      expect(existsSync(join(harness!.dataDir, 'jobs', 'batch_swapped'))).toBe(false);
+      swapForSymlink(project, other);
+      await release();
+      const failed = await api.waitForStatus('batch_swapped', ['completed', 'failed']);
+      expect(failed).toMatchObject({ status: 'failed', started_at: null });
+      expect(failed.error).toMatch(/project_path .*b\.aedt \(now resolves to .*other_b\.aedt\) is no longer the file accepted at submission/);
+      expect(existsSync(`${project}.runs`) || existsSync(`${other}.runs`)).toBe(false);
+    });
+
+    it("should make a local job's work dir when it starts, not when it is accepted", async () => {
+      const project = writeProject(work, 'w.aedt', { duration_ms: 50 });
+      await hold();
+      expect((await api.submit({ jobid: 'work_dir_later', project_path: project })).status).toBe(201);
+      const workDir = join(harness!.dataDir, 'jobs', 'work_dir_later');
+      expect(existsSync(workDir)).toBe(false);
+      expect((await api.get('/jobs/work_dir_later/files')).status).toBe(200);
+      await release();
+      expect((await api.waitForStatus('work_dir_later', ['completed', 'failed'])).status).toBe('completed');
+      expect(existsSync(join(workDir, 'solver.log'))).toBe(true);
+    });
+
     it('should fail a job whose project disappeared before it started', async () => {
       const project = writeProject(work, 'gone.aedt');
       await hold();

@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { TimeoutError } from '../common/errors/job-manager.errors';
 import { JobStateChangedEvent } from './events/job-state-changed.event';
 import { JobsSubmittedEvent } from './events/jobs-submitted.event';
+import { AcceptedFile } from './model/accepted-file';
 import { JobPatch, JobRecord } from './model/job-record';
 import { isTerminal, JobStatus } from './model/job-status';
 import { JobRepository } from './persistence/job.repository';
@@ -20,8 +21,9 @@ export class JobLifecycleService {
     private readonly events: EventEmitter2,
   ) {}
 
-  create(record: JobRecord, detail: string): JobRecord {
-    this.repository.insert(record, detail);
+  /** Stores a new job (with the files it was accepted with, when checked) and announces it once durable. */
+  create(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): JobRecord {
+    this.repository.insert(record, detail, acceptedFiles);
     const event = new JobStateChangedEvent(record, null, detail);
     this.repository.afterDurable(() => this.events.emit(JobStateChangedEvent.name, event));
     return record;

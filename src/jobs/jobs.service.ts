@@ -15,7 +15,6 @@ import { LocalJobRunner } from './local/local-job-runner.service';
 import { JobRecord } from './model/job-record';
 import { isTerminal, JobStatus } from './model/job-status';
 import { JobListQuery, JobRepository } from './persistence/job.repository';
-import { stageAcceptedFiles } from './submission/accepted-files';
 import { configFingerprint } from './submission/config-fingerprint';
 import { generateJobId } from './submission/job-id.generator';
 import { newJobRecord } from './submission/new-job-record';
@@ -72,12 +71,11 @@ export class JobsService {
     // Cluster jobs may work on a share the compute nodes see; the store (SQLite) stays in dataDir.
     const workRoot =
       config.scheduler_type !== SchedulerType.NONE ? (this.config.storage.clusterWorkDir ?? this.config.storage.dataDir) : this.config.storage.dataDir;
+    // Made when the job first runs (launch, batch script): a queued job has nothing on disk but its row.
     const workDir = join(workRoot, 'jobs', jobWorkDirName(jobId));
-    const acceptedFiles = stageAcceptedFiles(workDir, checked.files);
     // No await between this check and the insert: concurrent submissions of one jobid cannot both insert.
     const raced = this.repository.findById(jobId);
     if (raced) {
-      acceptedFiles.discard();
       await this.repository.whenDurable();
       return this.duplicateOf(raced, fingerprint);
     }
@@ -86,10 +84,11 @@ export class JobsService {
       project_path: stagedPath ?? (this.config.security.projectRoots.length > 0 ? checked.projectRealPath : config.project_path),
       ansys_edt_path: checked.executableRunPath,
     });
-    acceptedFiles.commit();
+    // The files it was accepted with are stored in its row by the same insert (the launch re-check's reference).
     const job = this.lifecycle.create(
       newJobRecord({ config, canonical, fingerprint, runConfig, workDir, stagedPath, seq: this.repository.allocateSeq(), now }, this.config.solver),
       'submitted',
+      checked.files,
     );
     if (job.schedulerType === SchedulerType.NONE) {
       this.localRunner.enqueue(job);

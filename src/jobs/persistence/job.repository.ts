@@ -9,6 +9,7 @@ import { QueueEntry } from '../queue/priority-queue';
 import { DataDirLock } from './data-dir-lock';
 import { durabilityFor, GroupCommit } from './group-commit';
 import { JobRow, NARROW_COLUMNS, narrowValuesToRecord, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
+import { AcceptedFile } from '../model/accepted-file';
 import { LazyJobRecord } from './lazy-job-record';
 
 /** A listed job as the list view needs it: the record without config and argv, which stay the stored JSON text. */
@@ -68,12 +69,14 @@ export class JobRepository implements OnApplicationShutdown {
   private readonly updateStatements = new Map<string, Database.Statement>();
   private nextSeq: number;
   private readonly durability: GroupCommit;
+  /** One transaction wrapper for every write (db.transaction builds a new one, five functions, each time it is called). */
+  private readonly inTransaction: (work: () => unknown) => unknown;
 
   constructor(
     @Inject(SQLITE_DATABASE) private readonly db: Database.Database,
     @Inject(DATA_DIR_LOCK) private readonly lock: DataDirLock,
   ) {
-    const columns = Object.keys(recordToRow(EMPTY_RECORD));
+    const columns = [...Object.keys(recordToRow(EMPTY_RECORD)), 'accepted_files'];
     // config and argv as BLOBs: Buffers of their UTF-8, not decoded into strings (most of the bytes of a page).
     // Bulk reads leave config and argv in the store until a record's config or argv is first read (LazyJobRecord).
     const narrowColumns = NARROW_COLUMNS.join(', ');
@@ -98,6 +101,7 @@ export class JobRepository implements OnApplicationShutdown {
       ),
       withStatus: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE status = ? ORDER BY seq`),
       configAndArgv: db.prepare('SELECT config, argv FROM jobs WHERE id = ?'),
+      acceptedFiles: db.prepare('SELECT accepted_files FROM jobs WHERE id = ?').pluck(),
       page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
       viewPage: db.prepare(`SELECT ${viewColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
       viewPageByStatus: db.prepare(`SELECT ${viewColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
@@ -111,6 +115,7 @@ export class JobRepository implements OnApplicationShutdown {
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
     this.durability = durabilityFor(db);
+    this.inTransaction = db.transaction((work: () => unknown) => work());
   }
 
   /** The stored config and argv of a lazy record (LazyJobRecord), read when it first needs them. */
@@ -137,11 +142,21 @@ export class JobRepository implements OnApplicationShutdown {
     return this.nextSeq++;
   }
 
-  insert(record: JobRecord, detail: string): void {
+  /** Stores a new job with its first event and, when given, the files it was accepted with (see findAcceptedFiles). */
+  insert(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): void {
     this.write(() => {
-      this.statements.insert.run(recordToRow(record));
+      this.statements.insert.run(insertRow(record, acceptedFiles));
       this.statements.event.run(record.id, record.status, record.updatedAt, detail);
     });
+  }
+
+  /**
+   * The files the job was accepted with, stored by its insert (the launch re-check compares them with what the paths
+   * lead to then); undefined for a job stored without them (accepted before migration 007: see readLegacyAcceptedFiles).
+   */
+  findAcceptedFiles(id: string): AcceptedFile[] | undefined {
+    const stored = this.statements.acceptedFiles.get(id) as string | null | undefined;
+    return typeof stored === 'string' ? (JSON.parse(stored) as AcceptedFile[]) : undefined;
   }
 
   /** Applies the patch and records the event atomically (with `alongside`, further writes in the same transaction); returns the stored record. */
@@ -310,7 +325,7 @@ export class JobRepository implements OnApplicationShutdown {
       );
     }
     try {
-      const result = this.db.transaction(work)();
+      const result = this.inTransaction(work) as T;
       this.durability.noteCommit();
       return result;
     } catch (error) {
@@ -326,14 +341,19 @@ export class JobRepository implements OnApplicationShutdown {
    * Inserts every record with its first job_events row in ONE transaction (a batch submission): all of them are
    * stored or, when the write fails, none is. Each job is atomic like `insert`: never a row without its event.
    */
-  insertMany(records: readonly JobRecord[], detail: string): void {
+  /** Stores new jobs in one transaction; `acceptedFiles[i]`, when given, are the files `records[i]` was accepted with. */
+  insertMany(records: readonly JobRecord[], detail: string, acceptedFiles?: ReadonlyArray<readonly AcceptedFile[]>): void {
     this.write(() => {
-      for (const record of records) {
-        this.statements.insert.run(recordToRow(record));
+      for (const [index, record] of records.entries()) {
+        this.statements.insert.run(insertRow(record, acceptedFiles?.[index]));
         this.statements.event.run(record.id, record.status, record.updatedAt, detail);
       }
     });
   }
+}
+
+function insertRow(record: JobRecord, acceptedFiles: readonly AcceptedFile[] | undefined): JobRow & { accepted_files: string | null } {
+  return { ...recordToRow(record), accepted_files: acceptedFiles === undefined ? null : JSON.stringify(acceptedFiles) };
 }
 
 const EMPTY_RECORD = {

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/filters/error-response';
 import { DuplicateJobIdError, ShuttingDownError, ValidationFailedError } from '../../common/errors/job-manager.errors';
@@ -19,7 +17,7 @@ import { LocalJobRunner } from '../local/local-job-runner.service';
 import { JobRecord } from '../model/job-record';
 import { JobStatus } from '../model/job-status';
 import { JobRepository } from '../persistence/job.repository';
-import { AcceptedFile, writeAcceptedFilesSync } from './accepted-files';
+import { AcceptedFile } from './accepted-files';
 import { configFingerprint } from './config-fingerprint';
 import { generateJobId } from './job-id.generator';
 import { newJobRecord } from './new-job-record';
@@ -30,11 +28,6 @@ import { CheckedResources, checkSubmissionResources, ResourceCheckMemo, sharedCh
 export const MAX_BATCH_JOBS = 10_000;
 /** Items on uploaded projects (project_ref) copied and checked at once; the others share one check per distinct path. */
 const CHECK_CONCURRENCY = 64;
-/**
- * The longest stretch of one event-loop turn the accepted-files records take (synchronous writes, a few hundred µs
- * each on a busy disk: a fixed count per turn held the loop ~50 ms at a time).
- */
-export const RECORDS_TURN_BUDGET_MS = 5;
 /** Cluster submissions of one batch handed to the scheduler at once (each is a command such as sbatch). */
 const CLUSTER_SUBMIT_CONCURRENCY = 4;
 
@@ -138,26 +131,28 @@ export class BatchSubmissionService {
     }
     const records = toInsert.map((item) => item.record);
     try {
-      this.repository.insertMany(records, 'submitted');
+      // Each job with the files it was accepted with (the launch re-check's reference), in the same transaction.
+      this.repository.insertMany(
+        records,
+        'submitted',
+        toInsert.map((item) => item.files),
+      );
     } catch (error) {
       // Nothing of the batch was stored: the upload copies go too.
       await Promise.all(toInsert.flatMap((item) => (item.stagedPath !== undefined ? [rm(dirname(item.stagedPath), { recursive: true, force: true })] : [])));
       throw error;
     }
-    // Queued at once, so a cancel arriving meanwhile finds them; started once their accepted-files records are written.
+    // Queued at once, so a cancel arriving meanwhile finds them; started after the answer has gone out.
     this.localRunner.enqueueMany(
       records.filter((record) => record.schedulerType === SchedulerType.NONE),
       { admit: false },
     );
     await this.lifecycle.publishCreated(records, 'submitted');
     for (const item of toInsert) outcomes[item.index] = { index: item.index, jobid: item.record.id, status: 'accepted', job: item.record };
-    // After the answer (the records are not fsynced: the store's commit is the acknowledgement, as for one submit).
-    void this.writeAcceptedFiles(toInsert)
-      .catch((error: Error) => this.logger.error(`Writing the accepted-files records of a batch failed: ${error.message}`))
-      .finally(() => {
-        this.localRunner.admit();
-        this.submitToClusters(records.filter((record) => record.schedulerType !== SchedulerType.NONE));
-      });
+    setImmediate(() => {
+      this.localRunner.admit();
+      this.submitToClusters(records.filter((record) => record.schedulerType !== SchedulerType.NONE));
+    });
     return outcomes;
   }
 
@@ -266,37 +261,6 @@ export class BatchSubmissionService {
 
   private rejectedOutcome(candidate: Candidate, error: unknown): BatchItemOutcome {
     return { index: candidate.index, jobid: candidate.config.jobid!, status: 'rejected', error: batchItemError(error) };
-  }
-
-  /**
-   * The launch re-check's record of each stored job (what JobsService.submit stages before its insert). Written after
-   * the insert: the row exists, so no concurrent submission of the jobid touches the directory. A record that cannot
-   * be written (full disk) or is lost to a crash only makes the launch fall back to the path checks; it is logged.
-   */
-  private async writeAcceptedFiles(items: readonly Prepared[]): Promise<void> {
-    let failures = 0;
-    let lastProblem = '';
-    for (const root of new Set(items.map((item) => dirname(item.record.workDir)))) mkdirSync(root, { recursive: true });
-    let next = 0;
-    while (next < items.length) {
-      // Each stretch in a turn of its own, the first too: the batch's answer, ready in this turn, goes out before it.
-      await nextTurn();
-      // Shutting down: the jobs not reached stay queued and are checked by path when they launch after the restart.
-      if (this.localRunner.isDraining) return;
-      const turnStarted = performance.now();
-      do {
-        const item = items[next++];
-        try {
-          writeAcceptedFilesSync(item.record.workDir, item.files);
-        } catch (error) {
-          failures++;
-          lastProblem = (error as NodeJS.ErrnoException).code ?? String(error);
-        }
-      } while (next < items.length && performance.now() - turnStarted < RECORDS_TURN_BUDGET_MS);
-    }
-    if (failures > 0) {
-      this.logger.warn(`${failures} accepted-files record(s) of a batch could not be written (${lastProblem}); those jobs are checked by path at launch`);
-    }
   }
 
   private recordFor(candidate: Candidate, runConfig: HFSSSimulationConfig, workDir: string, stagedPath: string | undefined): JobRecord {

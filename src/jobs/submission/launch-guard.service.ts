@@ -4,7 +4,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
 import { JobRecord } from '../model/job-record';
-import { AcceptedFile, readAcceptedFiles } from './accepted-files';
+import { JobRepository } from '../persistence/job.repository';
+import { AcceptedFile, readLegacyAcceptedFiles } from './accepted-files';
 import { executableProblem } from './executable-policy';
 import { isInsideRoots } from './path-policy';
 
@@ -15,7 +16,10 @@ import { isInsideRoots } from './path-policy';
  */
 @Injectable()
 export class LaunchGuard {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: JobRepository,
+  ) {}
 
   /** Why the job must not start, or undefined when it may. Never throws: a check that cannot run refuses. */
   async refusal(job: JobRecord): Promise<string | undefined> {
@@ -27,7 +31,10 @@ export class LaunchGuard {
   }
 
   private async check(job: JobRecord): Promise<string | undefined> {
-    const recorded = await readAcceptedFiles(job.workDir).catch((error: unknown) => `its accepted-files record cannot be read (${String(error)})`);
+    // Stored with the job by its insert; jobs accepted before migration 007 have theirs in the work dir.
+    const recorded =
+      this.repository.findAcceptedFiles(job.id) ??
+      (await readLegacyAcceptedFiles(job.workDir).catch((error: unknown) => `its accepted-files record cannot be read (${String(error)})`));
     if (typeof recorded === 'string') {
       return recorded;
     }

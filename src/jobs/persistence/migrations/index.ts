@@ -4,6 +4,7 @@ import { schedulerStateMigration } from './003-scheduler-state.migration';
 import { jobAttemptsMigration } from './004-job-attempts.migration';
 import { jobCountsMigration } from './005-job-counts.migration';
 import { activeJobsIndexMigration } from './006-active-jobs-index.migration';
+import { acceptedFilesMigration } from './007-accepted-files.migration';
 import { Migration } from './migration';
 
 /** Every migration in order. Add new ones at the end with the next version number; never edit a released one. */
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   jobAttemptsMigration,
   jobCountsMigration,
   activeJobsIndexMigration,
+  acceptedFilesMigration,
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -6,19 +6,13 @@ import { EXIT_CODE_FILE, NATIVE_ID_FILE, parseExitCodeFile } from './batch-scrip
 export const CANCEL_MARKER_FILE = 'cancel_requested';
 
 /**
- * Writes a job's batch script into its work dir, executable by the owner only; returns its path. The work dir was
- * made when the job was accepted, so it is created only when the write finds it missing (one file-system round trip
- * less on every submission).
+ * Writes a job's batch script into its work dir, executable by the owner only; returns its path. The work dir is made
+ * here (a job accepted has nothing on disk but its row until it is first submitted or launched).
  */
 export async function writeBatchScript(workDir: string, fileName: string, script: string): Promise<string> {
   const path = join(workDir, fileName);
-  try {
-    await writeFile(path, script, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(workDir, { recursive: true });
-    await writeFile(path, script, { mode: 0o700 });
-  }
+  await mkdir(workDir, { recursive: true });
+  await writeFile(path, script, { mode: 0o700 });
   return path;
 }
 
