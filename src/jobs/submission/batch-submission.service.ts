@@ -28,8 +28,6 @@ import { CheckedResources, checkSubmissionResources, ResourceCheckMemo, sharedCh
 export const MAX_BATCH_JOBS = 10_000;
 /** Items on uploaded projects (project_ref) copied and checked at once; the others share one check per distinct path. */
 const CHECK_CONCURRENCY = 64;
-/** Cluster submissions of one batch handed to the scheduler at once (each is a command such as sbatch). */
-const CLUSTER_SUBMIT_CONCURRENCY = 4;
 
 /** One config of a batch: parsed, or refused already while parsing. */
 export type BatchItemInput = { config: HFSSSimulationConfig } | { error: BatchItemError; jobid?: string };
@@ -282,7 +280,9 @@ export class BatchSubmissionService {
    */
   private submitToClusters(jobs: readonly JobRecord[]): void {
     if (jobs.length === 0) return;
-    void inParallel(jobs, CLUSTER_SUBMIT_CONCURRENCY, async (stored) => {
+    // Twice the scheduler's command slots (HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS), which bound the commands
+    // themselves: the next jobs' re-checks and batch scripts are under way while the slots run sbatch and the like.
+    void inParallel(jobs, 2 * this.config.cluster.maxParallelCommands, async (stored) => {
       // Cancelled (or otherwise changed) while waiting for its turn: not submitted.
       const job = this.repository.findById(stored.id);
       if (job?.status !== JobStatus.QUEUED || job.cancelRequestedAt !== null || job.nativeId !== null) return;
