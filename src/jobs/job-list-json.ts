@@ -1,3 +1,4 @@
+import { isoTime } from '../common/time/iso-time';
 import { JobViewRow } from './persistence/job.repository';
 
 /**
@@ -56,7 +57,7 @@ function jsonValue(value: unknown): string {
 }
 
 /** A time (epoch ms) as the view writes it: its ISO string in quotes, or null. */
-const isoJson = (ms: number | null): string => (ms === null ? 'null' : `"${new Date(ms).toISOString()}"`);
+const isoJson = (ms: number | null): string => (ms === null ? 'null' : `"${isoTime(ms)}"`);
 
 const LIST_OPEN = '{"items":[';
 const CONFIG_KEY = ',"config":';

@@ -1,7 +1,8 @@
 import { JobViewDto } from './dto/job-view.dto';
 import { JobRecord } from './model/job-record';
+import { isoTime } from '../common/time/iso-time';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null): string | null => (ms === null ? null : isoTime(ms));
 
 export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
   return {
@@ -19,8 +20,8 @@ export function toJobView(job: JobRecord, queuePosition?: number): JobViewDto {
     project_path: job.config.project_path ?? '',
     command: job.argv,
     log_path: job.logPath,
-    created_at: new Date(job.createdAt).toISOString(),
-    updated_at: new Date(job.updatedAt).toISOString(),
+    created_at: isoTime(job.createdAt),
+    updated_at: isoTime(job.updatedAt),
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
     cancel_requested_at: iso(job.cancelRequestedAt),

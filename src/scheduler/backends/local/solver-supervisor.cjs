@@ -9,7 +9,8 @@
  *                    job unstarted, which writes other content or none) decides whether the solver runs;
  *   solver.json      the solver's pid once it runs (best effort: nothing depends on it);
  *   exit.json        the solver's exit code or signal, written atomically when it ends; on a full or failing disk
- *                    the supervisor stays alive and retries until it is written, so the real outcome is kept.
+ *                    the supervisor stays alive and retries until it is written, so the real outcome is kept
+ *                    (unless the launch directory itself was removed: then it ends, as nobody can read it).
  * A write that fails before the lock ends the supervisor without starting the solver (the service re-queues the job).
  * Usage: node solver-supervisor.cjs <launch.json>; launch.json holds { argv, cwd, logPath, files: {...} }. Without an
  * argument it is a spare started ahead of time by the launch spawner: it reads the launch.json path, one line, from its
@@ -106,6 +107,9 @@ function recordExit(record) {
   try {
     writeAtomically(files.exit, record);
   } catch {
+    // The launch dir itself is gone (the job's files or the whole data dir were removed): nobody can read a record
+    // any more, and waiting for one would leave this process behind for good.
+    if (!fs.existsSync(files.dir)) process.exit(0);
     // ENOSPC, EIO…: keep the outcome in memory and try again; the service sees this process alive meanwhile.
     setTimeout(() => recordExit(record), EXIT_RECORD_RETRY_MS);
     return;
