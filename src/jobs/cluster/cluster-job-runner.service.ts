@@ -113,6 +113,15 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     }
     this.inFlight.add(job.id);
     try {
+      // The job's row must be on disk before the scheduler can have the job: after a power cut, a job the scheduler
+      // runs but the store forgot would be submitted again by the client's retry (and never looked up by name). A
+      // failed flush rejects here (StorageFailureError, 507), before anything reached the scheduler.
+      await this.repository.whenDurable();
+    } catch (error) {
+      this.inFlight.delete(job.id);
+      throw error;
+    }
+    try {
       return this.accept(job, await this.limited(job.schedulerType, () => backend.submit(specOf(job))));
     } catch (error) {
       return this.submissionFailed(job, error);
