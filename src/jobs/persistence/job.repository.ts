@@ -171,10 +171,10 @@ export class JobRepository implements OnApplicationShutdown {
     });
   }
 
-  /** Progress is not a state change: it is stored without a job event and without touching updated_at. */
   /**
-   * Stores a running job's progress; false (nothing written) once the job is no longer running, so a log read that
-   * finishes after the job ended cannot change the progress the lifecycle stored with its end.
+   * Stores a running job's progress. Progress is not a state change: it is stored without a job event and without
+   * touching updated_at. False (nothing written) once the job is no longer running, so a log read that finishes after
+   * the job ended cannot change the progress the lifecycle stored with its end.
    */
   updateProgress(id: string, percent: number): boolean {
     return this.write(() => this.statements.progress.run(percent, id).changes > 0);
@@ -340,8 +340,8 @@ export class JobRepository implements OnApplicationShutdown {
   /**
    * Inserts every record with its first job_events row in ONE transaction (a batch submission): all of them are
    * stored or, when the write fails, none is. Each job is atomic like `insert`: never a row without its event.
+   * `acceptedFiles[i]`, when given, are the files `records[i]` was accepted with.
    */
-  /** Stores new jobs in one transaction; `acceptedFiles[i]`, when given, are the files `records[i]` was accepted with. */
   insertMany(records: readonly JobRecord[], detail: string, acceptedFiles?: ReadonlyArray<readonly AcceptedFile[]>): void {
     this.write(() => {
       for (const [index, record] of records.entries()) {
