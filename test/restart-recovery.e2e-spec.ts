@@ -17,8 +17,10 @@ describe('Restart and crash recovery (the built service as a real process)', () 
     await api.waitForStatus('cancelled', ['running']);
     await api.submit({ jobid: 'queued_hi', priority: 9, project_path: writeProject(sandbox.projects, 'q1.aedt', { duration_ms: 50 }) });
     await api.submit({ jobid: 'queued_lo', priority: 1, project_path: writeProject(sandbox.projects, 'q2.aedt', { duration_ms: 50 }) });
+    // The waiting job first: cancelling the running one frees the only slot, and queued_hi (the higher priority)
+    // could start and finish its 50 ms solve before a cancel sent after that one reached it.
+    expect((await api.post('/jobs/queued_hi/cancel')).body.job).toMatchObject({ status: 'cancelled' });
     await api.post('/jobs/cancelled/cancel');
-    await api.post('/jobs/queued_hi/cancel');
     const before = (await api.get('/jobs?limit=500')).body;
     first.child.kill('SIGTERM');
     expect([0, 'SIGTERM']).toContain(await first.exited);
