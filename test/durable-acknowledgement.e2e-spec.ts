@@ -113,6 +113,39 @@ describe('acknowledged means durable (HFSS_JM_SQLITE_SYNCHRONOUS=full, group com
     expect((await restarted.job('eio_2')).status).toBe(404);
     expect((await restarted.submit({ jobid: 'eio_3', project_path: writeProject(projects, 'eio_3.aedt') })).status).toBe(201);
   });
+
+  it('should not hand a cluster job to its scheduler (no submit command) while the fsync of its new row is pending', async () => {
+    const held = heldSync();
+    const scheduler = new FakeClusterBackend();
+    harness = await startTestApp({
+      env: { HFSS_JM_SQLITE_SYNCHRONOUS: 'full', HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '60000' },
+      configure: (builder) =>
+        builder
+          .overrideProvider(SQLITE_DATABASE)
+          .useFactory({
+            inject: [APP_CONFIG, DATA_DIR_LOCK],
+            factory: (config: AppConfig, _lock: DataDirLock) => openJobDatabase(config.storage.dataDir, 'full', { syncFile: held.sync }),
+          })
+          .overrideProvider(SCHEDULER_BACKENDS)
+          .useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, scheduler] }),
+    });
+    const submitted = apiClient(harness.url).submit({ jobid: 'cluster_held', project_path: writeProject(projects, 'c.aedt'), scheduler_type: 'slurm' });
+    submitted.catch(() => undefined);
+    for (let i = 0; i < 100 && held.pending.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(held.pending.length).toBeGreaterThan(0);
+    // Committed, not yet on disk: nothing was handed to the scheduler, nothing answered.
+    expect(await settledWithin(submitted, 500)).toBe(false);
+    expect(scheduler.submitCalls).toBe(0);
+    const releasing = setInterval(() => held.release(), 5);
+    try {
+      const answer = await submitted;
+      expect(answer.status).toBe(201);
+      expect(answer.body.job).toMatchObject({ status: 'scheduled' });
+      expect(scheduler.submitCalls).toBe(1);
+    } finally {
+      clearInterval(releasing);
+    }
+  });
 });
 
 describe('a solver starts only once its job is durably running (group commit)', () => {
@@ -165,51 +198,6 @@ describe('a solver starts only once its job is durably running (group commit)', 
       expect((await submitted).status).toBe(201);
       await waitFor(() => (existsSync(`${project}.runs`) ? true : undefined), 10_000, 'the solver to start once durable');
       await waitFor(() => (repository.findById('launch')?.status === JobStatus.COMPLETED ? true : undefined), 15_000, 'the solve to complete');
-    } finally {
-      clearInterval(releasing);
-    }
-  });
-});
-
-describe('a cluster job reaches its scheduler only once its row is durable', () => {
-  let harness: TestApp | undefined;
-  let projects: string;
-  beforeEach(() => (projects = makeTempDir('hfss-durable-cluster-')));
-  afterEach(async () => {
-    await harness?.close();
-    if (harness) removeDir(harness.dataDir);
-    harness = undefined;
-    removeDir(projects);
-  });
-
-  it('should not run the submit command while the fsync of the new job is pending', async () => {
-    const held = heldSync();
-    const scheduler = new FakeClusterBackend();
-    harness = await startTestApp({
-      env: { HFSS_JM_SQLITE_SYNCHRONOUS: 'full', HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '60000' },
-      configure: (builder) =>
-        builder
-          .overrideProvider(SQLITE_DATABASE)
-          .useFactory({
-            inject: [APP_CONFIG, DATA_DIR_LOCK],
-            factory: (config: AppConfig, _lock: DataDirLock) => openJobDatabase(config.storage.dataDir, 'full', { syncFile: held.sync }),
-          })
-          .overrideProvider(SCHEDULER_BACKENDS)
-          .useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, scheduler] }),
-    });
-    const submitted = apiClient(harness.url).submit({ jobid: 'cluster_held', project_path: writeProject(projects, 'c.aedt'), scheduler_type: 'slurm' });
-    submitted.catch(() => undefined);
-    for (let i = 0; i < 100 && held.pending.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(held.pending.length).toBeGreaterThan(0);
-    // Committed, not yet on disk: nothing was handed to the scheduler, nothing answered.
-    expect(await settledWithin(submitted, 500)).toBe(false);
-    expect(scheduler.submitCalls).toBe(0);
-    const releasing = setInterval(() => held.release(), 5);
-    try {
-      const answer = await submitted;
-      expect(answer.status).toBe(201);
-      expect(answer.body.job).toMatchObject({ status: 'scheduled' });
-      expect(scheduler.submitCalls).toBe(1);
     } finally {
       clearInterval(releasing);
     }
