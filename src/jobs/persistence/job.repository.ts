@@ -11,16 +11,11 @@ import { durabilityFor, GroupCommit } from './group-commit';
 import { JobRow, NARROW_COLUMNS, narrowValuesToRecord, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
 import { AcceptedFile } from '../model/accepted-file';
 import { LazyJobRecord } from './lazy-job-record';
+import { ListedJobBytes, ListedJobBytesCache } from './listed-job-bytes.cache';
 
 /** A listed job as the list view needs it: the record without config and argv, which stay the stored JSON text. */
-export interface JobViewRow {
+export interface JobViewRow extends ListedJobBytes {
   job: Omit<JobRecord, 'config' | 'argv'>;
-  /** The stored JSON of the config and of the argv, as JSON.stringify wrote them, as UTF-8 bytes (never decoded). */
-  configJson: Buffer;
-  argvJson: Buffer;
-  /** `config.user` and `config.project_path`, read by SQLite (json_extract). */
-  user: string | null;
-  projectPath: string | null;
 }
 
 export interface JobListQuery {
@@ -37,6 +32,12 @@ export interface JobListQuery {
  */
 const VIEW_FIELDS =
   "CAST(config AS BLOB) AS config_bytes, CAST(argv AS BLOB) AS argv_bytes, json_extract(config, '$.user') AS view_user, json_extract(config, '$.project_path') AS view_project_path";
+
+/** The columns listedBytes reads, in order: id, seq, then VIEW_FIELDS. */
+type ListedBytesValues = [string, number, Buffer, Buffer, string | null, string | null];
+
+/** Jobs whose list bytes are kept: a few pages of the largest page (500), for a few dashboards on different pages. */
+const LISTED_JOB_BYTES_CAPACITY = 4096;
 
 const SEARCH_WHERE = "((id >= @q AND id < @q || char(1114111)) OR instr(json_extract(config, '$.project_path'), @q) > 0)";
 
@@ -71,6 +72,8 @@ export class JobRepository implements OnApplicationShutdown {
   private readonly durability: GroupCommit;
   /** One transaction wrapper for every write (db.transaction builds a new one, five functions, each time it is called). */
   private readonly inTransaction: (work: () => unknown) => unknown;
+  /** The list view's config and argv bytes of recently listed jobs (a page polled again reads only what changes). */
+  private readonly listedBytes = new ListedJobBytesCache(LISTED_JOB_BYTES_CAPACITY);
 
   constructor(
     @Inject(SQLITE_DATABASE) private readonly db: Database.Database,
@@ -80,8 +83,6 @@ export class JobRepository implements OnApplicationShutdown {
     // config and argv as BLOBs: Buffers of their UTF-8, not decoded into strings (most of the bytes of a page).
     // Bulk reads leave config and argv in the store until a record's config or argv is first read (LazyJobRecord).
     const narrowColumns = NARROW_COLUMNS.join(', ');
-    // Read raw (arrays: NARROW_COLUMNS, then VIEW_FIELDS), see narrowValuesToRecord.
-    const viewColumns = [...NARROW_COLUMNS, VIEW_FIELDS].join(', ');
     this.statements = {
       insert: db.prepare(`INSERT INTO jobs (${columns.join(',')}) VALUES (${columns.map((c) => `@${c}`).join(',')})`),
       event: db.prepare('INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)'),
@@ -103,8 +104,10 @@ export class JobRepository implements OnApplicationShutdown {
       configAndArgv: db.prepare('SELECT config, argv FROM jobs WHERE id = ?'),
       acceptedFiles: db.prepare('SELECT accepted_files FROM jobs WHERE id = ?').pluck(),
       page: db.prepare('SELECT * FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?'),
-      viewPage: db.prepare(`SELECT ${viewColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
-      viewPageByStatus: db.prepare(`SELECT ${viewColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
+      // Read raw (arrays of the NARROW_COLUMNS values), see narrowValuesToRecord; the rest of a listed job: listedBytes.
+      narrowPage: db.prepare(`SELECT ${narrowColumns} FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
+      narrowPageByStatus: db.prepare(`SELECT ${narrowColumns} FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?`).raw(true),
+      listedBytes: db.prepare(`SELECT id, seq, ${VIEW_FIELDS} FROM jobs WHERE id IN (SELECT value FROM json_each(?))`).raw(true),
       pageByStatus: db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY seq DESC LIMIT ? OFFSET ?'),
       // job_counts is kept by triggers (migration 005): no scan of the table for a total.
       count: db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM job_counts'),
@@ -247,20 +250,27 @@ export class JobRepository implements OnApplicationShutdown {
       return { items: items.map(toViewRow), total };
     }
     const rows = (
-      query.status ? this.statements.viewPageByStatus.all(query.status, query.limit, query.offset) : this.statements.viewPage.all(query.limit, query.offset)
+      query.status ? this.statements.narrowPageByStatus.all(query.status, query.limit, query.offset) : this.statements.narrowPage.all(query.limit, query.offset)
     ) as unknown[][];
     const total = query.status ? this.countWithStatus(query.status) : (this.statements.count.get() as { n: number }).n;
-    const at = NARROW_COLUMNS.length;
-    return {
-      items: rows.map((values) => ({
-        job: narrowValuesToRecord(values),
-        configJson: values[at] as Buffer,
-        argvJson: values[at + 1] as Buffer,
-        user: values[at + 2] as string | null,
-        projectPath: values[at + 3] as string | null,
-      })),
-      total,
-    };
+    return { items: this.withListedBytes(rows.map(narrowValuesToRecord)), total };
+  }
+
+  /** The listed jobs with their config and argv bytes: from the cache, and the jobs it misses in one query. */
+  private withListedBytes(jobs: ReadonlyArray<Omit<JobRecord, 'config' | 'argv'>>): JobViewRow[] {
+    const cached = jobs.map((job) => this.listedBytes.get(job.id, job.seq));
+    const missing = jobs.filter((_, index) => cached[index] === undefined).map((job) => job.id);
+    if (missing.length > 0) {
+      // No await since the page was read: the rows are still there, as they were.
+      for (const [id, seq, configJson, argvJson, user, projectPath] of this.statements.listedBytes.all(JSON.stringify(missing)) as ListedBytesValues[]) {
+        this.listedBytes.set(id, seq, { configJson, argvJson, user, projectPath });
+      }
+    }
+    return jobs.map((job, index) => {
+      const bytes = cached[index] ?? this.listedBytes.get(job.id, job.seq);
+      if (bytes === undefined) throw new Error(`Job ${job.id} was listed but its config could not be read back`);
+      return { job, ...bytes };
+    });
   }
 
   private search(query: JobListQuery & { q: string }): { items: JobRecord[]; total: number } {
