@@ -68,30 +68,22 @@ describe('JobRepository.listForView', () => {
       projectPath,
     }));
 
+  /** What `listed` shows of a queued job stored by withConfig. */
+  const listing = (id: string, projectPath: string, user: string) => ({
+    id,
+    status: 'queued',
+    config: expect.objectContaining({ user }) as unknown,
+    argv: ['ansysedt', '-batchsolve', projectPath],
+    user,
+    projectPath,
+  });
+
   it('shows a job deleted and submitted again under its id with its new config, not the one listed before', () => {
     repository.insert(withConfig('again', '/old.aedt', 'alice'), 'submitted');
-    expect(listed()).toEqual([
-      {
-        id: 'again',
-        status: 'queued',
-        config: expect.objectContaining({ user: 'alice' }),
-        argv: ['ansysedt', '-batchsolve', '/old.aedt'],
-        user: 'alice',
-        projectPath: '/old.aedt',
-      },
-    ]);
+    expect(listed()).toEqual([listing('again', '/old.aedt', 'alice')]);
     db.prepare("DELETE FROM jobs WHERE id = 'again'").run();
     repository.insert(withConfig('again', '/new.aedt', 'bob'), 'submitted');
-    expect(listed()).toEqual([
-      {
-        id: 'again',
-        status: 'queued',
-        config: expect.objectContaining({ user: 'bob' }),
-        argv: ['ansysedt', '-batchsolve', '/new.aedt'],
-        user: 'bob',
-        projectPath: '/new.aedt',
-      },
-    ]);
+    expect(listed()).toEqual([listing('again', '/new.aedt', 'bob')]);
   });
 
   it('shows what changed of a job listed before (status) with the bytes that cannot change', () => {
