@@ -36,7 +36,7 @@ export interface AppConfig {
   events: { bufferSize: number };
   runner: { killGraceMs: number; drainTimeoutMs: number; localPollIntervalMs: number };
   /** `maxParallelCommands`: scheduler operations (submit, poll, cancel, lookup) in flight at once per scheduler. */
-  cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number; maxParallelCommands: number };
+  cluster: { pollIntervalMs: number; commandTimeoutMs: number; maxBackoffMs: number; maxParallelCommands: number; jobArrays: boolean };
   gridEngine: GridEngineSettings;
   /** Variables (names, or prefixes ending in `*`) passed to cluster jobs on top of the built-in allow-list. */
   jobEnvironment: { passthrough: string[] };
@@ -186,6 +186,7 @@ export function loadAppConfig(raw: Record<string, string | undefined>): AppConfi
       commandTimeoutMs: env.HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS ?? 30_000,
       maxBackoffMs: env.HFSS_JM_SCHEDULER_MAX_BACKOFF_MS ?? 300_000,
       maxParallelCommands: env.HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS ?? 8,
+      jobArrays: env.HFSS_JM_SCHEDULER_JOB_ARRAYS ?? true,
     },
     gridEngine: {
       accountingFile: resolve(env.HFSS_JM_SGE_ACCOUNTING_FILE ?? `${env.SGE_ROOT ?? '/var/lib/gridengine'}/${env.SGE_CELL ?? 'default'}/common/accounting`),

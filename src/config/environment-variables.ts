@@ -2,7 +2,14 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsEnum, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { SchedulerType } from '../simulation/scheduler-type.enum';
 
-const toBoolean = ({ value }: { value: unknown }): unknown => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
+/**
+ * `true`/`1` and `false`/`0`, read from the raw variable (`obj[key]`): with implicit conversion, `value` has already
+ * been through Boolean(), which makes the string "false" true.
+ */
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown => {
+  const raw = obj[key];
+  return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
+};
 
 /** The units LSF_UNIT_FOR_LIMITS (lsf.conf) may name; LSF's units are binary (1 MB = 1024 KB). */
 export const LSF_LIMIT_UNITS = ['KB', 'MB', 'GB', 'TB', 'PB'] as const;
@@ -109,6 +116,15 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(64)
   HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS?: number;
+
+  /**
+   * A batch's cluster jobs whose scheduler directives are all the same go to the scheduler as one job array (SLURM
+   * `sbatch --array`): one submit command per up to 1,000 jobs. `false` submits every job on its own.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  HFSS_JM_SCHEDULER_JOB_ARRAYS?: boolean;
 
   /** Upper bound of the poll back-off while a scheduler keeps failing. */
   @IsOptional()

@@ -54,11 +54,38 @@ export abstract class SchedulerBackend {
   abstract cancel(ref: NativeJobRef): Promise<void>;
 }
 
+/** Which task of which job array a job was submitted as: the array's unique name and the task's index in it. */
+export interface ArrayTask {
+  arrayName: string;
+  index: number;
+}
+
 /** A batch scheduler: jobs are submitted under their jobid as the scheduler job name, so they can be found again. */
 export abstract class ClusterSchedulerBackend extends SchedulerBackend {
   /**
    * Finds a job by the unique name it was submitted with. Used when a submission's answer was lost (the CLI
-   * timed out, the service crashed mid-submit): the job is looked up before it is ever submitted again.
+   * timed out, the service crashed mid-submit): the job is looked up before it is ever submitted again. A job last
+   * submitted as a task of a job array (`arrayTask`) is looked up as that task first, then by its own name.
    */
-  abstract findByName(jobName: string, workDir: string): Promise<NativeJobRef | null>;
+  abstract findByName(jobName: string, workDir: string, arrayTask?: ArrayTask): Promise<NativeJobRef | null>;
+}
+
+/**
+ * A cluster scheduler that can take many jobs as ONE submission (a job array, one submit command), for jobs whose
+ * scheduler directives are all the same: a sweep's jobs then cost one scheduler RPC, not one each.
+ */
+export interface JobArraySubmission {
+  /** Tasks one array may hold (the scheduler's own limit, e.g. SLURM's MaxArraySize - 1). */
+  readonly maxArrayTasks: number;
+  /**
+   * Equal for jobs that may share one array; undefined for a job that must be submitted on its own (e.g. its own
+   * directives ask for an array). Throws what `submit` would throw for a value that cannot go into a script.
+   */
+  arrayKey(spec: JobSpec): string | undefined;
+  /** Submits the jobs as the tasks 0…n-1 of one array named `arrayName`; resolves with their refs, in order. */
+  submitArray(arrayName: string, specs: readonly JobSpec[]): Promise<NativeJobRef[]>;
+}
+
+export function supportsJobArrays(backend: SchedulerBackend): backend is ClusterSchedulerBackend & JobArraySubmission {
+  return typeof (backend as Partial<JobArraySubmission>).submitArray === 'function';
 }

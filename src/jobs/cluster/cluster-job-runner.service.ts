@@ -1,12 +1,21 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SchedulerFailureError, ValidationFailedError } from '../../common/errors/job-manager.errors';
 import { UnsafeScriptValueError } from '../../scheduler/batch-script-errors';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
-import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler/scheduler-backend';
+import {
+  ClusterSchedulerBackend,
+  JobArraySubmission,
+  JobSpec,
+  NativeJobRef,
+  NativeJobState,
+  supportsJobArrays,
+  TERMINAL_NATIVE_STATUSES,
+} from '../../scheduler/scheduler-backend';
 import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
 import { SchedulerCommandTimeoutError } from '../../scheduler/cli/scheduler-command.errors';
 import { SchedulerUnreachableError, SubmissionOutcomeUnknownError, SubmissionRejectedError } from '../../scheduler/submission-failure.errors';
@@ -40,6 +49,22 @@ const CANCEL_ANSWER_WITHIN_MS = 3_000;
 const specOf = (job: JobRecord): JobSpec => ({ jobId: job.id, config: job.config, argv: job.argv, workDir: job.workDir, logPath: job.logPath });
 const refOf = (job: JobRecord): NativeJobRef => ({ nativeId: job.nativeId!, workDir: job.workDir });
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+/** Splits `items` into runs of at most `size`. */
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
 
 /**
  * Cluster jobs: submission, one batched status query per scheduler per poll interval (with back-off while a
@@ -127,6 +152,120 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       return this.submissionFailed(job, error);
     } finally {
       this.inFlight.delete(job.id);
+    }
+  }
+
+  /**
+   * Submits the stored `queued` cluster jobs of one batch (POST /jobs/submit-batch) in the background's order. Jobs
+   * whose scheduler takes job arrays (HFSS_JM_SCHEDULER_JOB_ARRAYS) and whose directives are all the same go as one
+   * array per up to its maxArrayTasks: one submit command for the lot. The others go one by one through submit(),
+   * twice the scheduler's command slots in progress, so that the next jobs' re-checks and scripts are under way while
+   * the slots run sbatch and the like. A job cancelled or otherwise moved on before its turn is left alone. Never
+   * throws: each job ends scheduled, queued with its waiting reason, or failed with its error, as submit() leaves it.
+   */
+  async submitBatch(jobs: readonly JobRecord[]): Promise<void> {
+    const singles: JobRecord[] = [];
+    const arrays: Array<{ backend: ClusterSchedulerBackend & JobArraySubmission; jobs: JobRecord[] }> = [];
+    const groups = new Map<string, { backend: ClusterSchedulerBackend & JobArraySubmission; jobs: JobRecord[] }>();
+    for (const job of jobs) {
+      const backend = this.backendFor(job.schedulerType);
+      const key = this.config.cluster.jobArrays && supportsJobArrays(backend) ? this.arrayKeyOf(backend, job) : undefined;
+      if (key === undefined) {
+        singles.push(job);
+        continue;
+      }
+      const groupKey = `${job.schedulerType}\n${key}`;
+      const group = groups.get(groupKey) ?? { backend: backend as ClusterSchedulerBackend & JobArraySubmission, jobs: [] };
+      group.jobs.push(job);
+      groups.set(groupKey, group);
+    }
+    for (const group of groups.values()) {
+      for (const chunk of chunked(group.jobs, group.backend.maxArrayTasks)) {
+        if (chunk.length === 1) singles.push(chunk[0]);
+        else arrays.push({ backend: group.backend, jobs: chunk });
+      }
+    }
+    const slots = 2 * (this.config.cluster.maxParallelCommands ?? DEFAULT_MAX_PARALLEL_COMMANDS);
+    await Promise.all([
+      inParallel(arrays, slots, (array) => this.submitArray(array.backend, array.jobs)),
+      inParallel(singles, slots, async (stored) => {
+        const job = this.stillToSubmit(stored);
+        if (job) await this.submit(job).catch((error: Error) => this.logger.warn(`Batch job ${job.id}: ${error.message}`));
+      }),
+    ]);
+  }
+
+  /** The job as stored now if it still waits for its first submission (not cancelled, not submitted meanwhile). */
+  private stillToSubmit(stored: JobRecord): JobRecord | undefined {
+    const job = this.repository.findById(stored.id);
+    return job?.status === JobStatus.QUEUED && job.cancelRequestedAt === null && job.nativeId === null && !this.inFlight.has(job.id) ? job : undefined;
+  }
+
+  /** The job's array key; undefined (submitted alone, where submit() gives the error) for a script it cannot render. */
+  private arrayKeyOf(backend: JobArraySubmission, job: JobRecord): string | undefined {
+    try {
+      return backend.arrayKey(specOf(job));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * One job array: each job re-checked like a single submission (launch guard), the array's name and each job's task
+   * recorded and on disk before the submit command runs (a lost answer is looked up as that task, never submitted
+   * again), then one submit command for all. Its failure is each job's, decided as for submit().
+   */
+  private async submitArray(backend: ClusterSchedulerBackend & JobArraySubmission, candidates: readonly JobRecord[]): Promise<void> {
+    const members: JobRecord[] = [];
+    await Promise.all(
+      candidates.map(async (stored) => {
+        const job = this.stillToSubmit(stored);
+        if (!job) return;
+        const refusal = await this.launchGuard.refusal(job);
+        if (!refusal) {
+          members.push(job);
+          return;
+        }
+        if (this.stillToSubmit(job)) {
+          this.lifecycle.transition(job, { status: JobStatus.FAILED, error: refusal, finishedAt: Date.now() }, 'refused before submission');
+        }
+      }),
+    );
+    // In the batch's order: task i is the i-th of them.
+    members.sort((a, b) => a.seq - b.seq);
+    const ready = members.filter((job) => this.stillToSubmit(job));
+    if (ready.length <= 1) {
+      if (ready.length === 1) await this.submit(ready[0]).catch((error: Error) => this.logger.warn(`Batch job ${ready[0].id}: ${error.message}`));
+      return;
+    }
+    const arrayName = `hfss-array-${randomUUID()}`;
+    for (const job of ready) this.inFlight.add(job.id);
+    try {
+      try {
+        this.repository.recordArrayTasks(ready.map((job, index) => ({ jobId: job.id, arrayName, index })));
+        // As for submit(): the jobs' rows, and now their tasks, on disk before the scheduler can have them.
+        await this.repository.whenDurable();
+      } catch (error) {
+        this.logger.warn(`The ${ready.length} jobs of array ${arrayName} were not submitted: ${messageOf(error)}`);
+        return;
+      }
+      let refs: NativeJobRef[];
+      try {
+        refs = await this.limited(backend.kind, () => backend.submitArray(arrayName, ready.map(specOf)));
+      } catch (error) {
+        for (const job of ready) {
+          try {
+            this.submissionFailed(job, error);
+          } catch {
+            // the job is failed with the scheduler's answer; nobody waits for it here
+          }
+        }
+        this.logger.warn(`Job array ${arrayName} of ${ready.length} jobs: ${messageOf(error)}`);
+        return;
+      }
+      ready.forEach((job, index) => this.accept(job, refs[index]));
+    } finally {
+      for (const job of ready) this.inFlight.delete(job.id);
     }
   }
 
@@ -460,7 +599,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     if (entry.phase === 'outcome_unknown') {
       let found: NativeJobRef | null;
       try {
-        found = await this.limited(job.schedulerType, () => backend.findByName(job.id, job.workDir));
+        found = await this.limited(job.schedulerType, () => backend.findByName(job.id, job.workDir, this.repository.findArrayTask(job.id)));
       } catch (error) {
         entry.lastMessage = messageOf(error); // still unknown: the scheduler did not answer the lookup either
         return;

@@ -6,6 +6,7 @@ import { JobPatch, JobRecord } from '../model/job-record';
 import { JobStatus, TERMINAL_JOB_STATUSES } from '../model/job-status';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { QueueEntry } from '../queue/priority-queue';
+import { ArrayTask } from '../../scheduler/scheduler-backend';
 import { DataDirLock } from './data-dir-lock';
 import { durabilityFor, GroupCommit } from './group-commit';
 import { JobRow, NARROW_COLUMNS, narrowValuesToRecord, PATCH_COLUMNS, recordToRow, rowToRecord } from './job-row.mapper';
@@ -115,6 +116,8 @@ export class JobRepository implements OnApplicationShutdown {
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM jobs'),
       progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'`),
       countsByStatus: db.prepare('SELECT status, n FROM job_counts'),
+      recordArrayTask: db.prepare('INSERT OR REPLACE INTO job_array_tasks (job_id, array_name, task_index) VALUES (?, ?, ?)'),
+      arrayTask: db.prepare('SELECT array_name AS arrayName, task_index AS "index" FROM job_array_tasks WHERE job_id = ?'),
     };
     this.nextSeq = (this.statements.maxSeq.get() as { m: number }).m + 1;
     this.durability = durabilityFor(db);
@@ -345,6 +348,21 @@ export class JobRepository implements OnApplicationShutdown {
       }
       throw error;
     }
+  }
+
+  /**
+   * Records, in one transaction, which job array task each job is about to be submitted as (migration 008); the
+   * caller waits for durability before the array's submit command runs. Queuing a job again or deleting it drops it.
+   */
+  recordArrayTasks(tasks: ReadonlyArray<{ jobId: string } & ArrayTask>): void {
+    this.write(() => {
+      for (const task of tasks) this.statements.recordArrayTask.run(task.jobId, task.arrayName, task.index);
+    });
+  }
+
+  /** The job array task the job was last submitted as, if it went in one (for the lookup of a lost submission). */
+  findArrayTask(id: string): ArrayTask | undefined {
+    return this.statements.arrayTask.get(id) as ArrayTask | undefined;
   }
 
   /**

@@ -15,7 +15,6 @@ import { ClusterJobRunner } from '../cluster/cluster-job-runner.service';
 import { JobLifecycleService } from '../job-lifecycle.service';
 import { LocalJobRunner } from '../local/local-job-runner.service';
 import { JobRecord } from '../model/job-record';
-import { JobStatus } from '../model/job-status';
 import { JobRepository } from '../persistence/job.repository';
 import { AcceptedFile } from './accepted-files';
 import { configFingerprint } from './config-fingerprint';
@@ -274,19 +273,13 @@ export class BatchSubmissionService {
   }
 
   /**
-   * Cluster items are answered as stored (queued); their scheduler submissions follow in the background, a few at a
-   * time. A rejection fails the job (its error says why) and an unreachable scheduler is retried, as for one submit;
-   * a restart meanwhile looks each one up by name before submitting it (ClusterJobRunner.onApplicationBootstrap).
+   * Cluster items are answered as stored (queued); their scheduler submissions follow in the background
+   * (ClusterJobRunner.submitBatch: job arrays where the scheduler takes them, a few at a time otherwise). A rejection
+   * fails the job (its error says why) and an unreachable scheduler is retried, as for one submit; a restart meanwhile
+   * looks each one up by name (or as its array task) before submitting it (ClusterJobRunner.onApplicationBootstrap).
    */
   private submitToClusters(jobs: readonly JobRecord[]): void {
     if (jobs.length === 0) return;
-    // Twice the scheduler's command slots (HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS), which bound the commands
-    // themselves: the next jobs' re-checks and batch scripts are under way while the slots run sbatch and the like.
-    void inParallel(jobs, 2 * this.config.cluster.maxParallelCommands, async (stored) => {
-      // Cancelled (or otherwise changed) while waiting for its turn: not submitted.
-      const job = this.repository.findById(stored.id);
-      if (job?.status !== JobStatus.QUEUED || job.cancelRequestedAt !== null || job.nativeId !== null) return;
-      await this.clusterRunner.submit(job).catch((error: Error) => this.logger.warn(`Batch job ${job.id}: ${error.message}`));
-    }).catch((error: Error) => this.logger.warn(`Submitting the cluster jobs of a batch stopped: ${error.message}`));
+    void this.clusterRunner.submitBatch(jobs).catch((error: Error) => this.logger.warn(`Submitting the cluster jobs of a batch stopped: ${error.message}`));
   }
 }

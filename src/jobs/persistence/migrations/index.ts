@@ -5,6 +5,7 @@ import { jobAttemptsMigration } from './004-job-attempts.migration';
 import { jobCountsMigration } from './005-job-counts.migration';
 import { activeJobsIndexMigration } from './006-active-jobs-index.migration';
 import { acceptedFilesMigration } from './007-accepted-files.migration';
+import { jobArrayTasksMigration } from './008-job-array-tasks.migration';
 import { Migration } from './migration';
 
 /** Every migration in order. Add new ones at the end with the next version number; never edit a released one. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   jobCountsMigration,
   activeJobsIndexMigration,
   acceptedFilesMigration,
+  jobArrayTasksMigration,
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSimulationConfig } from '../../../simulation/simulation-config.validation';
 import { UnsafeScriptValueError } from '../shared/batch-script';
-import { renderSlurmScript, slurmTime } from './slurm-script.renderer';
+import { renderSlurmArrayScript, renderSlurmScript, slurmArrayKey, slurmTime } from './slurm-script.renderer';
 
 const spec = (overrides: Record<string, unknown>, argv: string[] = ['/ansys/ansysedt', '-ng', '-batchsolve', '/p/a.aedt'], workDir = '/data/jobs/j1') => ({
   jobId: 'j1',
@@ -65,8 +65,9 @@ describe('renderSlurmScript', () => {
         '#SBATCH --comment=board7',
         '',
         'export SLURM_EXPORT_ENV=ALL',
+        'HFSS_JM_NATIVE_ID=$SLURM_JOB_ID; if [ -n "${SLURM_ARRAY_TASK_ID:-}" ]; then HFSS_JM_NATIVE_ID=${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}; fi',
         "cd '/data/jobs/j1' || exit 111",
-        'printf \'%s\\n\' "$SLURM_JOB_ID" > native_id',
+        'printf \'%s\\n\' "$HFSS_JM_NATIVE_ID" > native_id',
         'run=$(( $(cat runs 2>/dev/null | wc -l) + 1 ))',
         'if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi',
         'rm -f exit_code',
@@ -107,7 +108,7 @@ describe('renderSlurmScript', () => {
     const context = { environment: { ANSYSLMD_LICENSE_FILE: '1055@lic', HOME: '/home/eng', PATH: '/usr/bin' } };
     const script = renderSlurmScript(spec({}), context);
     expect(script).toContain('#SBATCH --export=ANSYSLMD_LICENSE_FILE,HOME,PATH\n');
-    expect(script).toContain('\nexport SLURM_EXPORT_ENV=ALL\ncd ');
+    expect(script).toContain('\nexport SLURM_EXPORT_ENV=ALL\nHFSS_JM_NATIVE_ID=');
     expect(renderSlurmScript(spec({}))).toContain('#SBATCH --export=NONE\n');
   });
 
@@ -147,5 +148,86 @@ describe('renderSlurmScript', () => {
   it('should refuse a newline anywhere in the script instead of letting it add a directive or a command', () => {
     expect(() => renderSlurmScript(spec({}, ['/ansys/ansysedt', 'x\n#SBATCH --wrap=id']))).toThrow(UnsafeScriptValueError);
     expect(() => renderSlurmScript(spec({}, ['/ansys/ansysedt'], '/data/evil\n#SBATCH --uid=0'))).toThrow(UnsafeScriptValueError);
+  });
+});
+
+describe('job arrays (renderSlurmArrayScript, slurmArrayKey)', () => {
+  const withJob = (jobId: string, workDir: string, overrides: Record<string, unknown> = {}, argv?: string[]) => ({
+    ...spec({ project_path: `/p/${jobId}.aedt`, ...overrides }, argv, workDir),
+    jobId,
+  });
+
+  it('should give jobs one key when only their projects, ids and work dirs differ, and another when a directive differs', () => {
+    const options = { scheduler_options: { time: '02:00:00', memory: '8GB', extra_directives: ['--licenses=hfss:1'] } };
+    const key = slurmArrayKey(withJob('a', '/d/jobs/a', options));
+    expect(key).toBeDefined();
+    expect(slurmArrayKey(withJob('b', '/d/jobs/b', options))).toBe(key);
+    expect(slurmArrayKey(withJob('c', '/d/jobs/c', { scheduler_options: { ...options.scheduler_options, memory: '16GB' } }))).not.toBe(key);
+    expect(slurmArrayKey(withJob('d', '/d/jobs/d', { scheduler_options: { ...options.scheduler_options, time: '03:00:00' } }))).not.toBe(key);
+    // The job environment is part of the key: it is the array's --export list.
+    expect(slurmArrayKey(withJob('e', '/d/jobs/e', options), { environment: { HOME: '/home/x' } })).not.toBe(key);
+  });
+
+  it.each([['--array=1-4'], ['-a 1-4'], ['--array 0-3%2']])(
+    'should keep a job whose extra directives ask for an array of its own (%s) out of arrays',
+    (extra) => {
+      expect(slurmArrayKey(withJob('a', '/d/jobs/a', { scheduler_options: { extra_directives: [extra] } }))).toBeUndefined();
+    },
+  );
+
+  it("should run, for task i, job i's own script with its output and recorded id where a job of its own would have them", () => {
+    const root = mkdtempSync(join(tmpdir(), 'slurm-array-'));
+    const printer = join(root, 'ansysedt');
+    writeFileSync(printer, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\necho "on stdout"\n');
+    chmodSync(printer, 0o755);
+    const dirs = ['plain', 'it\'s a "dir" #2 100%', '$(touch pwned)'].map((name) => join(root, 'jobs', name));
+    const specs = dirs.map((dir, index) => withJob(`job${index}`, dir, {}, [printer, `arg-of-${index}`, '$HOME']));
+    const scripts = specs.map((job) => {
+      execFileSync('mkdir', ['-p', job.workDir]);
+      const path = join(job.workDir, 'job.slurm.sh');
+      writeFileSync(path, renderSlurmScript(job));
+      return path;
+    });
+    const arrayDir = join(root, 'job-arrays', 'hfss-array-x');
+    execFileSync('mkdir', ['-p', arrayDir]);
+    const array = renderSlurmArrayScript('hfss-array-x', arrayDir, specs, scripts);
+    writeFileSync(join(arrayDir, 'array.slurm.sh'), array);
+    expect(array.split('\n').slice(0, 6)).toEqual([
+      '#!/bin/bash',
+      '#SBATCH --job-name=hfss-array-x',
+      '#SBATCH --array=0-2',
+      `#SBATCH --output=${arrayDir}/slurm-%A_%a.out`,
+      `#SBATCH --chdir=${arrayDir}`,
+      '#SBATCH --export=NONE',
+    ]);
+    const runTask = (task: number, jobId: number) =>
+      execFileSync('bash', [join(arrayDir, 'array.slurm.sh')], {
+        cwd: arrayDir,
+        env: { PATH: process.env.PATH, HOME: '/home/eng', SLURM_ARRAY_TASK_ID: String(task), SLURM_ARRAY_JOB_ID: '500', SLURM_JOB_ID: String(jobId) },
+        stdio: 'pipe',
+      });
+    runTask(1, 502);
+    expect(readFileSync(join(dirs[1], 'solver.log'), 'utf8')).toBe('arg-of-1\n$HOME\non stdout\n');
+    expect(readFileSync(join(dirs[1], 'native_id'), 'utf8')).toBe('500_1\n');
+    expect(readFileSync(join(dirs[1], 'exit_code'), 'utf8')).toBe('0\n');
+    expect(existsSync(join(dirs[1], 'slurm-502.out'))).toBe(true);
+    // Only task 1 ran; nothing in the hostile directory name ran either.
+    expect(existsSync(join(dirs[0], 'solver.log')) || existsSync(join(dirs[2], 'solver.log'))).toBe(false);
+    expect(existsSync(join(arrayDir, 'pwned')) || existsSync(join(root, 'pwned'))).toBe(false);
+    runTask(2, 503);
+    expect(readFileSync(join(dirs[2], 'native_id'), 'utf8')).toBe('500_2\n');
+    expect(() => runTask(3, 504)).toThrow(expect.objectContaining({ status: 112 }));
+  });
+
+  it('should record the plain SLURM_JOB_ID when the script runs as a job of its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slurm-single-'));
+    writeFileSync(join(dir, 'job.sh'), renderSlurmScript(spec({}, ['/bin/true'], dir)));
+    execFileSync('bash', [join(dir, 'job.sh')], { env: { PATH: process.env.PATH, SLURM_JOB_ID: '77' } });
+    expect(readFileSync(join(dir, 'native_id'), 'utf8')).toBe('77\n');
+  });
+
+  it('should refuse a work directory with a newline before anything is written', () => {
+    const job = withJob('a', '/d/jobs/a\nrm -rf /');
+    expect(() => renderSlurmArrayScript('n', '/d/job-arrays/n', [job], ['/d/jobs/a/job.slurm.sh'])).toThrow(UnsafeScriptValueError);
   });
 });

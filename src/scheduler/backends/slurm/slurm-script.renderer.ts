@@ -1,5 +1,5 @@
 import { JobSpec } from '../../scheduler-backend';
-import { assertDirectiveSafe, memoryMebibytes, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds } from '../shared/batch-script';
+import { assertDirectiveSafe, memoryMebibytes, quoteShellArgument, renderScriptBody, UnsafeScriptValueError, wallTimeSeconds } from '../shared/batch-script';
 import { EMPTY_SUBMISSION_CONTEXT, environmentNameList, SubmissionContext } from '../shared/submission-context';
 
 const NICE_BY_PRIORITY = { Low: 1000, BelowNormal: 500, Normal: 0, AboveNormal: 0, High: 0 } as const;
@@ -46,18 +46,18 @@ export function slurmCpusPerTask(coresPerNode: number, tasksPerNode: number): nu
   return coresPerNode / tasksPerNode;
 }
 
+/** `#SBATCH flag=value`, the value one sbatch word. */
+function directive(flag: string, value?: string | number): string {
+  return `#SBATCH ${flag}${value === undefined ? '' : `=${slurmWord(value, flag)}`}`;
+}
+
 /**
- * The `#SBATCH` script for a job: directives from SchedulerOptions, the job's environment as an explicit
- * `--export` list (sbatch's default is ALL, the whole submission environment), then the quoted ansysedt command.
+ * The job's directives that say what it needs (time, nodes, CPUs, memory, partition, account, extra directives…) and
+ * how its environment is passed (`--export`): the same lines for jobs that may share one job array.
  */
-export function renderSlurmScript(spec: JobSpec, context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT): string {
+function resourceDirectives(spec: JobSpec, context: SubmissionContext): string[] {
   const options = spec.config.scheduler_options;
-  const directive = (flag: string, value?: string | number): string => `#SBATCH ${flag}${value === undefined ? '' : `=${slurmWord(value, flag)}`}`;
   const lines = [
-    '#!/bin/bash',
-    directive('--job-name', spec.jobId),
-    directive('--output', `${slurmFileName(spec.workDir)}/slurm-%j.out`),
-    directive('--chdir', spec.workDir),
     directive('--export', environmentNameList(context) || 'NONE'),
     directive('--time', slurmTime(options.time)),
     directive('--nodes', options.nodes),
@@ -78,7 +78,77 @@ export function renderSlurmScript(spec: JobSpec, context: SubmissionContext = EM
   for (const extra of options.extra_directives ?? []) {
     lines.push(`#SBATCH ${assertDirectiveSafe(extra, 'extra_directives')}`);
   }
+  return lines;
+}
+
+/**
+ * The id the script records for itself: `$SLURM_JOB_ID`, or `<array job id>_<task>` for a task of a job array, the
+ * form squeue, scancel and sacct name array tasks by (a task's own SLURM_JOB_ID is not what squeue -j prints).
+ */
+const RECORD_OWN_ID =
+  'HFSS_JM_NATIVE_ID=$SLURM_JOB_ID; if [ -n "${SLURM_ARRAY_TASK_ID:-}" ]; then HFSS_JM_NATIVE_ID=${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}; fi';
+
+/**
+ * The `#SBATCH` script for a job: directives from SchedulerOptions, the job's environment as an explicit
+ * `--export` list (sbatch's default is ALL, the whole submission environment), then the quoted ansysedt command.
+ */
+export function renderSlurmScript(spec: JobSpec, context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT): string {
+  const lines = [
+    '#!/bin/bash',
+    directive('--job-name', spec.jobId),
+    directive('--output', `${slurmFileName(spec.workDir)}/slurm-%j.out`),
+    directive('--chdir', spec.workDir),
+    ...resourceDirectives(spec, context),
+  ];
   // sbatch hands its --export list on to job steps; srun started by ansysedt must see the job's whole environment.
   const steps = 'export SLURM_EXPORT_ENV=ALL';
-  return [...lines, '', steps, ...renderScriptBody(spec.workDir, spec.argv, 'SLURM_JOB_ID'), ''].join('\n');
+  return [...lines, '', steps, RECORD_OWN_ID, ...renderScriptBody(spec.workDir, spec.argv, 'HFSS_JM_NATIVE_ID'), ''].join('\n');
+}
+
+/** Directives that make a job an array of its own, or that an array's tasks could not share. */
+const OWN_ARRAY_DIRECTIVE = /^#SBATCH\s+(?:--array\b|-a\b)/;
+
+/**
+ * The key under which jobs may share one job array: their resource directives, all equal. Undefined for a job whose
+ * extra directives ask for an array of their own. Throws UnsafeScriptValueError as renderSlurmScript would.
+ */
+export function slurmArrayKey(spec: JobSpec, context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT): string | undefined {
+  const lines = resourceDirectives(spec, context);
+  return lines.some((line) => OWN_ARRAY_DIRECTIVE.test(line)) ? undefined : lines.join('\n');
+}
+
+/**
+ * The script of a job array whose task i runs the batch script `scripts[i]` of job `specs[i]` (each one written by
+ * renderSlurmScript into its own work dir): the shared resource directives of the first job (slurmArrayKey says they
+ * are all the same), `--array=0-(n-1)`, slurmstepd's own output in `arrayDir`, and a dispatch on
+ * SLURM_ARRAY_TASK_ID that runs the task's script with its output where the job's own submission would put it
+ * (`slurm-<SLURM_JOB_ID>.out` in its work dir). Paths go in single-quoted; none reaches a directive but arrayDir.
+ */
+export function renderSlurmArrayScript(
+  arrayName: string,
+  arrayDir: string,
+  specs: readonly JobSpec[],
+  scripts: readonly string[],
+  context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT,
+): string {
+  if (specs.length === 0 || specs.length !== scripts.length) throw new Error('a job array needs one script per job, and at least one job');
+  const cases = specs.map((spec, index) => {
+    const workDir = quoteShellArgument(assertDirectiveSafe(spec.workDir, 'work directory'));
+    const script = quoteShellArgument(assertDirectiveSafe(scripts[index], 'batch script path'));
+    return `  ${index}) exec /bin/bash ${script} >> ${workDir}/slurm-"$SLURM_JOB_ID".out 2>&1 ;;`;
+  });
+  return [
+    '#!/bin/bash',
+    directive('--job-name', arrayName),
+    directive('--array', `0-${specs.length - 1}`),
+    directive('--output', `${slurmFileName(arrayDir)}/slurm-%A_%a.out`),
+    directive('--chdir', arrayDir),
+    ...resourceDirectives(specs[0], context),
+    '',
+    'case "$SLURM_ARRAY_TASK_ID" in',
+    ...cases,
+    '  *) echo "hfss-job-manager: array task $SLURM_ARRAY_TASK_ID has no job" >&2; exit 112 ;;',
+    'esac',
+    '',
+  ].join('\n');
 }

@@ -4,28 +4,47 @@ import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
-import { recordedExitCode, recordedNativeId, stateFromExitCode, writeBatchScript } from '../shared/job-files';
+import { dirname, join } from 'node:path';
+import {
+  ArrayTask,
+  ClusterSchedulerBackend,
+  JobArraySubmission,
+  JobSpec,
+  NativeJobRef,
+  NativeJobState,
+  TERMINAL_NATIVE_STATUSES,
+} from '../../scheduler-backend';
+import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
 import { runSubmitCommand } from '../shared/submit-command';
 import { withRunRecords } from '../shared/run-records';
 import { parseSacctOutput, SACCT_FIELDS } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { SLURM_SUBMISSION_FAILURES } from './slurm-submission-failures';
-import { renderSlurmScript } from './slurm-script.renderer';
+import { renderSlurmArrayScript, renderSlurmScript, slurmArrayKey } from './slurm-script.renderer';
 import { slurmEndedIt } from './slurm-state';
 import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
 
 export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
+export const SLURM_ARRAY_SCRIPT_FILE = 'array.slurm.sh';
+/** Next to the cluster work root's `jobs/`: one directory per job array (its script, slurmstepd's own output). */
+export const SLURM_ARRAYS_DIR = 'job-arrays';
+/** SLURM's default MaxArraySize is 1001 (task indices 0…1000); arrays stay within it. */
+const MAX_ARRAY_TASKS = 1000;
 const SLURM_SUBMIT = { name: 'slurm', rules: SLURM_SUBMISSION_FAILURES };
+
+/** A task of one of our job arrays: `<array job id>_<task index>`. */
+const ARRAY_TASK_ID = /^(\d+)_(\d+)$/;
+const isArrayTask = (ref: NativeJobRef): boolean => ARRAY_TASK_ID.test(ref.nativeId);
 
 /**
  * SLURM through its CLI: `sbatch --parsable`, one `squeue -t all -j id,id,…` per poll, then for jobs that left
  * squeue the exit-code file their batch script wrote, else `sacct` (slurmdbd, or `-c` from the jobcomp file).
  */
 @Injectable()
-export class SlurmBackend extends ClusterSchedulerBackend {
+export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySubmission {
   readonly kind = SchedulerType.SLURM;
+  readonly maxArrayTasks = MAX_ARRAY_TASKS;
 
   constructor(
     private readonly cli: SchedulerCli,
@@ -45,10 +64,34 @@ export class SlurmBackend extends ClusterSchedulerBackend {
     return { nativeId, workDir: spec.workDir };
   }
 
+  arrayKey(spec: JobSpec): string | undefined {
+    return slurmArrayKey(spec, currentSubmissionContext(this.config));
+  }
+
+  /**
+   * One `sbatch --parsable --array=0-(n-1)` for jobs that share their resource directives: each job's own script is
+   * written into its work dir as for `submit`, and task i of the array runs job i's. The tasks are `<id>_<i>`.
+   */
+  async submitArray(arrayName: string, specs: readonly JobSpec[]): Promise<NativeJobRef[]> {
+    const context = currentSubmissionContext(this.config);
+    const scripts = await Promise.all(specs.map((spec) => writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec, context))));
+    const arrayDir = join(dirname(dirname(specs[0].workDir)), SLURM_ARRAYS_DIR, arrayName);
+    const script = await writeBatchScript(arrayDir, SLURM_ARRAY_SCRIPT_FILE, renderSlurmArrayScript(arrayName, arrayDir, specs, scripts, context));
+    const arrayId = await runSubmitCommand(
+      this.cli,
+      SLURM_SUBMIT,
+      { file: 'sbatch', args: ['--parsable', script], options: { cwd: arrayDir } },
+      parseSbatchOutput,
+    );
+    return specs.map((spec, index) => ({ nativeId: `${arrayId}_${index}`, workDir: spec.workDir }));
+  }
+
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
     const ids = refs.map((ref) => ref.nativeId);
     // rc 1 with "Invalid job id specified" means every listed job was purged: an answer, not a failure.
-    const queue = await this.cli.run('squeue', ['-h', '-t', 'all', '-j', ids.join(','), '-o', SQUEUE_FORMAT], { acceptExitCodes: [1] });
+    // `-r`: one line per array task (a pending array is otherwise one line, `<id>_[0-299]`).
+    const oneLinePerTask = refs.some(isArrayTask) ? ['-r'] : [];
+    const queue = await this.cli.run('squeue', ['-h', '-t', 'all', ...oneLinePerTask, '-j', ids.join(','), '-o', SQUEUE_FORMAT], { acceptExitCodes: [1] });
     if (queue.exitCode === 1 && !/Invalid job id/i.test(queue.stderr)) {
       throw new SchedulerCommandFailedError('squeue', 1, queue.stderr);
     }
@@ -81,23 +124,40 @@ export class SlurmBackend extends ClusterSchedulerBackend {
       const state = recordedByAccounting ? { ...listed.get(ref.nativeId), ...recordedByAccounting } : listed.get(ref.nativeId);
       if (state) {
         settled.set(ref.nativeId, state);
+      } else if (isArrayTask(ref) && (await wasCancelRequested(ref.workDir))) {
+        // SLURM drops a pending array task it cancels at once, with no record in squeue (nor in a jobcomp file): gone
+        // without an exit status after our cancel, it was cancelled.
+        settled.set(ref.nativeId, {
+          status: 'cancelled',
+          exitCode: null,
+          nativeState: 'CANCELLED',
+          reason: 'cancelled; SLURM keeps no record of an array task cancelled while pending',
+        });
       }
     }
     return withRunRecords(settled, refs);
   }
 
   async cancel(ref: NativeJobRef): Promise<void> {
+    // An array task cancelled while pending leaves no trace (see poll): the marker says the cancel was ours.
+    if (isArrayTask(ref)) await markCancelRequested(ref.workDir);
     await this.cli.run('scancel', [ref.nativeId]);
   }
 
-  /** squeue by name while SLURM still lists the job; after that the id its batch script recorded when it started. */
-  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
-    const { stdout } = await this.cli.run('squeue', ['-h', '-t', 'all', '-n', jobName, '-o', '%i']);
-    const listed = stdout
-      .split('\n')
-      .map((line) => line.trim())
-      .find(Boolean);
-    const id = listed ?? (await recordedNativeId(workDir, /^\d+$/));
+  /**
+   * squeue by name while SLURM still lists the job (as the task of its array first, when it was submitted in one);
+   * after that the id its batch script recorded when it started.
+   */
+  async findByName(jobName: string, workDir: string, arrayTask?: ArrayTask): Promise<NativeJobRef | null> {
+    const listedAs = async (name: string): Promise<string[]> => {
+      const { stdout } = await this.cli.run('squeue', ['-h', '-t', 'all', '-r', '-n', name, '-o', '%i']);
+      return stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    };
+    const asTask = arrayTask ? (await listedAs(arrayTask.arrayName)).find((id) => ARRAY_TASK_ID.exec(id)?.[2] === String(arrayTask.index)) : undefined;
+    const id = asTask ?? (await listedAs(jobName))[0] ?? (await recordedNativeId(workDir, /^\d+(?:_\d+)?$/));
     return id ? { nativeId: id, workDir } : null;
   }
 
