@@ -8,8 +8,10 @@ import { makeTempDir, removeDir, startTestApp, writeProject } from '../test/supp
 // Target (issue 13): 300 SLURM submissions reach >= 80 % of raw parallel sbatch throughput measured in the same run:
 // `xargs -P 8 sbatch` of equivalent scripts, rounds interleaved so that all see the same machine load. Two ways in:
 // - one POST /jobs/submit per job, 8 in flight (each answers once sbatch has: 201 with the native id);
-// - a sweep, one POST /jobs/submit-batch of all 300, timed until every job has its native id (the service runs
-//   HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS = 8 sbatch at once, as xargs -P 8 does).
+// - a sweep, one POST /jobs/submit-batch of all 300, timed until every job has its native id: by default the jobs
+//   (same directives) go as one SLURM job array, one sbatch --array; and again on a second service started with
+//   HFSS_JM_SCHEDULER_JOB_ARRAYS=false, one sbatch per job, HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS = 8 at once as
+//   xargs -P 8 does.
 // Real single-node SLURM (scripts/ci/slurm-up.sh); every job is held, then cancelled.
 const JOBS = Number(process.env.BENCH_CLUSTER_JOBS ?? 300);
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 3);
@@ -44,10 +46,10 @@ function rawSbatch(dir: string, round: number): Promise<number> {
 }
 
 /** One POST /jobs/submit-batch of JOBS held SLURM jobs; seconds from the request until every one has its native id. */
-async function sweep(url: string, project: string, round: number): Promise<number> {
+async function sweep(url: string, project: string, round: number, prefix = 'cb'): Promise<number> {
   const started = performance.now();
   const jobs = Array.from({ length: JOBS }, (_, i) => ({
-    jobid: `cb_${round}_${i}`,
+    jobid: `${prefix}_${round}_${i}`,
     project_path: project,
     scheduler_type: 'slurm',
     scheduler_options: { time: '00:05:00', extra_directives: ['--hold'] },
@@ -78,13 +80,13 @@ it('SLURM submissions per second through POST /jobs vs raw xargs -P 8 sbatch', a
     report('cluster-submit', { skipped: 'SLURM is not running here (scripts/ci/slurm-up.sh)' });
     return;
   }
-  const harness = await startTestApp({
-    env: {
-      HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '60000',
-      HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '60000',
-      ...(process.env.BENCH_CLUSTER_ENV ? JSON.parse(process.env.BENCH_CLUSTER_ENV) : {}),
-    },
-  });
+  const env = {
+    HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '60000',
+    HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '60000',
+    ...(process.env.BENCH_CLUSTER_ENV ? (JSON.parse(process.env.BENCH_CLUSTER_ENV) as Record<string, string>) : {}),
+  };
+  const harness = await startTestApp({ env });
+  const oneByOne = await startTestApp({ env: { ...env, HFSS_JM_SCHEDULER_JOB_ARRAYS: 'false' } });
   const projects = makeTempDir('bench-cluster-submit-');
   const rounds: Array<{
     raw_per_s: number;
@@ -93,6 +95,8 @@ it('SLURM submissions per second through POST /jobs vs raw xargs -P 8 sbatch', a
     service_latency_ms: ReturnType<typeof summary>;
     sweep_per_s: number;
     sweep_ratio: number;
+    sweep_one_by_one_per_s: number;
+    sweep_one_by_one_ratio: number;
     load: number[];
   }> = [];
   try {
@@ -110,7 +114,10 @@ it('SLURM submissions per second through POST /jobs vs raw xargs -P 8 sbatch', a
       });
       execFileSync('scancel', ['-u', userInfo().username, '-t', 'PENDING']);
       const sweepSeconds = await sweep(harness.url, project, round);
+      execFileSync('scancel', ['-u', userInfo().username, '-t', 'PENDING']);
+      const oneByOneSeconds = await sweep(oneByOne.url, project, round, 'cb1');
       const raw = JOBS / rawSeconds;
+      const oneByOneSwept = JOBS / oneByOneSeconds;
       const service = JOBS / seconds;
       const swept = JOBS / sweepSeconds;
       rounds.push({
@@ -120,24 +127,30 @@ it('SLURM submissions per second through POST /jobs vs raw xargs -P 8 sbatch', a
         service_latency_ms: summary(latencies),
         sweep_per_s: Math.round(swept * 10) / 10,
         sweep_ratio: Math.round((swept / raw) * 100) / 100,
+        sweep_one_by_one_per_s: Math.round(oneByOneSwept * 10) / 10,
+        sweep_one_by_one_ratio: Math.round((oneByOneSwept / raw) * 100) / 100,
         load: loadavg().map((value) => Math.round(value * 100) / 100),
       });
       execFileSync('scancel', ['-u', userInfo().username, '-t', 'PENDING']);
     }
     const ratios = rounds.map((r) => r.ratio);
     const sweepRatios = rounds.map((r) => r.sweep_ratio);
+    const oneByOneRatios = rounds.map((r) => r.sweep_one_by_one_ratio);
     report('cluster-submit', {
       jobs_per_round: JOBS,
       in_flight: PARALLEL,
       rounds,
       ratio: { min: Math.min(...ratios), max: Math.max(...ratios) },
       sweep_ratio: { min: Math.min(...sweepRatios), max: Math.max(...sweepRatios) },
+      sweep_one_by_one_ratio: { min: Math.min(...oneByOneRatios), max: Math.max(...oneByOneRatios) },
       target_ratio: 0.8,
     });
   } finally {
     execFileSync('scancel', ['-u', userInfo().username, '-t', 'PENDING']);
     await harness.close();
+    await oneByOne.close();
     removeDir(harness.dataDir);
+    removeDir(oneByOne.dataDir);
     removeDir(projects);
   }
 });
