@@ -144,6 +144,16 @@ describeWithSlurm('SLURM job arrays for a batch (real slurmctld + slurmd)', () =
     }
   });
 
+  it("should fail every job of an array SLURM rejects with sbatch's own message, after one sbatch", async () => {
+    await boot();
+    const jobs = [0, 1, 2].map((i) => item(`nosuch_${i}`, {}, { queue: 'nosuch' }));
+    expect((await api.post('/jobs/submit-batch', { jobs })).status).toBe(200);
+    const failed = await Promise.all(jobs.map((job) => api.waitForStatus(job.jobid, ['failed', 'scheduled', 'completed'], 20_000)));
+    for (const job of failed)
+      expect(job).toMatchObject({ status: 'failed', native_id: null, error: expect.stringMatching(/invalid partition specified: nosuch/) });
+    expect(spy.calls('sbatch')).toHaveLength(1);
+  });
+
   it('should submit each job on its own when HFSS_JM_SCHEDULER_JOB_ARRAYS=false', async () => {
     await boot({ HFSS_JM_SCHEDULER_JOB_ARRAYS: 'false' });
     const jobs = [0, 1, 2].map((i) => item(`own_${i}`, { duration_ms: 100 }));

@@ -175,7 +175,7 @@ describe('job arrays (renderSlurmArrayScript, slurmArrayKey)', () => {
     },
   );
 
-  it("should run, for task i, job i's own script with its output and recorded id where a job of its own would have them", () => {
+  it("should run, for task i, job i's own script, its output and recorded id where a job of its own would have them", () => {
     const root = mkdtempSync(join(tmpdir(), 'slurm-array-'));
     const printer = join(root, 'ansysedt');
     writeFileSync(printer, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\necho "on stdout"\n');
@@ -196,7 +196,7 @@ describe('job arrays (renderSlurmArrayScript, slurmArrayKey)', () => {
       '#!/bin/bash',
       '#SBATCH --job-name=hfss-array-x',
       '#SBATCH --array=0-2',
-      `#SBATCH --output=${arrayDir}/slurm-%A_%a.out`,
+      `#SBATCH --output=${arrayDir}/task-%a/slurm-%j.out`,
       `#SBATCH --chdir=${arrayDir}`,
       '#SBATCH --export=NONE',
     ]);
@@ -206,11 +206,11 @@ describe('job arrays (renderSlurmArrayScript, slurmArrayKey)', () => {
         env: { PATH: process.env.PATH, HOME: '/home/eng', SLURM_ARRAY_TASK_ID: String(task), SLURM_ARRAY_JOB_ID: '500', SLURM_JOB_ID: String(jobId) },
         stdio: 'pipe',
       });
-    runTask(1, 502);
+    const output = runTask(1, 502);
     expect(readFileSync(join(dirs[1], 'solver.log'), 'utf8')).toBe('arg-of-1\n$HOME\non stdout\n');
+    expect(output.toString()).toBe('');
     expect(readFileSync(join(dirs[1], 'native_id'), 'utf8')).toBe('500_1\n');
     expect(readFileSync(join(dirs[1], 'exit_code'), 'utf8')).toBe('0\n');
-    expect(existsSync(join(dirs[1], 'slurm-502.out'))).toBe(true);
     // Only task 1 ran; nothing in the hostile directory name ran either.
     expect(existsSync(join(dirs[0], 'solver.log')) || existsSync(join(dirs[2], 'solver.log'))).toBe(false);
     expect(existsSync(join(arrayDir, 'pwned')) || existsSync(join(root, 'pwned'))).toBe(false);
@@ -226,8 +226,9 @@ describe('job arrays (renderSlurmArrayScript, slurmArrayKey)', () => {
     expect(readFileSync(join(dir, 'native_id'), 'utf8')).toBe('77\n');
   });
 
-  it('should refuse a work directory with a newline before anything is written', () => {
-    const job = withJob('a', '/d/jobs/a\nrm -rf /');
-    expect(() => renderSlurmArrayScript('n', '/d/job-arrays/n', [job], ['/d/jobs/a/job.slurm.sh'])).toThrow(UnsafeScriptValueError);
+  it('should refuse a newline in a script path or in the array dir instead of letting it add a command or a directive', () => {
+    const job = withJob('a', '/d/jobs/a');
+    expect(() => renderSlurmArrayScript('n', '/d/job-arrays/n', [job], ['/d/jobs/a\nrm -rf ~/job.slurm.sh'])).toThrow(UnsafeScriptValueError);
+    expect(() => renderSlurmArrayScript('n', '/d/job-arrays/n\n#SBATCH --uid=0', [job], ['/d/jobs/a/job.slurm.sh'])).toThrow(UnsafeScriptValueError);
   });
 });

@@ -120,9 +120,10 @@ export function slurmArrayKey(spec: JobSpec, context: SubmissionContext = EMPTY_
 /**
  * The script of a job array whose task i runs the batch script `scripts[i]` of job `specs[i]` (each one written by
  * renderSlurmScript into its own work dir): the shared resource directives of the first job (slurmArrayKey says they
- * are all the same), `--array=0-(n-1)`, slurmstepd's own output in `arrayDir`, and a dispatch on
- * SLURM_ARRAY_TASK_ID that runs the task's script with its output where the job's own submission would put it
- * (`slurm-<SLURM_JOB_ID>.out` in its work dir). Paths go in single-quoted; none reaches a directive but arrayDir.
+ * are all the same), `--array=0-(n-1)`, and a dispatch on SLURM_ARRAY_TASK_ID. The output goes through
+ * `<arrayDir>/task-<i>`, a link to job i's work dir that the caller makes: each task's output, slurmstepd's own
+ * messages included, is `slurm-<SLURM_JOB_ID>.out` in its job's work dir, as a submission of its own would have it.
+ * Paths go into the dispatch single-quoted; no job's path reaches a directive.
  */
 export function renderSlurmArrayScript(
   arrayName: string,
@@ -132,16 +133,12 @@ export function renderSlurmArrayScript(
   context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT,
 ): string {
   if (specs.length === 0 || specs.length !== scripts.length) throw new Error('a job array needs one script per job, and at least one job');
-  const cases = specs.map((spec, index) => {
-    const workDir = quoteShellArgument(assertDirectiveSafe(spec.workDir, 'work directory'));
-    const script = quoteShellArgument(assertDirectiveSafe(scripts[index], 'batch script path'));
-    return `  ${index}) exec /bin/bash ${script} >> ${workDir}/slurm-"$SLURM_JOB_ID".out 2>&1 ;;`;
-  });
+  const cases = specs.map((_, index) => `  ${index}) exec /bin/bash ${quoteShellArgument(assertDirectiveSafe(scripts[index], 'batch script path'))} ;;`);
   return [
     '#!/bin/bash',
     directive('--job-name', arrayName),
     directive('--array', `0-${specs.length - 1}`),
-    directive('--output', `${slurmFileName(arrayDir)}/slurm-%A_%a.out`),
+    directive('--output', `${slurmFileName(arrayDir)}/${ARRAY_TASK_LINK}%a/slurm-%j.out`),
     directive('--chdir', arrayDir),
     ...resourceDirectives(specs[0], context),
     '',
@@ -152,3 +149,6 @@ export function renderSlurmArrayScript(
     '',
   ].join('\n');
 }
+
+/** `<arrayDir>/task-<i>`: the link to task i's job work dir through which its output goes. */
+export const ARRAY_TASK_LINK = 'task-';

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
+import { symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   ArrayTask,
@@ -21,7 +22,7 @@ import { withRunRecords } from '../shared/run-records';
 import { parseSacctOutput, SACCT_FIELDS } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { SLURM_SUBMISSION_FAILURES } from './slurm-submission-failures';
-import { renderSlurmArrayScript, renderSlurmScript, slurmArrayKey } from './slurm-script.renderer';
+import { ARRAY_TASK_LINK, renderSlurmArrayScript, renderSlurmScript, slurmArrayKey } from './slurm-script.renderer';
 import { slurmEndedIt } from './slurm-state';
 import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
 
@@ -77,6 +78,7 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
     const scripts = await Promise.all(specs.map((spec) => writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec, context))));
     const arrayDir = join(dirname(dirname(specs[0].workDir)), SLURM_ARRAYS_DIR, arrayName);
     const script = await writeBatchScript(arrayDir, SLURM_ARRAY_SCRIPT_FILE, renderSlurmArrayScript(arrayName, arrayDir, specs, scripts, context));
+    await Promise.all(specs.map((spec, index) => symlink(spec.workDir, join(arrayDir, `${ARRAY_TASK_LINK}${index}`), 'dir')));
     const arrayId = await runSubmitCommand(
       this.cli,
       SLURM_SUBMIT,
