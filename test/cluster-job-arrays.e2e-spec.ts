@@ -13,10 +13,10 @@ describe('A batch as job arrays (real app and store, in-memory array scheduler s
   let projects: string;
   let project: string;
 
-  const boot = async (dataDir?: string): Promise<void> => {
+  const boot = async (dataDir?: string, env: Record<string, string> = {}): Promise<void> => {
     harness = await startTestApp({
       dataDir,
-      env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: String(POLL_MS), HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: String(POLL_MS * 8) },
+      env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: String(POLL_MS), HFSS_JM_SCHEDULER_MAX_BACKOFF_MS: String(POLL_MS * 8), ...env },
       configure: (builder) =>
         builder.overrideProvider(SCHEDULER_BACKENDS).useFactory({ inject: [LocalProcessBackend], factory: (local: LocalProcessBackend) => [local, scheduler] }),
     });
@@ -152,5 +152,55 @@ describe('A batch as job arrays (real app and store, in-memory array scheduler s
     // Not the first attempt's task (still known to the scheduler as failed) but the retry's own job.
     expect(again.native_id).toMatch(/^\d+$/);
     expect(scheduler.arrayLookups).toHaveLength(0);
+  });
+
+  describe('single submissions while the command slots are busy', () => {
+    const rebootWithSlots = async (slots: number, env: Record<string, string> = {}) => {
+      await harness.close();
+      removeDir(harness.dataDir);
+      await boot(undefined, { HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS: String(slots), ...env });
+    };
+
+    it('should send those that waited as job arrays, answer each request with its own task, and submit each job once', async () => {
+      await rebootWithSlots(1);
+      scheduler.submitDelayMs = 300;
+      scheduler.arraySubmitDelayMs = 300;
+      const responses = await Promise.all(Array.from({ length: 7 }, (_, i) => api.submit(item(`w_${i}`))));
+      expect(responses.map((response) => response.status)).toEqual(Array(7).fill(201));
+      const nativeIds = responses.map((response) => response.body.job.native_id as string);
+      expect(new Set(nativeIds).size).toBe(7);
+      // The first found the slot free and went alone; the six that waited went as arrays of at most 3.
+      expect(scheduler.submitCalls).toBeGreaterThanOrEqual(1);
+      expect(scheduler.arrays.length).toBeGreaterThanOrEqual(2);
+      expect(scheduler.arrays.every((array) => array.jobIds.length <= 3)).toBe(true);
+      expect(scheduler.submitCalls + scheduler.arrays.reduce((n, array) => n + array.jobIds.length, 0)).toBe(7);
+      expect(scheduler.jobs.size).toBe(7);
+      for (const [index, response] of responses.entries()) {
+        const task = scheduler.arrays.find((array) => array.jobIds.includes(`w_${index}`));
+        if (task) expect(response.body.job.native_id).toMatch(/^\d+_\d+$/);
+      }
+    });
+
+    it('should answer each request of a rejected array with 502 and the scheduler message', async () => {
+      await rebootWithSlots(1);
+      scheduler.submitDelayMs = 300;
+      const first = api.submit(item('x_0'));
+      await waitFor(() => (scheduler.submitCalls === 1 ? true : undefined), 5_000, 'the first submission under way');
+      scheduler.nextArray = 'reject';
+      const waited = await Promise.all([api.submit(item('x_1')), api.submit(item('x_2'))]);
+      expect((await first).status).toBe(201);
+      expect(waited.map((response) => response.status)).toEqual([502, 502]);
+      for (const response of waited) expect(response.body.error).toMatch(/Job violates accounting\/QOS policy/);
+      expect(scheduler.arrayCalls).toBe(1);
+    });
+
+    it('should send every single submission on its own with HFSS_JM_SCHEDULER_JOB_ARRAYS=false', async () => {
+      await rebootWithSlots(1, { HFSS_JM_SCHEDULER_JOB_ARRAYS: 'false' });
+      scheduler.submitDelayMs = 100;
+      const responses = await Promise.all(Array.from({ length: 4 }, (_, i) => api.submit(item(`n_${i}`))));
+      expect(responses.map((response) => response.status)).toEqual(Array(4).fill(201));
+      expect(scheduler.submitCalls).toBe(4);
+      expect(scheduler.arrayCalls).toBe(0);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SchedulerFailureError, ValidationFailedError } from '../../common/errors/job-manager.errors';
+import { SchedulerFailureError, StorageFailureError, ValidationFailedError } from '../../common/errors/job-manager.errors';
 import { UnsafeScriptValueError } from '../../scheduler/batch-script-errors';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
@@ -33,6 +33,7 @@ import { LOOKUPS_BEFORE_RESUBMIT, PendingSubmission, resubmitDelay, waitingReaso
 import { pollDelay } from './poll-backoff';
 import { describeSchedulerState, schedulerViewChanges } from './scheduler-view';
 import { ChunkSizer, settleInChunks } from './settlement-chunks';
+import { SubmissionCoalescer } from './submission-coalescer';
 
 interface Poller {
   timer?: NodeJS.Timeout;
@@ -88,6 +89,8 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   private readonly pollers = new Map<SchedulerType, Poller>();
   /** Per scheduler: its commands in flight at once (HFSS_JM_SCHEDULER_MAX_PARALLEL_COMMANDS). */
   private readonly limiters = new Map<SchedulerType, ConcurrencyLimiter>();
+  /** Per scheduler: single submissions through its slots, those that waited sent together as job arrays. */
+  private readonly coalescers = new Map<SchedulerType, SubmissionCoalescer<JobRecord, NativeJobRef>>();
   /** Sizes the slices in which a poll's changes are stored, so that no slice holds the event loop long. */
   private readonly settlementChunks = new ChunkSizer();
   private stopped = false;
@@ -147,8 +150,10 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       throw error;
     }
     try {
-      return this.accept(job, await this.limited(job.schedulerType, () => backend.submit(specOf(job))));
+      return this.accept(job, await this.submitThroughSlots(backend, job));
     } catch (error) {
+      // The store could not record the job's array task: nothing reached the scheduler (507, as above).
+      if (error instanceof StorageFailureError) throw error;
       return this.submissionFailed(job, error);
     } finally {
       this.inFlight.delete(job.id);
@@ -238,21 +243,16 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       if (ready.length === 1) await this.submit(ready[0]).catch((error: Error) => this.logger.warn(`Batch job ${ready[0].id}: ${error.message}`));
       return;
     }
-    const arrayName = `hfss-array-${randomUUID()}`;
     for (const job of ready) this.inFlight.add(job.id);
     try {
+      let refs: readonly NativeJobRef[];
       try {
-        this.repository.recordArrayTasks(ready.map((job, index) => ({ jobId: job.id, arrayName, index })));
-        // As for submit(): the jobs' rows, and now their tasks, on disk before the scheduler can have them.
-        await this.repository.whenDurable();
+        refs = await this.limited(backend.kind, () => this.sendArray(backend, ready));
       } catch (error) {
-        this.logger.warn(`The ${ready.length} jobs of array ${arrayName} were not submitted: ${messageOf(error)}`);
-        return;
-      }
-      let refs: NativeJobRef[];
-      try {
-        refs = await this.limited(backend.kind, () => backend.submitArray(arrayName, ready.map(specOf)));
-      } catch (error) {
+        if (error instanceof StorageFailureError) {
+          this.logger.warn(`The ${ready.length} jobs of a job array were not submitted: ${messageOf(error)}`);
+          return;
+        }
         for (const job of ready) {
           try {
             this.submissionFailed(job, error);
@@ -260,13 +260,44 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
             // the job is failed with the scheduler's answer; nobody waits for it here
           }
         }
-        this.logger.warn(`Job array ${arrayName} of ${ready.length} jobs: ${messageOf(error)}`);
+        this.logger.warn(`A job array of ${ready.length} jobs: ${messageOf(error)}`);
         return;
       }
       ready.forEach((job, index) => this.accept(job, refs[index]));
     } finally {
       for (const job of ready) this.inFlight.delete(job.id);
     }
+  }
+
+  /**
+   * One job array, inside a command slot: the array's name and each job's task recorded and on disk before the
+   * submit command runs (a lost answer is then looked up as that task, never submitted again), then one command.
+   */
+  private async sendArray(backend: ClusterSchedulerBackend & JobArraySubmission, jobs: readonly JobRecord[]): Promise<NativeJobRef[]> {
+    const arrayName = `hfss-array-${randomUUID()}`;
+    this.repository.recordArrayTasks(jobs.map((job, index) => ({ jobId: job.id, arrayName, index })));
+    await this.repository.whenDurable();
+    return backend.submitArray(arrayName, jobs.map(specOf));
+  }
+
+  /**
+   * A single submission through the scheduler's command slots: at once when a slot is free; when they are all busy it
+   * waits, and is sent together with the others that waited and share its directives, as one job array
+   * (SubmissionCoalescer; HFSS_JM_SCHEDULER_JOB_ARRAYS, schedulers that take arrays).
+   */
+  private submitThroughSlots(backend: ClusterSchedulerBackend, job: JobRecord): Promise<NativeJobRef> {
+    const arrays = this.config.cluster.jobArrays && supportsJobArrays(backend);
+    let coalescer = this.coalescers.get(backend.kind);
+    if (!coalescer) {
+      coalescer = new SubmissionCoalescer<JobRecord, NativeJobRef>(
+        this.limiterFor(backend.kind),
+        arrays ? backend.maxArrayTasks : 1,
+        (single) => backend.submit(specOf(single)),
+        (group) => (arrays ? this.sendArray(backend, group) : Promise.reject(new Error('this scheduler takes no job arrays'))),
+      );
+      this.coalescers.set(backend.kind, coalescer);
+    }
+    return coalescer.submit(job, arrays ? this.arrayKeyOf(backend, job) : undefined);
   }
 
   /**
@@ -331,12 +362,16 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Runs one scheduler operation (a submission, a poll, a cancel, a lookup) within the scheduler's bound. */
   private limited<T>(kind: SchedulerType, operation: () => Promise<T>): Promise<T> {
+    return this.limiterFor(kind).run(operation);
+  }
+
+  private limiterFor(kind: SchedulerType): ConcurrencyLimiter {
     let limiter = this.limiters.get(kind);
     if (!limiter) {
       limiter = new ConcurrencyLimiter(this.config.cluster.maxParallelCommands ?? DEFAULT_MAX_PARALLEL_COMMANDS);
       this.limiters.set(kind, limiter);
     }
-    return limiter.run(operation);
+    return limiter;
   }
 
   private accept(job: JobRecord, ref: NativeJobRef): JobRecord {
