@@ -154,6 +154,20 @@ describe('A batch as job arrays (real app and store, in-memory array scheduler s
     expect(scheduler.arrayLookups).toHaveLength(0);
   });
 
+  it('should submit the jobs of an array the scheduler refuses as such one by one, and send no more arrays', async () => {
+    scheduler.nextArray = 'refuse-array';
+    await submitBatch([item('f_0'), item('f_1'), item('f_2')]);
+    const jobs = await settledAll(['f_0', 'f_1', 'f_2'], ['scheduled']);
+    expect(jobs.every((job) => /^\d+$/.test(job.native_id))).toBe(true);
+    expect(scheduler.arrayCalls).toBe(1);
+    expect(scheduler.submitCalls).toBe(3);
+    await submitBatch([item('g_0'), item('g_1')]);
+    await settledAll(['g_0', 'g_1'], ['scheduled']);
+    expect(scheduler.arrayCalls).toBe(1);
+    expect(scheduler.submitCalls).toBe(5);
+    expect(scheduler.prepareCalls).toBeGreaterThanOrEqual(1);
+  });
+
   describe('single submissions while the command slots are busy', () => {
     const rebootWithSlots = async (slots: number, env: Record<string, string> = {}) => {
       await harness.close();
@@ -192,6 +206,20 @@ describe('A batch as job arrays (real app and store, in-memory array scheduler s
       expect(waited.map((response) => response.status)).toEqual([502, 502]);
       for (const response of waited) expect(response.body.error).toMatch(/Job violates accounting\/QOS policy/);
       expect(scheduler.arrayCalls).toBe(1);
+    });
+
+    it('should send the requests of a refused array one by one, each answered 201 with its own job', async () => {
+      await rebootWithSlots(1);
+      scheduler.submitDelayMs = 300;
+      const first = api.submit(item('y_0'));
+      await waitFor(() => (scheduler.submitCalls === 1 ? true : undefined), 5_000, 'the first submission under way');
+      scheduler.nextArray = 'refuse-array';
+      const waited = await Promise.all([api.submit(item('y_1')), api.submit(item('y_2'))]);
+      expect((await first).status).toBe(201);
+      expect(waited.map((response) => response.status)).toEqual([201, 201]);
+      expect(waited.every((response) => /^\d+$/.test(response.body.job.native_id))).toBe(true);
+      expect(scheduler.arrayCalls).toBe(1);
+      expect(scheduler.submitCalls).toBe(3);
     });
 
     it('should send every single submission on its own with HFSS_JM_SCHEDULER_JOB_ARRAYS=false', async () => {

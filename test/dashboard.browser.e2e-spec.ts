@@ -236,7 +236,8 @@ describeWithChromium('Dashboard and Swagger UI in real headless Chromium', () =>
   it('should submit the body Swagger UI pre-fills for POST /jobs/submit, with only project_path pointed at a real project', async () => {
     // The built service (dist/, from `nest build` with the Swagger plugin), whose /docs serves the committed document.
     const dataDir = makeTempDir('hfss-dashboard-built-');
-    const service = await startServiceProcess(dataDir);
+    // The test helper turns Swagger UI off for the built service; this test is about it, so it is turned back on.
+    const service = await startServiceProcess(dataDir, { HFSS_JM_SWAGGER: 'true' });
     try {
       await page.goto(`${service.url}/docs`);
       await trySubmitExample(service.url);

@@ -75,14 +75,19 @@ export abstract class ClusterSchedulerBackend extends SchedulerBackend {
  * scheduler directives are all the same: a sweep's jobs then cost one scheduler RPC, not one each.
  */
 export interface JobArraySubmission {
-  /** Tasks one array may hold (the scheduler's own limit, e.g. SLURM's MaxArraySize - 1). */
+  /** Tasks one array may hold (the scheduler's own limit once prepareArrays has read it, e.g. SLURM's MaxArraySize - 1). */
   readonly maxArrayTasks: number;
+  /** Reads the scheduler's own array limit once (later calls resolve at once); never throws. */
+  prepareArrays(): Promise<void>;
   /**
    * Equal for jobs that may share one array; undefined for a job that must be submitted on its own (e.g. its own
    * directives ask for an array). Throws what `submit` would throw for a value that cannot go into a script.
    */
   arrayKey(spec: JobSpec): string | undefined;
-  /** Submits the jobs as the tasks 0…n-1 of one array named `arrayName`; resolves with their refs, in order. */
+  /**
+   * Submits the jobs as the tasks 0…n-1 of one array named `arrayName`; resolves with their refs, in order. Throws
+   * what `submit` would, or JobArrayRefusedError when the scheduler refused the array as such.
+   */
   submitArray(arrayName: string, specs: readonly JobSpec[]): Promise<NativeJobRef[]>;
 }
 

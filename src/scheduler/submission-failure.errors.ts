@@ -34,3 +34,9 @@ export class SchedulerUnreachableError extends SubmissionFailureError {
 export class SubmissionOutcomeUnknownError extends SubmissionFailureError {
   readonly kind = 'outcome_unknown';
 }
+
+/**
+ * The scheduler refused a job array as such (SLURM: `Invalid job array specification`, e.g. more tasks than its
+ * MaxArraySize): its jobs may well be accepted one by one, and are submitted so.
+ */
+export class JobArrayRefusedError extends SubmissionRejectedError {}

@@ -1,5 +1,10 @@
 import { ArrayTask, JobArraySubmission, JobSpec, NativeJobRef } from '../../src/scheduler/scheduler-backend';
-import { SchedulerUnreachableError, SubmissionOutcomeUnknownError, SubmissionRejectedError } from '../../src/scheduler/submission-failure.errors';
+import {
+  JobArrayRefusedError,
+  SchedulerUnreachableError,
+  SubmissionOutcomeUnknownError,
+  SubmissionRejectedError,
+} from '../../src/scheduler/submission-failure.errors';
 import { FakeClusterBackend } from './fake-cluster-backend';
 
 /**
@@ -14,10 +19,15 @@ export class FakeArrayClusterBackend extends FakeClusterBackend implements JobAr
   private readonly taskArrays = new Map<string, ArrayTask>();
   arrayCalls = 0;
   /** `hang`: the scheduler creates the array and its answer never comes (the service stops meanwhile). */
-  nextArray: 'ok' | 'reject' | 'lost-answer' | 'unreachable' | 'hang' = 'ok';
+  nextArray: 'ok' | 'reject' | 'lost-answer' | 'unreachable' | 'hang' | 'refuse-array' = 'ok';
+  prepareCalls = 0;
   arraySubmitDelayMs = 0;
   readonly arrayLookups: ArrayTask[] = [];
   private arrayCounter = 900;
+
+  async prepareArrays(): Promise<void> {
+    this.prepareCalls += 1;
+  }
 
   arrayKey(spec: JobSpec): string | undefined {
     const options = spec.config.scheduler_options;
@@ -36,6 +46,9 @@ export class FakeArrayClusterBackend extends FakeClusterBackend implements JobAr
         'slurm unreachable',
         'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)',
       );
+    }
+    if (mode === 'refuse-array') {
+      throw new JobArrayRefusedError('slurm rejected the job', 'sbatch: error: Batch job submission failed: Invalid job array specification');
     }
     const arrayId = ++this.arrayCounter;
     this.arrays.push({ arrayName, jobIds: specs.map((spec) => spec.jobId) });

@@ -18,7 +18,12 @@ import {
 } from '../../scheduler/scheduler-backend';
 import { SchedulerBackendRegistry } from '../../scheduler/scheduler-backend.registry';
 import { SchedulerCommandTimeoutError } from '../../scheduler/cli/scheduler-command.errors';
-import { SchedulerUnreachableError, SubmissionOutcomeUnknownError, SubmissionRejectedError } from '../../scheduler/submission-failure.errors';
+import {
+  JobArrayRefusedError,
+  SchedulerUnreachableError,
+  SubmissionOutcomeUnknownError,
+  SubmissionRejectedError,
+} from '../../scheduler/submission-failure.errors';
 import { SchedulerType } from '../../simulation/scheduler-type.enum';
 import { SchedulerPolledEvent } from '../events/scheduler-polled.event';
 import { JobLifecycleService } from '../job-lifecycle.service';
@@ -91,6 +96,8 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
   private readonly limiters = new Map<SchedulerType, ConcurrencyLimiter>();
   /** Per scheduler: single submissions through its slots, those that waited sent together as job arrays. */
   private readonly coalescers = new Map<SchedulerType, SubmissionCoalescer<JobRecord, NativeJobRef>>();
+  /** Schedulers that refused a job array as such (JobArrayRefusedError): their jobs go one by one until a restart. */
+  private readonly arraysRefused = new Set<SchedulerType>();
   /** Sizes the slices in which a poll's changes are stored, so that no slice holds the event loop long. */
   private readonly settlementChunks = new ChunkSizer();
   private stopped = false;
@@ -150,7 +157,15 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       throw error;
     }
     try {
-      return this.accept(job, await this.submitThroughSlots(backend, job));
+      let ref: NativeJobRef;
+      try {
+        ref = await this.submitThroughSlots(backend, job);
+      } catch (error) {
+        if (!(error instanceof JobArrayRefusedError)) throw error;
+        this.refuseArrays(backend.kind, error);
+        ref = await this.limited(job.schedulerType, () => backend.submit(specOf(job)));
+      }
+      return this.accept(job, ref);
     } catch (error) {
       // The store could not record the job's array task: nothing reached the scheduler (507, as above).
       if (error instanceof StorageFailureError) throw error;
@@ -172,9 +187,11 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     const singles: JobRecord[] = [];
     const arrays: Array<{ backend: ClusterSchedulerBackend & JobArraySubmission; jobs: JobRecord[] }> = [];
     const groups = new Map<string, { backend: ClusterSchedulerBackend & JobArraySubmission; jobs: JobRecord[] }>();
+    const kinds = new Set(jobs.map((job) => job.schedulerType));
+    await Promise.all([...kinds].map((kind) => this.arrayBackend(this.backendFor(kind))?.prepareArrays() ?? Promise.resolve()));
     for (const job of jobs) {
       const backend = this.backendFor(job.schedulerType);
-      const key = this.config.cluster.jobArrays && supportsJobArrays(backend) ? this.arrayKeyOf(backend, job) : undefined;
+      const key = this.arrayBackend(backend) ? this.arrayKeyOf(backend as ClusterSchedulerBackend & JobArraySubmission, job) : undefined;
       if (key === undefined) {
         singles.push(job);
         continue;
@@ -185,7 +202,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
       groups.set(groupKey, group);
     }
     for (const group of groups.values()) {
-      for (const chunk of chunked(group.jobs, group.backend.maxArrayTasks)) {
+      for (const chunk of chunked(group.jobs, Math.max(1, group.backend.maxArrayTasks))) {
         if (chunk.length === 1) singles.push(chunk[0]);
         else arrays.push({ backend: group.backend, jobs: chunk });
       }
@@ -253,6 +270,17 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
           this.logger.warn(`The ${ready.length} jobs of a job array were not submitted: ${messageOf(error)}`);
           return;
         }
+        if (error instanceof JobArrayRefusedError) {
+          this.refuseArrays(backend.kind, error);
+          for (const job of ready) this.inFlight.delete(job.id);
+          await inParallel(ready, 2 * (this.config.cluster.maxParallelCommands ?? DEFAULT_MAX_PARALLEL_COMMANDS), (job) =>
+            this.submit(job).then(
+              () => undefined,
+              (failure: Error) => this.logger.warn(`Batch job ${job.id}: ${failure.message}`),
+            ),
+          );
+          return;
+        }
         for (const job of ready) {
           try {
             this.submissionFailed(job, error);
@@ -286,18 +314,36 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
    * (SubmissionCoalescer; HFSS_JM_SCHEDULER_JOB_ARRAYS, schedulers that take arrays).
    */
   private submitThroughSlots(backend: ClusterSchedulerBackend, job: JobRecord): Promise<NativeJobRef> {
-    const arrays = this.config.cluster.jobArrays && supportsJobArrays(backend);
     let coalescer = this.coalescers.get(backend.kind);
     if (!coalescer) {
       coalescer = new SubmissionCoalescer<JobRecord, NativeJobRef>(
         this.limiterFor(backend.kind),
-        arrays ? backend.maxArrayTasks : 1,
+        () => this.arrayBackend(backend)?.maxArrayTasks ?? 1,
         (single) => backend.submit(specOf(single)),
-        (group) => (arrays ? this.sendArray(backend, group) : Promise.reject(new Error('this scheduler takes no job arrays'))),
+        (group) => {
+          const arrays = this.arrayBackend(backend);
+          return arrays ? this.sendArray(arrays, group) : Promise.reject(new JobArrayRefusedError(`${backend.kind} takes no job arrays here`));
+        },
       );
       this.coalescers.set(backend.kind, coalescer);
     }
-    return coalescer.submit(job, arrays ? this.arrayKeyOf(backend, job) : undefined);
+    const arrays = this.arrayBackend(backend);
+    if (arrays) void arrays.prepareArrays();
+    return coalescer.submit(job, arrays ? this.arrayKeyOf(arrays, job) : undefined);
+  }
+
+  /** The backend as a job-array submitter, when arrays are on (HFSS_JM_SCHEDULER_JOB_ARRAYS), it takes them and has not refused one. */
+  private arrayBackend(backend: ClusterSchedulerBackend): (ClusterSchedulerBackend & JobArraySubmission) | undefined {
+    return this.config.cluster.jobArrays && supportsJobArrays(backend) && !this.arraysRefused.has(backend.kind) ? backend : undefined;
+  }
+
+  private refuseArrays(kind: SchedulerType, error: JobArrayRefusedError): void {
+    if (this.arraysRefused.has(kind)) return;
+    this.arraysRefused.add(kind);
+    this.logger.warn(
+      `${kind} refused a job array (${error.schedulerMessage || error.message}): its jobs are submitted one by one until the service restarts. ` +
+        'Raise its array limit (SLURM: MaxArraySize) or set HFSS_JM_SCHEDULER_JOB_ARRAYS=false.',
+    );
   }
 
   /**

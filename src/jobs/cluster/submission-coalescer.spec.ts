@@ -20,7 +20,7 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 describe('SubmissionCoalescer', () => {
   it('sends a submission that finds a slot free on its own, at once', async () => {
     const fake = scheduler();
-    const coalescer = new SubmissionCoalescer(new ConcurrencyLimiter(2), 10, fake.one, fake.group);
+    const coalescer = new SubmissionCoalescer(new ConcurrencyLimiter(2), () => 10, fake.one, fake.group);
     const a = coalescer.submit('a', 'k');
     const b = coalescer.submit('b', 'k');
     await turn();
@@ -31,7 +31,7 @@ describe('SubmissionCoalescer', () => {
 
   it('sends what waited for a busy slot as one group per key, in arrival order, no larger than maxGroup', async () => {
     const fake = scheduler();
-    const coalescer = new SubmissionCoalescer(new ConcurrencyLimiter(1), 3, fake.one, fake.group);
+    const coalescer = new SubmissionCoalescer(new ConcurrencyLimiter(1), () => 3, fake.one, fake.group);
     const results = ['a', 'b1', 'c1', 'b2', 'b3', 'b4', 'x'].map((item) => coalescer.submit(item, item === 'x' ? undefined : item[0]));
     await turn();
     expect(fake.calls.map((call) => call.items)).toEqual([['a']]);
@@ -56,7 +56,7 @@ describe('SubmissionCoalescer', () => {
 
   it("fails every member of a group with the group's error, and only them", async () => {
     const fake = scheduler();
-    const coalescer = new SubmissionCoalescer(new ConcurrencyLimiter(1), 10, fake.one, fake.group);
+    const coalescer = new SubmissionCoalescer(new ConcurrencyLimiter(1), () => 10, fake.one, fake.group);
     const first = coalescer.submit('a', 'k');
     const grouped = [coalescer.submit('b', 'k'), coalescer.submit('c', 'k')];
     await turn();
@@ -70,7 +70,7 @@ describe('SubmissionCoalescer', () => {
   it('keeps to the limiter: never more commands at once than its slots, whatever is shared with it', async () => {
     const fake = scheduler();
     const limiter = new ConcurrencyLimiter(2);
-    const coalescer = new SubmissionCoalescer(limiter, 10, fake.one, fake.group);
+    const coalescer = new SubmissionCoalescer(limiter, () => 10, fake.one, fake.group);
     const poll = limiter.run(() => new Promise<void>((resolve) => setTimeout(resolve, 20)));
     const results = Array.from({ length: 6 }, (_, i) => coalescer.submit(`j${i}`, 'k'));
     await turn();

@@ -20,7 +20,8 @@ export class SubmissionCoalescer<T, R> {
 
   constructor(
     private readonly limiter: ConcurrencyLimiter,
-    private readonly maxGroup: number,
+    /** Read at each send: the scheduler's limit may become known (or arrays refused) meanwhile. */
+    private readonly maxGroup: () => number,
     private readonly submitOne: (item: T) => Promise<R>,
     private readonly submitGroup: (items: readonly T[]) => Promise<readonly R[]>,
   ) {}
@@ -42,8 +43,9 @@ export class SubmissionCoalescer<T, R> {
     const first = this.waiting.shift();
     if (!first) return;
     const group = [first];
+    const maxGroup = this.maxGroup();
     if (first.key !== undefined) {
-      for (let index = 0; index < this.waiting.length && group.length < this.maxGroup;) {
+      for (let index = 0; index < this.waiting.length && group.length < maxGroup;) {
         if (this.waiting[index].key === first.key) group.push(...this.waiting.splice(index, 1));
         else index += 1;
       }

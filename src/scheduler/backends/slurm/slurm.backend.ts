@@ -21,6 +21,8 @@ import { runSubmitCommand } from '../shared/submit-command';
 import { withRunRecords } from '../shared/run-records';
 import { parseSacctOutput, SACCT_FIELDS } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
+import { parseMaxArraySize } from './scontrol-config.parser';
+import { JobArrayRefusedError, SubmissionRejectedError } from '../../submission-failure.errors';
 import { SLURM_SUBMISSION_FAILURES } from './slurm-submission-failures';
 import { ARRAY_TASK_LINK, renderSlurmArrayScript, renderSlurmScript, slurmArrayKey } from './slurm-script.renderer';
 import { slurmEndedIt } from './slurm-state';
@@ -30,7 +32,7 @@ export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
 export const SLURM_ARRAY_SCRIPT_FILE = 'array.slurm.sh';
 /** Next to the cluster work root's `jobs/`: one directory per job array (its script, slurmstepd's own output). */
 export const SLURM_ARRAYS_DIR = 'job-arrays';
-/** SLURM's default MaxArraySize is 1001 (task indices 0…1000); arrays stay within it. */
+/** At most this many tasks per array, whatever MaxArraySize allows (SLURM's default, 1001, allows indices 0…1000). */
 const MAX_ARRAY_TASKS = 1000;
 const SLURM_SUBMIT = { name: 'slurm', rules: SLURM_SUBMISSION_FAILURES };
 
@@ -45,7 +47,9 @@ const isArrayTask = (ref: NativeJobRef): boolean => ARRAY_TASK_ID.test(ref.nativ
 @Injectable()
 export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySubmission {
   readonly kind = SchedulerType.SLURM;
-  readonly maxArrayTasks = MAX_ARRAY_TASKS;
+  /** MAX_ARRAY_TASKS until `scontrol show config` said less. */
+  maxArrayTasks = MAX_ARRAY_TASKS;
+  private arrayLimitRead?: Promise<void>;
 
   constructor(
     private readonly cli: SchedulerCli,
@@ -65,6 +69,18 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
     return { nativeId, workDir: spec.workDir };
   }
 
+  /** One `scontrol show config` per service run: MaxArraySize - 1 tasks at most (0: no arrays). Kept as is if it fails. */
+  prepareArrays(): Promise<void> {
+    this.arrayLimitRead ??= this.cli
+      .run('scontrol', ['show', 'config'])
+      .then(({ stdout }) => {
+        const maxArraySize = parseMaxArraySize(stdout);
+        if (maxArraySize !== undefined) this.maxArrayTasks = Math.max(1, Math.min(MAX_ARRAY_TASKS, maxArraySize - 1));
+      })
+      .catch(() => undefined);
+    return this.arrayLimitRead;
+  }
+
   arrayKey(spec: JobSpec): string | undefined {
     return slurmArrayKey(spec, currentSubmissionContext(this.config));
   }
@@ -79,12 +95,16 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
     const arrayDir = join(dirname(dirname(specs[0].workDir)), SLURM_ARRAYS_DIR, arrayName);
     const script = await writeBatchScript(arrayDir, SLURM_ARRAY_SCRIPT_FILE, renderSlurmArrayScript(arrayName, arrayDir, specs, scripts, context));
     await Promise.all(specs.map((spec, index) => symlink(spec.workDir, join(arrayDir, `${ARRAY_TASK_LINK}${index}`), 'dir')));
-    const arrayId = await runSubmitCommand(
-      this.cli,
-      SLURM_SUBMIT,
-      { file: 'sbatch', args: ['--parsable', script], options: { cwd: arrayDir } },
-      parseSbatchOutput,
-    );
+    let arrayId: string;
+    try {
+      arrayId = await runSubmitCommand(this.cli, SLURM_SUBMIT, { file: 'sbatch', args: ['--parsable', script], options: { cwd: arrayDir } }, parseSbatchOutput);
+    } catch (error) {
+      // `Invalid job array specification` (more tasks than MaxArraySize, arrays off): the jobs may go one by one.
+      if (error instanceof SubmissionRejectedError && /Invalid job array specification/i.test(`${error.schedulerMessage} ${error.message}`)) {
+        throw new JobArrayRefusedError(error.message, error.schedulerMessage);
+      }
+      throw error;
+    }
     return specs.map((spec, index) => ({ nativeId: `${arrayId}_${index}`, workDir: spec.workDir }));
   }
 
