@@ -154,6 +154,19 @@ describe('A batch as job arrays (real app and store, in-memory array scheduler s
     expect(scheduler.arrayLookups).toHaveLength(0);
   });
 
+  it("should remove an array's own files with the last of its tasks deleted, and not before", async () => {
+    await submitBatch([item('d_0'), item('d_1'), item('d_2')]);
+    await settledAll(['d_0', 'd_1', 'd_2'], ['scheduled']);
+    for (const id of ['d_0', 'd_1', 'd_2']) scheduler.set(id, { status: 'completed', exitCode: 0 });
+    await settledAll(['d_0', 'd_1', 'd_2'], ['completed']);
+    const [array] = scheduler.arrays;
+    expect((await api.delete('/jobs/d_0')).status).toBe(200);
+    expect((await api.delete('/jobs/d_2?keep_files=true')).status).toBe(200);
+    expect(scheduler.removedArrays).toEqual([]);
+    expect((await api.delete('/jobs/d_1')).status).toBe(200);
+    expect(scheduler.removedArrays).toEqual([{ arrayName: array.arrayName, workDir: expect.stringMatching(/[\\/]jobs[\\/]d_1$/) }]);
+  });
+
   it('should submit the jobs of an array the scheduler refuses as such one by one, and send no more arrays', async () => {
     scheduler.nextArray = 'refuse-array';
     await submitBatch([item('f_0'), item('f_1'), item('f_2')]);

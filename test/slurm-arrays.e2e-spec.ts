@@ -86,6 +86,16 @@ describeWithSlurm('SLURM job arrays for a batch (real slurmctld + slurmd)', () =
     // SLURM itself names each task by the array's id and the task's index, with the state we settled on.
     const listed = execFileSync('squeue', ['-h', '-t', 'all', '-r', '-j', done[1].native_id, '-o', '%i|%T']).toString().trim();
     expect(listed).toBe(`${done[1].native_id}|FAILED`);
+    // The array's own dir (script, task links) stays while any of its tasks is kept and goes with the last.
+    const arraysDir = join(harness.dataDir, 'job-arrays');
+    const [arrayName] = readdirSync(arraysDir);
+    expect(readdirSync(join(arraysDir, arrayName)).sort()).toEqual(['array.slurm.sh', 'task-0', 'task-1', 'task-2', 'task-3']);
+    for (const job of jobs.slice(0, 3)) expect((await api.delete(`/jobs/${job.jobid}`)).status).toBe(200);
+    expect(existsSync(join(arraysDir, arrayName, 'array.slurm.sh'))).toBe(true);
+    expect((await api.delete('/jobs/arr_3')).status).toBe(200);
+    expect(readdirSync(arraysDir)).toEqual([]);
+    expect(existsSync(done[4].log_path)).toBe(true); // the job on its own is untouched
+    expect(readdirSync(projects).filter((name) => name.endsWith('.aedt'))).toHaveLength(5); // the projects are untouched
   });
 
   it('should cancel one pending task of an array (SLURM keeps no record of it) and leave the others to run', async () => {

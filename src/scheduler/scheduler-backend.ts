@@ -89,6 +89,11 @@ export interface JobArraySubmission {
    * what `submit` would, or JobArrayRefusedError when the scheduler refused the array as such.
    */
   submitArray(arrayName: string, specs: readonly JobSpec[]): Promise<NativeJobRef[]>;
+  /**
+   * Removes what submitArray wrote for the array beside its jobs' own work dirs (`workDir` is one task's), once the
+   * service keeps none of its tasks; never throws for files already gone.
+   */
+  removeArrayFiles(arrayName: string, workDir: string): Promise<void>;
 }
 
 export function supportsJobArrays(backend: SchedulerBackend): backend is ClusterSchedulerBackend & JobArraySubmission {

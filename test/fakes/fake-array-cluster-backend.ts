@@ -25,6 +25,13 @@ export class FakeArrayClusterBackend extends FakeClusterBackend implements JobAr
   readonly arrayLookups: ArrayTask[] = [];
   private arrayCounter = 900;
 
+  /** Every removeArrayFiles call: the array and the work dir of the task it came with. */
+  readonly removedArrays: Array<{ arrayName: string; workDir: string }> = [];
+
+  async removeArrayFiles(arrayName: string, workDir: string): Promise<void> {
+    this.removedArrays.push({ arrayName, workDir });
+  }
+
   async prepareArrays(): Promise<void> {
     this.prepareCalls += 1;
   }

@@ -16,6 +16,7 @@ CREATE TABLE job_array_tasks (
   array_name TEXT NOT NULL,
   task_index INTEGER NOT NULL
 );
+CREATE INDEX job_array_tasks_by_array ON job_array_tasks (array_name);
 CREATE TRIGGER job_array_tasks_on_delete AFTER DELETE ON jobs BEGIN
   DELETE FROM job_array_tasks WHERE job_id = old.id;
 END;

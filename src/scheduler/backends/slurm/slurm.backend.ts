@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { symlink } from 'node:fs/promises';
+import { rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   ArrayTask,
@@ -32,6 +32,13 @@ export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
 export const SLURM_ARRAY_SCRIPT_FILE = 'array.slurm.sh';
 /** Next to the cluster work root's `jobs/`: one directory per job array (its script, slurmstepd's own output). */
 export const SLURM_ARRAYS_DIR = 'job-arrays';
+
+/** An array's own dir (its script and task links), beside the jobs' dirs: `<work root>/job-arrays/<array name>`. */
+export function slurmArrayDir(workDir: string, arrayName: string): string {
+  // The name is the service's own (hfss-array-<uuid>), read back from the store: anything else is never a path here.
+  if (!/^hfss-array-[0-9a-f-]{36}$/.test(arrayName)) throw new Error(`Not a job array name: ${arrayName}`);
+  return join(dirname(dirname(workDir)), SLURM_ARRAYS_DIR, arrayName);
+}
 /** At most this many tasks per array, whatever MaxArraySize allows (SLURM's default, 1001, allows indices 0…1000). */
 const MAX_ARRAY_TASKS = 1000;
 const SLURM_SUBMIT = { name: 'slurm', rules: SLURM_SUBMISSION_FAILURES };
@@ -89,10 +96,14 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
    * One `sbatch --parsable --array=0-(n-1)` for jobs that share their resource directives: each job's own script is
    * written into its work dir as for `submit`, and task i of the array runs job i's. The tasks are `<id>_<i>`.
    */
+  async removeArrayFiles(arrayName: string, workDir: string): Promise<void> {
+    await rm(slurmArrayDir(workDir, arrayName), { recursive: true, force: true });
+  }
+
   async submitArray(arrayName: string, specs: readonly JobSpec[]): Promise<NativeJobRef[]> {
     const context = currentSubmissionContext(this.config);
     const scripts = await Promise.all(specs.map((spec) => writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec, context))));
-    const arrayDir = join(dirname(dirname(specs[0].workDir)), SLURM_ARRAYS_DIR, arrayName);
+    const arrayDir = slurmArrayDir(specs[0].workDir, arrayName);
     const script = await writeBatchScript(arrayDir, SLURM_ARRAY_SCRIPT_FILE, renderSlurmArrayScript(arrayName, arrayDir, specs, scripts, context));
     await Promise.all(specs.map((spec, index) => symlink(spec.workDir, join(arrayDir, `${ARRAY_TASK_LINK}${index}`), 'dir')));
     let arrayId: string;
