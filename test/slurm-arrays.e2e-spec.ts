@@ -126,6 +126,37 @@ describeWithSlurm('SLURM job arrays for a batch (real slurmctld + slurmd)', () =
     expect(spy.calls('sbatch')).toHaveLength(1);
   });
 
+  it('should settle pending tasks cancelled outside the service (scancel of one task, then of the rest) as cancelled', async () => {
+    await boot();
+    const jobs = [0, 1, 2].map((i) => item(`ext_${i}`, { duration_ms: 200 }, { extra_directives: ['--hold'] }));
+    expect((await api.post('/jobs/submit-batch', { jobs })).status).toBe(200);
+    const held = await Promise.all(
+      jobs.map((job) =>
+        waitFor(
+          async () => {
+            const { body } = await api.job(job.jobid);
+            return body.scheduler_reason === 'JobHeldUser' ? body : undefined;
+          },
+          20_000,
+          `${job.jobid} held`,
+        ),
+      ),
+    );
+    // One task: SLURM drops it from the array (no line, no record) and keeps listing the other two.
+    execFileSync('scancel', [held[1].native_id]);
+    const one = await api.waitForStatus('ext_1', ['cancelled', 'failed', 'completed'], 20_000);
+    expect(one).toMatchObject({ status: 'cancelled', exit_code: null, started_at: null, error: expect.stringMatching(/outside the job manager/) });
+    for (const id of ['ext_0', 'ext_2']) expect((await api.job(id)).body.status).toBe('scheduled');
+    // The rest, one by one: the last leaves only the array's own id, listed as CANCELLED.
+    execFileSync('scancel', [held[0].native_id, held[2].native_id]);
+    const rest = await Promise.all(['ext_0', 'ext_2'].map((id) => api.waitForStatus(id, ['cancelled', 'failed', 'completed'], 20_000)));
+    expect(rest.map((job) => [job.status, job.exit_code, job.started_at])).toEqual([
+      ['cancelled', null, null],
+      ['cancelled', null, null],
+    ]);
+    expect(spy.calls('scancel')).toEqual([]);
+  });
+
   it('should find the tasks of an array whose sbatch answer was lost, and never submit them again', async () => {
     // sbatch submits the array, then its answer never comes: the command times out (outcome unknown).
     const lossy = makeTempDir('lossy-sbatch-');

@@ -46,6 +46,8 @@ const SLURM_SUBMIT = { name: 'slurm', rules: SLURM_SUBMISSION_FAILURES };
 /** A task of one of our job arrays: `<array job id>_<task index>`. */
 const ARRAY_TASK_ID = /^(\d+)_(\d+)$/;
 const isArrayTask = (ref: NativeJobRef): boolean => ARRAY_TASK_ID.test(ref.nativeId);
+/** The array job id of a task id, or of a listed line (`<id>_<i>`, or `<id>` alone for an array whose tasks all ended). */
+const arrayIdOf = (nativeId: string): string => nativeId.split('_')[0];
 
 /**
  * SLURM through its CLI: `sbatch --parsable`, one `squeue -t all -j id,id,…` per poll, then for jobs that left
@@ -120,15 +122,19 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
   }
 
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
-    const ids = refs.map((ref) => ref.nativeId);
+    const tasks = refs.filter(isArrayTask);
+    // The arrays' own ids too: `squeue -r -j <array>` lists every task SLURM still has of it, which tells a task
+    // dropped from a known array (cancelled while pending) from one of an array SLURM no longer knows.
+    const ids = [...new Set([...refs.map((ref) => ref.nativeId), ...tasks.map((ref) => arrayIdOf(ref.nativeId))])];
     // rc 1 with "Invalid job id specified" means every listed job was purged: an answer, not a failure.
     // `-r`: one line per array task (a pending array is otherwise one line, `<id>_[0-299]`).
-    const oneLinePerTask = refs.some(isArrayTask) ? ['-r'] : [];
+    const oneLinePerTask = tasks.length > 0 ? ['-r'] : [];
     const queue = await this.cli.run('squeue', ['-h', '-t', 'all', ...oneLinePerTask, '-j', ids.join(','), '-o', SQUEUE_FORMAT], { acceptExitCodes: [1] });
     if (queue.exitCode === 1 && !/Invalid job id/i.test(queue.stderr)) {
       throw new SchedulerCommandFailedError('squeue', 1, queue.stderr);
     }
     const listed = parseSqueueOutput(queue.stdout);
+    const arraysListed = new Set(tasks.length > 0 ? [...listed.keys()].map(arrayIdOf) : []);
     const settled = new Map<string, NativeJobState>();
     const needAccounting: NativeJobRef[] = [];
     for (const ref of refs) {
@@ -157,18 +163,39 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
       const state = recordedByAccounting ? { ...listed.get(ref.nativeId), ...recordedByAccounting } : listed.get(ref.nativeId);
       if (state) {
         settled.set(ref.nativeId, state);
-      } else if (isArrayTask(ref) && (await wasCancelRequested(ref.workDir))) {
-        // SLURM drops a pending array task it cancels at once, with no record in squeue (nor in a jobcomp file): gone
-        // without an exit status after our cancel, it was cancelled.
-        settled.set(ref.nativeId, {
-          status: 'cancelled',
-          exitCode: null,
-          nativeState: 'CANCELLED',
-          reason: 'cancelled; SLURM keeps no record of an array task cancelled while pending',
-        });
+      } else if (isArrayTask(ref)) {
+        const cancelled = await this.cancelledWhilePending(ref, arraysListed);
+        if (cancelled) settled.set(ref.nativeId, cancelled);
       }
     }
     return withRunRecords(settled, refs);
+  }
+
+  /**
+   * SLURM drops a pending array task it cancels at once: no line in squeue (its array's other tasks stay listed, or
+   * the array's own id as CANCELLED once every task is gone), nothing in a jobcomp file. An array task with no line,
+   * no exit status and no record is settled as cancelled when the cancel was ours (the marker), or when SLURM still
+   * lists its array and the task never started (its script records its id first thing). Otherwise it is kept as it
+   * was: SLURM may simply not know the array any more (a lost controller state), and nothing says how it ended.
+   */
+  private async cancelledWhilePending(ref: NativeJobRef, arraysListed: ReadonlySet<string>): Promise<NativeJobState | undefined> {
+    if (await wasCancelRequested(ref.workDir)) {
+      return {
+        status: 'cancelled',
+        exitCode: null,
+        nativeState: 'CANCELLED',
+        reason: 'cancelled; SLURM keeps no record of an array task cancelled while pending',
+      };
+    }
+    if (arraysListed.has(arrayIdOf(ref.nativeId)) && !(await recordedNativeId(ref.workDir, /./))) {
+      return {
+        status: 'cancelled',
+        exitCode: null,
+        nativeState: 'CANCELLED',
+        reason: 'cancelled outside the job manager while pending: SLURM dropped the task from its array, which it still lists, without a record',
+      };
+    }
+    return undefined;
   }
 
   async cancel(ref: NativeJobRef): Promise<void> {
