@@ -94,14 +94,15 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
     return slurmArrayKey(spec, currentSubmissionContext(this.config));
   }
 
-  /**
-   * One `sbatch --parsable --array=0-(n-1)` for jobs that share their resource directives: each job's own script is
-   * written into its work dir as for `submit`, and task i of the array runs job i's. The tasks are `<id>_<i>`.
-   */
+  /** The array's dir (its script and task links; rm does not follow the links into the jobs' dirs). */
   async removeArrayFiles(arrayName: string, workDir: string): Promise<void> {
     await rm(slurmArrayDir(workDir, arrayName), { recursive: true, force: true });
   }
 
+  /**
+   * One `sbatch --parsable --array=0-(n-1)` for jobs that share their resource directives: each job's own script is
+   * written into its work dir as for `submit`, and task i of the array runs job i's. The tasks are `<id>_<i>`.
+   */
   async submitArray(arrayName: string, specs: readonly JobSpec[]): Promise<NativeJobRef[]> {
     const context = currentSubmissionContext(this.config);
     const scripts = await Promise.all(specs.map((spec) => writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec, context))));
