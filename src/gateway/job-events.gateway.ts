@@ -272,7 +272,7 @@ export class JobEventsGateway implements OnGatewayInit, OnGatewayConnection, OnG
     const blockers = this.runner.blockers();
     return {
       admitting: blockers.length === 0,
-      blocked_reasons: this.runner.queuedCount > 0 ? blockers : [],
+      blocked_reasons: this.runner.waitingBlockers(),
       queued: this.runner.queuedCount,
       running: this.runner.runningCount,
     };

@@ -27,7 +27,7 @@ export class QueueController {
       scheduled: this.repository.countWithStatus(JobStatus.SCHEDULED),
       max_concurrent_jobs: this.limits.current.maxConcurrentJobs,
       admitting: blockers.length === 0,
-      blocked_reasons: this.runner.queuedCount > 0 ? blockers : [],
+      blocked_reasons: this.runner.waitingBlockers(),
       next: this.runner.head(20).map((entry, index) => ({ job_id: entry.id, priority: entry.priority, position: index + 1 })),
       awaiting_submission: this.clusterRunner.awaitingSubmission().map(({ job, reason }) => ({
         job_id: job.id,

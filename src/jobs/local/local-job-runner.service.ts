@@ -29,6 +29,8 @@ interface RunningJob {
   timeout?: NodeJS.Timeout;
   /** A store write that failed (full or failing data disk): retried on every poll until it succeeds. */
   pending?: () => void;
+  /** Its launch failed and `pending` puts it back in the queue (unless it was stopped meanwhile): it waits to start. */
+  requeuing?: boolean;
   /** Resolves when the job has reached a terminal state (or went back to the queue). */
   finished: Promise<JobRecord>;
   markFinished: (job: JobRecord) => void;
@@ -81,6 +83,18 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
       reasons.unshift(`the data disk could not be written (${this.storageProblem}); launches resume once it can`);
     }
     return this.draining ? ['the job manager is shutting down', ...reasons] : reasons;
+  }
+
+  /**
+   * What the queue views (GET /queue, the `queue` event) show as blocked_reasons: the blockers while a job waits to
+   * start, none when no job waits. A job whose launch failed and whose return to the queue cannot be recorded yet (a
+   * full data disk refused that write too) waits as well, outside the queue until the write succeeds.
+   */
+  waitingBlockers(): string[] {
+    const waiting =
+      this.queue.size > 0 ||
+      [...this.running.values()].some((entry) => entry.requeuing === true && entry.pending !== undefined && entry.stopReason === undefined);
+    return waiting ? this.blockers() : [];
   }
 
   head(limit: number): QueueEntry[] {
@@ -379,6 +393,7 @@ export class LocalJobRunner implements OnApplicationBootstrap, OnModuleDestroy, 
   /** The solver never started: back to the queue, or cancelled if a cancel was asked for by the time this is recorded. */
   private requeue(entry: RunningJob, detail: string): void {
     clearTimeout(entry.timeout);
+    entry.requeuing = true;
     this.persist(entry, () => {
       const cancelled = entry.stopReason === 'cancel';
       const patch = cancelled
