@@ -202,4 +202,31 @@ describe('Local jobs over HTTP (real app, real SQLite, fake ansysedt)', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ success: false, code: 'DUPLICATE_JOB_ID' });
   });
+
+  it('should store a jobid once when single and batch submissions of it, with two configurations, race', async () => {
+    const project = writeProject(projects, 'race.aedt', { duration_ms: 300 });
+    const configOf = (priority: number) => ({ jobid: 'race', project_path: project, priority });
+    // Singles and batches of two configurations of one jobid, all in flight at once.
+    const singles = Array.from({ length: 12 }, (_, i) =>
+      api.submit(configOf(i % 3 === 0 ? 5 : 4)).then((answer) => ({ priority: i % 3 === 0 ? 5 : 4, answer })),
+    );
+    const batches = [4, 5].map((priority) => api.post('/jobs/submit-batch', { jobs: [configOf(priority)] }).then((answer) => ({ priority, answer })));
+    const [singleAnswers, batchAnswers] = await Promise.all([Promise.all(singles), Promise.all(batches)]);
+    const stored = (await api.job('race')).body as { config: { priority: number } };
+    const winner = stored.config.priority;
+    const created = singleAnswers.filter(({ answer }) => answer.status === 201).length;
+    const acceptedInBatch = batchAnswers.filter(({ answer }) => answer.body.results[0].status === 'accepted').length;
+    expect(created + acceptedInBatch).toBe(1);
+    for (const { priority, answer } of singleAnswers) {
+      if (priority === winner) expect([201, 200]).toContain(answer.status);
+      else expect(answer.body).toMatchObject({ success: false, code: 'DUPLICATE_JOB_ID' });
+    }
+    for (const { priority, answer } of batchAnswers) {
+      const [result] = answer.body.results;
+      if (priority === winner) expect(['accepted', 'duplicate']).toContain(result.status);
+      else expect(result).toMatchObject({ status: 'rejected', error: { code: 'DUPLICATE_JOB_ID' } });
+    }
+    await api.waitForStatus('race', ['completed']);
+    expect(readRunRecords(`${project}.runs`).filter((r) => r.event === 'start')).toHaveLength(1);
+  });
 });

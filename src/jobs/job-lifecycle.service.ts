@@ -24,9 +24,20 @@ export class JobLifecycleService {
   /** Stores a new job (with the files it was accepted with, when checked) and announces it once durable. */
   create(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): JobRecord {
     this.repository.insert(record, detail, acceptedFiles);
+    this.publishNew(record, detail);
+    return record;
+  }
+
+  /** `create`, unless the job id is stored already: then nothing is stored or published, and undefined is returned. */
+  createUnlessExists(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): JobRecord | undefined {
+    if (!this.repository.insertUnlessExists(record, detail, acceptedFiles)) return undefined;
+    this.publishNew(record, detail);
+    return record;
+  }
+
+  private publishNew(record: JobRecord, detail: string): void {
     const event = new JobStateChangedEvent(record, null, detail);
     this.repository.afterDurable(() => this.events.emit(JobStateChangedEvent.name, event));
-    return record;
   }
 
   /**

@@ -19,7 +19,7 @@ import { configFingerprint } from './submission/config-fingerprint';
 import { generateJobId } from './submission/job-id.generator';
 import { newJobRecord } from './submission/new-job-record';
 import { toPlainConfig } from './submission/plain-config';
-import { CheckedResources, checkSubmissionResources } from './submission/resource-checks';
+import { CheckedResources, checkSubmissionResources, SameTurnResourceChecks } from './submission/resource-checks';
 
 export interface SubmitResult {
   job: JobRecord;
@@ -30,6 +30,9 @@ export interface SubmitResult {
 /** Submission, queries, cancellation and priority changes: the use cases behind REST and the embedded API. */
 @Injectable()
 export class JobsService {
+  /** The file checks of the submissions served in one event-loop turn, shared (see SameTurnResourceChecks). */
+  private readonly sameTurnChecks = new SameTurnResourceChecks();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: JobRepository,
@@ -73,23 +76,25 @@ export class JobsService {
       config.scheduler_type !== SchedulerType.NONE ? (this.config.storage.clusterWorkDir ?? this.config.storage.dataDir) : this.config.storage.dataDir;
     // Made when the job first runs (launch, batch script): a queued job has nothing on disk but its row.
     const workDir = join(workRoot, 'jobs', jobWorkDirName(jobId));
-    // No await between this check and the insert: concurrent submissions of one jobid cannot both insert.
-    const raced = this.repository.findById(jobId);
-    if (raced) {
-      await this.repository.whenDurable();
-      return this.duplicateOf(raced, fingerprint);
-    }
     // With allowed roots the solver gets the checked real path, so a symlink swapped later cannot redirect it.
     const runConfig = Object.assign(new HFSSSimulationConfig(), config, {
       project_path: stagedPath ?? (this.config.security.projectRoots.length > 0 ? checked.projectRealPath : config.project_path),
       ansys_edt_path: checked.executableRunPath,
     });
     // The files it was accepted with are stored in its row by the same insert (the launch re-check's reference).
-    const job = this.lifecycle.create(
+    const job = this.lifecycle.createUnlessExists(
       newJobRecord({ config, canonical, fingerprint, runConfig, workDir, stagedPath, seq: this.repository.allocateSeq(), now }, this.config.solver),
       'submitted',
       checked.files,
     );
+    if (!job) {
+      // Stored meanwhile, by a concurrent submission of this jobid (single or batch) during the checks above: the
+      // primary key refused this insert, so only one of them stores it.
+      const raced = this.repository.findById(jobId);
+      if (!raced) throw new Error(`Job ${jobId} was refused as a duplicate but is not in the store`);
+      await this.repository.whenDurable();
+      return this.duplicateOf(raced, fingerprint);
+    }
     if (job.schedulerType === SchedulerType.NONE) {
       this.localRunner.enqueue(job);
       await this.repository.whenDurable();
@@ -153,6 +158,6 @@ export class JobsService {
 
   /** The seed's FileNotFoundError cases, the allowed directories and the executable policy: see checkSubmissionResources. */
   private checkResources(config: HFSSSimulationConfig, staged: boolean): Promise<CheckedResources> {
-    return checkSubmissionResources(config, staged, { config: this.config, schedulers: this.schedulers });
+    return checkSubmissionResources(config, staged, { config: this.config, schedulers: this.schedulers }, this.sameTurnChecks);
   }
 }

@@ -37,6 +37,37 @@ describe('JobRepository.findByIds', () => {
   });
 });
 
+describe('JobRepository.insertUnlessExists', () => {
+  let dir: string;
+  let repository: JobRepository;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hfss-insert-unless-'));
+    repository = new JobRepository(openJobDatabase(dir, 'normal'), DataDirLock.acquire(dir));
+  });
+
+  afterEach(() => {
+    repository.onApplicationShutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores a new job, and answers false without writing anything for an id stored already', () => {
+    expect(repository.insertUnlessExists(record('a', 1), 'submitted')).toBe(true);
+    const stored = repository.findById('a');
+    expect(repository.insertUnlessExists({ ...record('a', 2), configHash: 'other' }, 'submitted again')).toBe(false);
+    expect(repository.findById('a')).toEqual(stored);
+    expect(repository.countsByStatus()[JobStatus.QUEUED]).toBe(1);
+    // The seq the refused insert was given stays free.
+    expect(repository.insertUnlessExists(record('b', 2), 'submitted')).toBe(true);
+  });
+
+  it('still throws for any other refusal, such as a seq already taken', () => {
+    repository.insert(record('a', 1), 'submitted');
+    expect(() => repository.insertUnlessExists(record('b', 1), 'submitted')).toThrow(/UNIQUE constraint failed: jobs\.seq/);
+    expect(repository.findById('b')).toBeUndefined();
+  });
+});
+
 describe('JobRepository.listForView', () => {
   let dir: string;
   let repository: JobRepository;

@@ -157,6 +157,21 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   /**
+   * `insert`, unless a job with this id is stored already: then nothing is written and false is returned (the
+   * primary key decides, in the insert itself, so no read before it is needed to keep two submissions of one jobid
+   * from both storing it).
+   */
+  insertUnlessExists(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): boolean {
+    try {
+      this.insert(record, detail, acceptedFiles);
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
+      throw error;
+    }
+  }
+
+  /**
    * The files the job was accepted with, stored by its insert (the launch re-check compares them with what the paths
    * lead to then); undefined for a job stored without them (accepted before migration 007: see readLegacyAcceptedFiles).
    */

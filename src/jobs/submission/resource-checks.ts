@@ -23,12 +23,16 @@ export interface ResourceCheckContext {
   schedulers: SchedulerBackendRegistry;
 }
 
+/** Runs each keyed check once and hands every caller with that key the same outcome. */
+export interface ResourceCheckSharing {
+  once<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Shares the file-system work of one batch: each distinct project path (with its roots), client executable and
- * the configured solver is checked once, however many items name it. A fresh memo per request: nothing is cached
- * across requests, so a file removed later is noticed by the next submission.
+ * the configured solver is checked once, however many items name it. A fresh memo per request.
  */
-export class ResourceCheckMemo {
+export class ResourceCheckMemo implements ResourceCheckSharing {
   private readonly entries = new Map<string, Promise<unknown>>();
 
   once<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -38,6 +42,39 @@ export class ResourceCheckMemo {
       // Every caller awaits it; this only keeps a rejection nobody awaited yet from counting as unhandled.
       entry.catch(() => undefined);
       this.entries.set(key, entry);
+    }
+    return entry;
+  }
+}
+
+/**
+ * Shares a check between the single submissions that start it in the same turn of the event loop (32 clients in
+ * flight naming one project and the configured solver: one stat, one realpath and one access per turn instead of
+ * three per submission). Nothing outlives the turn: the entries are dropped at its check phase (setImmediate), so
+ * a check started in a later turn reads the file system again. Requests are read, and their checks started, in the
+ * loop's poll phase; a request served in a turn was readable on its socket before that phase's poll returned (libuv
+ * polls again within one phase only after 1,024 ready events), and every check of the turn starts after it, so a
+ * shared result is never older than the request it answers: a file removed (or replaced) before a client sent its
+ * submission is seen as removed (or replaced), as with a check of its own. The launch re-check (LaunchGuard) still
+ * compares the files at start.
+ */
+export class SameTurnResourceChecks implements ResourceCheckSharing {
+  private readonly entries = new Map<string, Promise<unknown>>();
+  private clearScheduled = false;
+
+  once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    let entry = this.entries.get(key) as Promise<T> | undefined;
+    if (!entry) {
+      entry = work();
+      entry.catch(() => undefined);
+      this.entries.set(key, entry);
+      if (!this.clearScheduled) {
+        this.clearScheduled = true;
+        setImmediate(() => {
+          this.clearScheduled = false;
+          this.entries.clear();
+        });
+      }
     }
     return entry;
   }
@@ -71,22 +108,22 @@ export function sharedCheckKey(config: Pick<HFSSSimulationConfig, 'project_path'
 /**
  * The seed's FileNotFoundError cases (the project, and for local runs the solver executable), the allowed
  * directories and the executable policy (README "Executables"). Returns what the launch re-check compares.
- * With a memo (a batch), work shared by several configs is done once.
+ * With `sharing` (a batch's memo, or the checks of one event-loop turn), work shared by several configs is done once.
  */
 export async function checkSubmissionResources(
   config: HFSSSimulationConfig,
   staged: boolean,
   context: ResourceCheckContext,
-  memo = new ResourceCheckMemo(),
+  sharing: ResourceCheckSharing = new ResourceCheckMemo(),
 ): Promise<CheckedResources> {
   const projectPath = config.project_path ?? '';
   const roots = staged ? [] : context.config.security.projectRoots;
-  const project = await memo.once(`project\0${staged}\0${projectPath}`, () => checkProject(projectPath, roots));
+  const project = await sharing.once(`project\0${staged}\0${projectPath}`, () => checkProject(projectPath, roots));
   const files = [project.file];
   let executableRunPath: string | undefined;
   if (config.ansys_edt_path !== undefined) {
     const clientPath = config.ansys_edt_path;
-    const executable = await memo.once(`executable\0${clientPath}`, async () => {
+    const executable = await sharing.once(`executable\0${clientPath}`, async () => {
       const checked = await checkClientExecutable(clientPath, context.config.security.executableRoots);
       return { runPath: checked.runPath, file: await identify('ansys_edt_path', checked.runPath, checked.realPath) };
     });
@@ -97,7 +134,7 @@ export async function checkSubmissionResources(
     context.schedulers.get(config.scheduler_type);
   } else if (executableRunPath === undefined) {
     const solver = context.config.solver.ansysEdtPath;
-    if (!(await memo.once(`solver\0${solver}`, () => resolveExecutable(solver)))) {
+    if (!(await sharing.once(`solver\0${solver}`, () => resolveExecutable(solver)))) {
       throw new FileNotFoundError(solver, 'ansysedt executable');
     }
   }
