@@ -16,6 +16,10 @@ describe('submission file checks under concurrent submissions of the same path',
   let service: ServiceProcess;
   const agent = new Agent({ keepAlive: true, maxSockets: 24 });
 
+  beforeEach(() => {
+    dataDir = makeTempDir('file-checks-');
+    files = makeTempDir('file-checks-files-');
+  });
   afterEach(async () => {
     await stopServiceProcesses();
     removeDir(dataDir);
@@ -65,11 +69,15 @@ describe('submission file checks under concurrent submissions of the same path',
     return { accepted, after };
   };
 
+  const startService = (env: Record<string, string> = {}): Promise<ServiceProcess> =>
+    startServiceProcess(dataDir, { HFSS_JM_LOG_LEVEL: 'warn', HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000', ...env });
+  /** Each answer as `<status> <error message>`. */
+  const shown = (answers: ReadonlyArray<{ status: number; text: string }>): Set<string> =>
+    new Set(answers.map(({ status, text }) => `${status} ${(JSON.parse(text) as { error?: string }).error ?? ''}`));
+
   it('should refuse every submission sent after its project was removed, while 24 others of that project are in flight', async () => {
-    dataDir = makeTempDir('file-checks-');
-    files = makeTempDir('file-checks-files-');
     const project = writeProject(files, 'shared.aedt', { duration_ms: 600_000 });
-    service = await startServiceProcess(dataDir, { HFSS_JM_LOG_LEVEL: 'warn', HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000' });
+    service = await startService();
     const { accepted, after } = await floodAndRemove(
       24,
       300,
@@ -78,17 +86,14 @@ describe('submission file checks under concurrent submissions of the same path',
     );
     expect(accepted).toBeGreaterThanOrEqual(300);
     expect(after.length).toBeGreaterThanOrEqual(200);
-    const answered = after.map(({ status, text }) => `${status} ${(JSON.parse(text) as { error?: string }).error ?? ''}`);
-    expect(new Set(answered)).toEqual(new Set([`400 Project file not found: ${project}`]));
+    expect(shown(after)).toEqual(new Set([`400 Project file not found: ${project}`]));
   });
 
   it("should refuse every local submission sent after the service's solver was removed, while 24 others are in flight", async () => {
-    dataDir = makeTempDir('file-checks-');
-    files = makeTempDir('file-checks-files-');
     const solver = join(files, 'ansysedt');
     copyFileSync(FAKE_ANSYSEDT, solver);
     const project = writeProject(files, 'p.aedt', { duration_ms: 600_000 });
-    service = await startServiceProcess(dataDir, { HFSS_JM_LOG_LEVEL: 'warn', HFSS_JM_MIN_FREE_MEMORY_MB: '1000000000', HFSS_JM_ANSYSEDT_PATH: solver });
+    service = await startService({ HFSS_JM_ANSYSEDT_PATH: solver });
     const { accepted, after } = await floodAndRemove(
       24,
       300,
@@ -96,7 +101,7 @@ describe('submission file checks under concurrent submissions of the same path',
       () => unlinkSync(solver),
     );
     expect(accepted).toBeGreaterThanOrEqual(300);
-    const answered = after.map(({ status, text }) => `${status} ${(JSON.parse(text) as { error?: string }).error ?? ''}`);
-    expect(new Set(answered)).toEqual(new Set([`400 ansysedt executable not found: ${solver}`]));
+    expect(after.length).toBeGreaterThanOrEqual(200);
+    expect(shown(after)).toEqual(new Set([`400 ansysedt executable not found: ${solver}`]));
   });
 });

@@ -59,24 +59,15 @@ export class ResourceCheckMemo implements ResourceCheckSharing {
  * compares the files at start.
  */
 export class SameTurnResourceChecks implements ResourceCheckSharing {
-  private readonly entries = new Map<string, Promise<unknown>>();
-  private clearScheduled = false;
+  /** The memo of the current turn, dropped at its check phase (the next turn starts a fresh one). */
+  private memo?: ResourceCheckMemo;
 
   once<T>(key: string, work: () => Promise<T>): Promise<T> {
-    let entry = this.entries.get(key) as Promise<T> | undefined;
-    if (!entry) {
-      entry = work();
-      entry.catch(() => undefined);
-      this.entries.set(key, entry);
-      if (!this.clearScheduled) {
-        this.clearScheduled = true;
-        setImmediate(() => {
-          this.clearScheduled = false;
-          this.entries.clear();
-        });
-      }
+    if (!this.memo) {
+      this.memo = new ResourceCheckMemo();
+      setImmediate(() => (this.memo = undefined));
     }
-    return entry;
+    return this.memo.once(key, work);
   }
 }
 
