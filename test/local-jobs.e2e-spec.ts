@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
@@ -201,6 +201,20 @@ describe('Local jobs over HTTP (real app, real SQLite, fake ansysedt)', () => {
     const conflict = await api.submit({ ...config, priority: 3 });
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ success: false, code: 'DUPLICATE_JOB_ID' });
+  });
+
+  it('should answer a resubmission of a stored jobid from the store after its project is gone, and conflict on another config', async () => {
+    const project = writeProject(projects, 'gone.aedt', { duration_ms: 50, spawn_child: false });
+    const config = { jobid: 'gone', project_path: project };
+    expect((await api.submit(config)).status).toBe(201);
+    await api.waitForStatus('gone', ['completed']);
+    rmSync(project);
+    // A retry of the accepted submission is a duplicate, not a missing project: the stored job is the answer.
+    expect(await api.submit(config)).toMatchObject({ status: 200, body: { duplicate: true, job_id: 'gone', job: { status: 'completed' } } });
+    expect((await api.submit({ ...config, priority: 4 })).body).toMatchObject({ success: false, code: 'DUPLICATE_JOB_ID' });
+    // A new jobid with the same missing project is refused as before.
+    expect((await api.submit({ ...config, jobid: 'gone_2' })).status).toBe(400);
+    expect(readRunRecords(`${project}.runs`).filter((r) => r.event === 'start')).toHaveLength(1);
   });
 
   it('should store a jobid once when single and batch submissions of it, with two configurations, race', async () => {

@@ -28,9 +28,12 @@ export class JobLifecycleService {
     return record;
   }
 
-  /** `create`, unless the job id is stored already: then nothing is stored or published, and undefined is returned. */
-  createUnlessExists(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): JobRecord | undefined {
-    if (!this.repository.insertUnlessExists(record, detail, acceptedFiles)) return undefined;
+  /**
+   * `create`, unless the job id is stored already: then nothing is stored or published, and undefined is returned.
+   * The insert shares one transaction with the others of this event-loop turn (JobRepository.insertInTurn).
+   */
+  async createUnlessExists(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): Promise<JobRecord | undefined> {
+    if (!(await this.repository.insertInTurn(record, detail, acceptedFiles))) return undefined;
     this.publishNew(record, detail);
     return record;
   }

@@ -51,25 +51,21 @@ export class JobsService {
     const jobId = config.jobid;
     const canonical = toPlainConfig(config);
     const fingerprint = configFingerprint(canonical);
-    const existing = this.repository.findById(jobId);
-    if (existing) {
-      // The stored job may be a concurrent submission's, still being flushed.
-      await this.repository.whenDurable();
-      return this.duplicateOf(existing, fingerprint);
-    }
-    if ((config.project_path === undefined) === (config.project_ref === undefined)) {
-      throw new ValidationFailedError('Give exactly one of project_path (a path on the server) and project_ref (a project_id from POST /projects)');
-    }
-    // An uploaded project runs on the job's own copy in the staging dir: the service made it, so the allowed roots do not apply.
-    const stagedPath = config.project_ref !== undefined ? await this.staging.stageForJob(config.project_ref, jobId) : undefined;
-    const checked = await this.checkResources(
-      Object.assign(new HFSSSimulationConfig(), config, { project_path: stagedPath ?? config.project_path }),
-      stagedPath !== undefined,
-    ).catch(async (error: unknown) => {
-      // Refused: the copy goes too, unless a concurrent submission of this jobid already owns it.
-      if (stagedPath !== undefined && !this.repository.findById(jobId)) await rm(dirname(stagedPath), { recursive: true, force: true });
+    // An uploaded project is copied for the job before its checks: a resubmission of a stored jobid must not copy it
+    // again, so it is looked up first. Any other submission is looked up only when refused (below) or when its insert
+    // finds the jobid stored: a new job, the common case, costs no read.
+    const stored = config.project_ref !== undefined && input.jobid !== undefined ? this.repository.findById(jobId) : undefined;
+    if (stored) return this.duplicateOfStored(stored, fingerprint);
+    let checked: CheckedResources;
+    let stagedPath: string | undefined;
+    try {
+      ({ checked, stagedPath } = await this.checkSubmission(config, jobId));
+    } catch (error) {
+      // A resubmission of a stored jobid is answered from the store (an idempotent retry), whatever its files are now.
+      const refusedButStored = input.jobid !== undefined ? this.repository.findById(jobId) : undefined;
+      if (refusedButStored) return this.duplicateOfStored(refusedButStored, fingerprint);
       throw error;
-    });
+    }
     const now = Date.now();
     // Cluster jobs may work on a share the compute nodes see; the store (SQLite) stays in dataDir.
     const workRoot =
@@ -82,18 +78,17 @@ export class JobsService {
       ansys_edt_path: checked.executableRunPath,
     });
     // The files it was accepted with are stored in its row by the same insert (the launch re-check's reference).
-    const job = this.lifecycle.createUnlessExists(
+    const job = await this.lifecycle.createUnlessExists(
       newJobRecord({ config, canonical, fingerprint, runConfig, workDir, stagedPath, seq: this.repository.allocateSeq(), now }, this.config.solver),
       'submitted',
       checked.files,
     );
     if (!job) {
-      // Stored meanwhile, by a concurrent submission of this jobid (single or batch) during the checks above: the
-      // primary key refused this insert, so only one of them stores it.
+      // Stored already: a resubmission, or a concurrent submission of this jobid (single or batch) stored it during the
+      // checks above; the primary key refused this insert, so only one of them stores it.
       const raced = this.repository.findById(jobId);
       if (!raced) throw new Error(`Job ${jobId} was refused as a duplicate but is not in the store`);
-      await this.repository.whenDurable();
-      return this.duplicateOf(raced, fingerprint);
+      return this.duplicateOfStored(raced, fingerprint);
     }
     if (job.schedulerType === SchedulerType.NONE) {
       this.localRunner.enqueue(job);
@@ -147,6 +142,33 @@ export class JobsService {
 
   async waitForTerminal(jobId: string, timeoutMs: number): Promise<JobRecord> {
     return this.lifecycle.waitForTerminal(this.get(jobId), timeoutMs);
+  }
+
+  /**
+   * The project checks of a submission (exactly one of project_path and project_ref, the uploaded project's copy for
+   * the job, the files): what it runs with, or the refusal.
+   */
+  private async checkSubmission(config: HFSSSimulationConfig, jobId: string): Promise<{ checked: CheckedResources; stagedPath?: string }> {
+    if ((config.project_path === undefined) === (config.project_ref === undefined)) {
+      throw new ValidationFailedError('Give exactly one of project_path (a path on the server) and project_ref (a project_id from POST /projects)');
+    }
+    // An uploaded project runs on the job's own copy in the staging dir: the service made it, so the allowed roots do not apply.
+    const stagedPath = config.project_ref !== undefined ? await this.staging.stageForJob(config.project_ref, jobId) : undefined;
+    const checked = await this.checkResources(
+      Object.assign(new HFSSSimulationConfig(), config, { project_path: stagedPath ?? config.project_path }),
+      stagedPath !== undefined,
+    ).catch(async (error: unknown) => {
+      // Refused: the copy goes too, unless a concurrent submission of this jobid already owns it.
+      if (stagedPath !== undefined && !this.repository.findById(jobId)) await rm(dirname(stagedPath), { recursive: true, force: true });
+      throw error;
+    });
+    return { checked, stagedPath };
+  }
+
+  /** The answer to a submission of a stored jobid, once the stored job is on disk (it may be a concurrent one's, still being flushed). */
+  private async duplicateOfStored(existing: JobRecord, fingerprint: string): Promise<SubmitResult> {
+    await this.repository.whenDurable();
+    return this.duplicateOf(existing, fingerprint);
   }
 
   private duplicateOf(existing: JobRecord, fingerprint: string): SubmitResult {

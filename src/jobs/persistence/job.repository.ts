@@ -37,6 +37,18 @@ const VIEW_FIELDS =
 /** The columns listedBytes reads, in order: id, seq, then VIEW_FIELDS. */
 type ListedBytesValues = [string, number, Buffer, Buffer, string | null, string | null];
 
+/** An insert waiting for the end of its event-loop turn (JobRepository.insertInTurn). */
+interface PendingInsert {
+  record: JobRecord;
+  detail: string;
+  acceptedFiles?: readonly AcceptedFile[];
+  resolve: (stored: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What became of one insert of a turn: stored, or not because its id was stored already, or refused by a constraint. */
+type InsertOutcome = { stored: boolean } | { refusal: unknown };
+
 /** Jobs whose list bytes are kept: a few pages of the largest page (500), for a few dashboards on different pages. */
 const LISTED_JOB_BYTES_CAPACITY = 4096;
 
@@ -75,6 +87,8 @@ export class JobRepository implements OnApplicationShutdown {
   private readonly inTransaction: (work: () => unknown) => unknown;
   /** The list view's config and argv bytes of recently listed jobs (a page polled again reads only what changes). */
   private readonly listedBytes = new ListedJobBytesCache(LISTED_JOB_BYTES_CAPACITY);
+  /** The inserts asked for in this event-loop turn, committed together at its end (insertInTurn). */
+  private readonly turnInserts: PendingInsert[] = [];
 
   constructor(
     @Inject(SQLITE_DATABASE) private readonly db: Database.Database,
@@ -157,18 +171,55 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   /**
-   * `insert`, unless a job with this id is stored already: then nothing is written and false is returned (the
-   * primary key decides, in the insert itself, so no read before it is needed to keep two submissions of one jobid
-   * from both storing it).
+   * `insert`, unless a job with this id is stored already, committed together with the other inserts asked for in this
+   * event-loop turn: one transaction for all of them at the turn's check phase (setImmediate), where one commit each
+   * wrote every page they share (the indexes, job_counts, sqlite_sequence) into the WAL once per job. Resolves once
+   * committed (visible to reads; on disk at the next whenDurable): true when stored, false when the id is stored
+   * already (the primary key decides, in the insert itself, so two submissions of one jobid never both store it and
+   * no read before it is needed). Rejects for a refusal of this job alone (another constraint, such as a seq taken);
+   * when the write itself fails (full disk, I/O error, a failed flush before) every insert of the turn is rejected
+   * with that error and none of them is stored, as each of them would have been alone.
    */
-  insertUnlessExists(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): boolean {
+  insertInTurn(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.turnInserts.push({ record, detail, acceptedFiles, resolve, reject }) === 1) setImmediate(this.flushTurnInserts);
+    });
+  }
+
+  /** Commits the inserts of this turn (insertInTurn) in one transaction, then settles each of them. */
+  private readonly flushTurnInserts = (): void => {
+    const pending = this.turnInserts.splice(0);
+    if (pending.length === 0) return;
+    let outcomes: InsertOutcome[];
     try {
-      this.insert(record, detail, acceptedFiles);
-      return true;
+      outcomes = this.write(() => pending.map((item) => this.insertIfNew(item)));
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
+      for (const item of pending) item.reject(error);
+      return;
+    }
+    pending.forEach((item, index) => {
+      const outcome = outcomes[index];
+      if ('refusal' in outcome) item.reject(outcome.refusal);
+      else item.resolve(outcome.stored);
+    });
+  };
+
+  /**
+   * One insert of a turn's transaction. The job's row goes first: when a constraint refuses it, SQLite undoes that
+   * statement alone and nothing of this job is written, so the others go on (false for its id stored already, the
+   * error for any other constraint). Anything else (the event's insert, a full disk) aborts the whole transaction.
+   */
+  private insertIfNew({ record, detail, acceptedFiles }: PendingInsert): InsertOutcome {
+    try {
+      this.statements.insert.run(insertRow(record, acceptedFiles));
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return { stored: false };
+      if (code.startsWith('SQLITE_CONSTRAINT')) return { refusal: error };
       throw error;
     }
+    this.statements.event.run(record.id, record.status, record.updatedAt, detail);
+    return { stored: true };
   }
 
   /**
@@ -318,6 +369,8 @@ export class JobRepository implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    // Inserts asked for in the last turn are committed (and flushed below) rather than dropped.
+    if (this.db.open) this.flushTurnInserts();
     this.durability.close();
     if (this.db.open) {
       // The checkpoint of a clean close must fsync what it copies (the grouped connection runs with synchronous=OFF).
