@@ -122,3 +122,75 @@ describe('JobRepository.insertInTurn', () => {
     }
   });
 });
+
+describe('JobRepository.listForView', () => {
+  let dir: string;
+  let repository: JobRepository;
+  let db: ReturnType<typeof openJobDatabase>;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hfss-list-for-view-'));
+    db = openJobDatabase(dir, 'normal');
+    repository = new JobRepository(db, DataDirLock.acquire(dir));
+  });
+
+  afterEach(() => {
+    repository.onApplicationShutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const withConfig = (id: string, projectPath: string, user: string): JobRecord => ({
+    ...record(id, repository.allocateSeq()),
+    config: { jobid: id, project_path: projectPath, user } as JobRecord['config'],
+    argv: ['ansysedt', '-batchsolve', projectPath],
+  });
+  const listed = () =>
+    repository.listForView({ limit: 500, offset: 0 }).items.map(({ job, configJson, argvJson, user, projectPath }) => ({
+      id: job.id,
+      status: job.status,
+      config: JSON.parse(configJson.toString()) as unknown,
+      argv: JSON.parse(argvJson.toString()) as unknown,
+      user,
+      projectPath,
+    }));
+
+  /** What `listed` shows of a queued job stored by withConfig. */
+  const listing = (id: string, projectPath: string, user: string) => ({
+    id,
+    status: 'queued',
+    config: expect.objectContaining({ user }) as unknown,
+    argv: ['ansysedt', '-batchsolve', projectPath],
+    user,
+    projectPath,
+  });
+
+  it('shows a job deleted and submitted again under its id with its new config, not the one listed before', () => {
+    repository.insert(withConfig('again', '/old.aedt', 'alice'), 'submitted');
+    expect(listed()).toEqual([listing('again', '/old.aedt', 'alice')]);
+    db.prepare("DELETE FROM jobs WHERE id = 'again'").run();
+    repository.insert(withConfig('again', '/new.aedt', 'bob'), 'submitted');
+    expect(listed()).toEqual([listing('again', '/new.aedt', 'bob')]);
+  });
+
+  it('shows what changed of a job listed before (status) with the bytes that cannot change', () => {
+    repository.insert(withConfig('moving', '/m.aedt', 'carol'), 'submitted');
+    listed();
+    repository.update('moving', { status: JobStatus.RUNNING, startedAt: 5 }, 'started');
+    expect(listed()).toEqual([expect.objectContaining({ id: 'moving', status: 'running', user: 'carol', projectPath: '/m.aedt' })]);
+  });
+
+  it('lists pages beyond what it keeps of listed jobs, and pages it keeps, the same as list does', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `bulk_${i}`);
+    repository.insertMany(
+      ids.map((id, i) => withConfig(id, `/p${i}.aedt`, `u${i % 7}`)),
+      'submitted',
+    );
+    for (const offset of [0, 4500, 0, 2000, 4500]) {
+      const page = repository.listForView({ limit: 500, offset });
+      const expected = repository.list({ limit: 500, offset });
+      expect(page.items.map(({ job, configJson, user, projectPath }) => [job.id, JSON.parse(configJson.toString()), user, projectPath])).toEqual(
+        expected.items.map((job) => [job.id, job.config, job.config.user, job.config.project_path]),
+      );
+    }
+  });
+});
