@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { loadAppConfig } from '../src/config/app-config';
 import { LaunchSpawnerClient } from '../src/scheduler/backends/local/launch-spawner.client';
@@ -27,13 +27,34 @@ async function until(probe: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
-/** Event-loop active time (wall ms) and this process's CPU time (ms, every thread) while `work` runs. */
-async function cost(work: () => Promise<void>): Promise<{ active: number; cpu: number }> {
+/** The garbage collections of this process (start and duration, ms on the performance clock), as V8 reports them. */
+const collections: Array<{ start: number; duration: number }> = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) collections.push({ start: entry.startTime, duration: entry.duration });
+});
+
+/** GC time (ms) inside [from, to]: a pause of the whole process, counted in the loop's active time of that span. */
+function gcWithin(from: number, to: number): number {
+  let total = 0;
+  for (const { start, duration } of collections) total += Math.max(0, Math.min(to, start + duration) - Math.max(from, start));
+  return total;
+}
+
+/**
+ * Event-loop active time (wall ms), this process's CPU time (ms, every thread) and the GC pauses (ms) while `work`
+ * runs. The GC is the process's own (Jest's and the ballast's allocations), not the launch's, so it is reported apart.
+ */
+async function cost(work: () => Promise<void>): Promise<{ active: number; cpu: number; gc: number }> {
   const before = performance.eventLoopUtilization();
   const cpuBefore = process.cpuUsage();
+  const from = performance.now();
   await work();
+  const to = performance.now();
   const cpu = process.cpuUsage(cpuBefore);
-  return { active: performance.eventLoopUtilization(before).active, cpu: (cpu.user + cpu.system) / 1000 };
+  const active = performance.eventLoopUtilization(before).active;
+  // GC entries are delivered after the fact: give the observer a turn before reading them.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { active, cpu: (cpu.user + cpu.system) / 1000, gc: gcWithin(from, to) };
 }
 
 /** Times the synchronous part of each hand-over to the spawner (the IPC send): the only child-process call of a launch. */
@@ -48,15 +69,16 @@ function timeSends(backend: LocalProcessBackend, samples: number[]): void {
   };
 }
 
-async function measure(backend: LocalProcessBackend, root: string, project: string, label: string): Promise<Record<string, unknown>> {
+async function measure(backend: LocalProcessBackend, root: string, project: string, label: string, launches = LAUNCHES): Promise<Record<string, unknown>> {
   const argv = [FAKE_ANSYSEDT, '-ng', '-batchsolve', project];
   const sends: number[] = [];
   timeSends(backend, sends);
   const busy: number[] = [];
   const busyCpu: number[] = [];
+  const gc: number[] = [];
   const bare: number[] = [];
   const bareCpu: number[] = [];
-  for (let i = 0; i < LAUNCHES; i++) {
+  for (let i = 0; i < launches; i++) {
     const workDir = join(root, `${label}-spawner-${i}`);
     let exitFile = '';
     const launch = await cost(async () => {
@@ -65,6 +87,7 @@ async function measure(backend: LocalProcessBackend, root: string, project: stri
     });
     busy.push(launch.active);
     busyCpu.push(launch.cpu);
+    gc.push(launch.gc);
     await until(() => existsSync(exitFile));
 
     const bareDir = join(root, `${label}-bare-${i}`);
@@ -84,6 +107,8 @@ async function measure(backend: LocalProcessBackend, root: string, project: stri
     rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
     submit_busy_ms: summary(busy),
     submit_cpu_ms: summary(busyCpu),
+    gc_during_submit_ms: summary(gc),
+    submit_busy_without_gc_ms: summary(busy.map((active, i) => Math.max(0, active - gc[i]))),
     spawner_send_sync_ms: summary(sends),
     bare_spawn_ms: summary(bare),
     bare_spawn_cpu_ms: summary(bareCpu),
@@ -95,14 +120,20 @@ it('event-loop block per local launch, at two RSS sizes, next to a bare spawn', 
   const project = writeProject(root, 'p.aedt', { duration_ms: 10, spawn_child: false, progress_steps: 1 });
   const backend = new LocalProcessBackend(loadAppConfig({ HFSS_JM_DATA_DIR: root, HFSS_JM_LOG_LEVEL: 'error' }), new EventEmitter2());
   backend.onApplicationBootstrap();
+  gcObserver.observe({ entryTypes: ['gc'] });
   try {
     await measure(backend, root, project, 'warmup');
     const small = await measure(backend, root, project, 'small');
     const ballast = Array.from({ length: 60 }, () => Buffer.alloc(10 * 2 ** 20, 1));
+    // V8 answers 600 MB of new external memory with a full collection (concurrent marking, then pauses): ~45 ms of
+    // CPU and ~25 ms of loop time, landing in whatever runs next. That is the ballast's cost, not a launch's, so the
+    // launches right after it are reported apart and the 20 measured ones start once it is over.
+    const afterBallast = await measure(backend, root, project, 'after-ballast', 3);
     const large = await measure(backend, root, project, 'large');
-    report('launch-block', { launches_per_size: LAUNCHES, at_own_rss: small, with_600mb_ballast: large });
+    report('launch-block', { launches_per_size: LAUNCHES, at_own_rss: small, first_3_after_ballast: afterBallast, with_600mb_ballast: large });
     expect(ballast.length).toBe(60);
   } finally {
+    gcObserver.disconnect();
     backend.onApplicationShutdown();
     removeDir(root);
   }
