@@ -21,16 +21,10 @@ export class JobLifecycleService {
     private readonly events: EventEmitter2,
   ) {}
 
-  /** Stores a new job (with the files it was accepted with, when checked) and announces it once durable. */
-  create(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): JobRecord {
-    this.repository.insert(record, detail, acceptedFiles);
-    this.publishNew(record, detail);
-    return record;
-  }
-
   /**
-   * `create`, unless the job id is stored already: then nothing is stored or published, and undefined is returned.
-   * The insert shares one transaction with the others of this event-loop turn (JobRepository.insertInTurn).
+   * Stores a new job (with the files it was accepted with, when checked) and announces it once durable, unless the
+   * job id is stored already: then nothing is stored or published, and undefined is returned. The insert shares one
+   * transaction with the others of this event-loop turn (JobRepository.insertInTurn).
    */
   async createUnlessExists(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): Promise<JobRecord | undefined> {
     if (!(await this.repository.insertInTurn(record, detail, acceptedFiles))) return undefined;

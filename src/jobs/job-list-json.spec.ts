@@ -68,7 +68,7 @@ describe(jobListJson.name, () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'hfss-job-list-json-'));
     repository = new JobRepository(openJobDatabase(dir, 'normal'), DataDirLock.acquire(dir));
-    jobs.forEach((job) => repository.insert(job, 'submitted'));
+    jobs.forEach((job) => repository.insertMany([job], 'submitted'));
   });
 
   afterEach(() => {

@@ -73,8 +73,7 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
   });
 
   it('should publish nothing and resolve no whenDurable before the WAL fsync ends; one fsync covers the commits of a turn', async () => {
-    lifecycle.create(job('a', 1), 'submitted');
-    lifecycle.create(job('b', 2), 'submitted');
+    await Promise.all([lifecycle.createUnlessExists(job('a', 1), 'submitted'), lifecycle.createUnlessExists(job('b', 2), 'submitted')]);
     let durable = false;
     void repository.whenDurable().then(() => (durable = true));
     // Committed (readable) but not acknowledged.
@@ -92,7 +91,7 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
   });
 
   it('should give commits made while an fsync runs a fsync of their own, and keep the events in order', async () => {
-    lifecycle.create(job('a', 1), 'submitted');
+    await lifecycle.createUnlessExists(job('a', 1), 'submitted');
     await turn();
     expect(held.calls).toBe(1);
     const a = repository.findById('a')!;
@@ -112,7 +111,7 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
   });
 
   it('should reject whenDurable with a storage failure when the fsync fails, publish nothing of it, and acknowledge nothing after it', async () => {
-    lifecycle.create(job('a', 1), 'submitted');
+    await lifecycle.createUnlessExists(job('a', 1), 'submitted');
     const durable = repository.whenDurable();
     await turn();
     expect(repository.storageFailure).toBeUndefined();
@@ -124,7 +123,7 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
     expect(repository.storageFailure).toMatchObject({ code: 'EIO' });
     // A later fsync may succeed without the dropped pages (and SQLite's WAL recovery stops at them): no write is
     // accepted any more, nothing already committed is acknowledged, until a restart.
-    expect(() => lifecycle.create(job('b', 2), 'submitted')).toThrow(/failed to flush to disk earlier \(EIO\).*nothing was changed/);
+    await expect(lifecycle.createUnlessExists(job('b', 2), 'submitted')).rejects.toThrow(/failed to flush to disk earlier \(EIO\).*nothing was changed/);
     expect(repository.findById('b')).toBeUndefined();
     await expect(repository.whenDurable()).rejects.toThrow(/no change is accepted until the service is restarted/);
     let told = false;
@@ -135,7 +134,7 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
   });
 
   it('should start afresh after a restart on the same data dir once the disk works again', async () => {
-    lifecycle.create(job('a', 1), 'submitted');
+    await lifecycle.createUnlessExists(job('a', 1), 'submitted');
     const durable = repository.whenDurable();
     await turn();
     held.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
@@ -145,7 +144,7 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
     repository = new JobRepository(db, DataDirLock.acquire(dir));
     lifecycle = new JobLifecycleService(repository, new EventEmitter2());
     expect(repository.storageFailure).toBeUndefined();
-    lifecycle.create(job('b', 2), 'submitted');
+    await lifecycle.createUnlessExists(job('b', 2), 'submitted');
     const next = repository.whenDurable();
     await turn();
     held.release();
@@ -153,17 +152,17 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
   });
 
   it('should keep the counts per status and read the active jobs per runner', () => {
-    repository.insert(job('a', 1), 'submitted');
-    repository.insert({ ...job('b', 2), schedulerType: 'slurm' } as JobRecord, 'submitted');
-    repository.insert(job('c', 3), 'submitted');
+    repository.insertMany([job('a', 1)], 'submitted');
+    repository.insertMany([{ ...job('b', 2), schedulerType: 'slurm' } as JobRecord], 'submitted');
+    repository.insertMany([job('c', 3)], 'submitted');
     repository.update('c', { status: JobStatus.COMPLETED, finishedAt: 3 }, 'done');
     expect(repository.countsByStatus()).toMatchObject({ queued: 2, completed: 1, running: 0 });
     expect(repository.list({ limit: 10, offset: 0 }).total).toBe(3);
     expect(repository.list({ status: JobStatus.COMPLETED, limit: 10, offset: 0 }).total).toBe(1);
     db.prepare("DELETE FROM jobs WHERE id = 'c'").run();
     expect(repository.countWithStatus(JobStatus.COMPLETED)).toBe(0);
-    repository.insert({ ...job('d', 4), priority: 7 }, 'submitted');
-    repository.insert(job('e', 5), 'submitted');
+    repository.insertMany([{ ...job('d', 4), priority: 7 }], 'submitted');
+    repository.insertMany([job('e', 5)], 'submitted');
     repository.update('e', { status: JobStatus.RUNNING, startedAt: 5 }, 'starting the solver');
     expect(repository.findQueuedLocalEntries()).toEqual([
       { id: 'a', priority: 0, seq: 1 },
@@ -179,7 +178,7 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
   });
 
   it('should leave a store that reopens with every committed job after a clean close', () => {
-    repository.insert(job('a', 1), 'submitted');
+    repository.insertMany([job('a', 1)], 'submitted');
     repository.onApplicationShutdown();
     const again = new Database(join(dir, DATABASE_FILE_NAME), { readonly: true });
     expect(again.prepare('SELECT id FROM jobs').all()).toEqual([{ id: 'a' }]);
@@ -190,13 +189,13 @@ describe('group commit (HFSS_JM_SQLITE_SYNCHRONOUS=full)', () => {
 });
 
 describe('HFSS_JM_SQLITE_SYNCHRONOUS=normal', () => {
-  it('should publish at once: SQLite decides, nothing is held', () => {
+  it('should publish at once: SQLite decides, nothing is held', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hfss-group-commit-'));
     const repository = new JobRepository(openJobDatabase(dir, 'normal'), DataDirLock.acquire(dir));
     const events = new EventEmitter2();
     const published: string[] = [];
     events.on(JobStateChangedEvent.name, (event: JobStateChangedEvent) => published.push(event.job.id));
-    new JobLifecycleService(repository, events).create(job('a', 1), 'submitted');
+    await new JobLifecycleService(repository, events).createUnlessExists(job('a', 1), 'submitted');
     expect(published).toEqual(['a']);
     repository.onApplicationShutdown();
     rmSync(dir, { recursive: true, force: true });

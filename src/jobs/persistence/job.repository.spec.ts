@@ -165,15 +165,15 @@ describe('JobRepository.listForView', () => {
   });
 
   it('shows a job deleted and submitted again under its id with its new config, not the one listed before', () => {
-    repository.insert(withConfig('again', '/old.aedt', 'alice'), 'submitted');
+    repository.insertMany([withConfig('again', '/old.aedt', 'alice')], 'submitted');
     expect(listed()).toEqual([listing('again', '/old.aedt', 'alice')]);
     db.prepare("DELETE FROM jobs WHERE id = 'again'").run();
-    repository.insert(withConfig('again', '/new.aedt', 'bob'), 'submitted');
+    repository.insertMany([withConfig('again', '/new.aedt', 'bob')], 'submitted');
     expect(listed()).toEqual([listing('again', '/new.aedt', 'bob')]);
   });
 
   it('shows what changed of a job listed before (status) with the bytes that cannot change', () => {
-    repository.insert(withConfig('moving', '/m.aedt', 'carol'), 'submitted');
+    repository.insertMany([withConfig('moving', '/m.aedt', 'carol')], 'submitted');
     listed();
     repository.update('moving', { status: JobStatus.RUNNING, startedAt: 5 }, 'started');
     expect(listed()).toEqual([expect.objectContaining({ id: 'moving', status: 'running', user: 'carol', projectPath: '/m.aedt' })]);

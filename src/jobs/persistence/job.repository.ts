@@ -65,10 +65,10 @@ const CLUSTER_SCHEDULERS = Object.values(SchedulerType).filter((type) => type !=
  * Durable job store. Every write is one SQLite transaction that also appends to `job_events`.
  *
  * Durability API (used by every caller that tells anyone about a write):
- * - the write methods (`insert`, `update`, `updateProgress`, `insertMany`, …) stay synchronous: when they return,
- *   the change is committed and visible to reads, but with the default `HFSS_JM_SQLITE_SYNCHRONOUS=full` not yet
- *   necessarily on disk (group commit: one fdatasync of the WAL, off the event loop, covers all the commits of an
- *   event-loop turn);
+ * - the write methods (`update`, `updateProgress`, `insertMany`, …) stay synchronous (`insertInTurn` resolves at its
+ *   turn's commit): when they return, the change is committed and visible to reads, but with the default
+ *   `HFSS_JM_SQLITE_SYNCHRONOUS=full` not yet necessarily on disk (group commit: one fdatasync of the WAL, off the
+ *   event loop, covers all the commits of an event-loop turn);
  * - `whenDurable(): Promise<void>` resolves once everything committed so far is on disk (rejects with
  *   StorageFailureError if that flush failed): await it before an HTTP answer, a façade promise or any other
  *   acknowledgement;
@@ -162,16 +162,9 @@ export class JobRepository implements OnApplicationShutdown {
     return this.nextSeq++;
   }
 
-  /** Stores a new job with its first event and, when given, the files it was accepted with (see findAcceptedFiles). */
-  insert(record: JobRecord, detail: string, acceptedFiles?: readonly AcceptedFile[]): void {
-    this.write(() => {
-      this.statements.insert.run(insertRow(record, acceptedFiles));
-      this.statements.event.run(record.id, record.status, record.updatedAt, detail);
-    });
-  }
-
   /**
-   * `insert`, unless a job with this id is stored already, committed together with the other inserts asked for in this
+   * Stores a new job with its first event and, when given, the files it was accepted with (see findAcceptedFiles),
+   * unless a job with this id is stored already, committed together with the other inserts asked for in this
    * event-loop turn: one transaction for all of them at the turn's check phase (setImmediate), where one commit each
    * wrote every page they share (the indexes, job_counts, sqlite_sequence) into the WAL once per job. Resolves once
    * committed (visible to reads; on disk at the next whenDurable): true when stored, false when the id is stored
@@ -205,21 +198,27 @@ export class JobRepository implements OnApplicationShutdown {
   };
 
   /**
-   * One insert of a turn's transaction. The job's row goes first: when a constraint refuses it, SQLite undoes that
-   * statement alone and nothing of this job is written, so the others go on (false for its id stored already, the
-   * error for any other constraint). Anything else (the event's insert, a full disk) aborts the whole transaction.
+   * One insert of a turn's transaction. Only the job's row can meet a constraint (its first event's columns are the
+   * row's own, NOT NULL there too, and job_events has no other), and SQLite undoes a refused statement alone: so a
+   * constraint error means nothing of this job was written and the others go on (false for its id stored already,
+   * the error for any other constraint). Anything else (a full disk, an I/O error) aborts the whole transaction.
    */
   private insertIfNew({ record, detail, acceptedFiles }: PendingInsert): InsertOutcome {
     try {
-      this.statements.insert.run(insertRow(record, acceptedFiles));
+      this.insertWithFirstEvent(record, detail, acceptedFiles);
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return { stored: false };
       if (code.startsWith('SQLITE_CONSTRAINT')) return { refusal: error };
       throw error;
     }
-    this.statements.event.run(record.id, record.status, record.updatedAt, detail);
     return { stored: true };
+  }
+
+  /** A new job's row, then its first job_events row: callers run it inside a write (one transaction). */
+  private insertWithFirstEvent(record: JobRecord, detail: string, acceptedFiles: readonly AcceptedFile[] | undefined): void {
+    this.statements.insert.run(insertRow(record, acceptedFiles));
+    this.statements.event.run(record.id, record.status, record.updatedAt, detail);
   }
 
   /**
@@ -435,15 +434,12 @@ export class JobRepository implements OnApplicationShutdown {
 
   /**
    * Inserts every record with its first job_events row in ONE transaction (a batch submission): all of them are
-   * stored or, when the write fails, none is. Each job is atomic like `insert`: never a row without its event.
-   * `acceptedFiles[i]`, when given, are the files `records[i]` was accepted with.
+   * stored or, when the write fails (an id stored already among them too), none is: never a row without its event.
+   * `acceptedFiles[i]`, when given, are the files `records[i]` was accepted with (see findAcceptedFiles).
    */
   insertMany(records: readonly JobRecord[], detail: string, acceptedFiles?: ReadonlyArray<readonly AcceptedFile[]>): void {
     this.write(() => {
-      for (const [index, record] of records.entries()) {
-        this.statements.insert.run(insertRow(record, acceptedFiles?.[index]));
-        this.statements.event.run(record.id, record.status, record.updatedAt, detail);
-      }
+      for (const [index, record] of records.entries()) this.insertWithFirstEvent(record, detail, acceptedFiles?.[index]);
     });
   }
 }

@@ -43,7 +43,7 @@ describe('LaunchGuard: the accepted files it compares with', () => {
   };
 
   it('compares with the files stored in the job row by its insert, and needs no work dir', async () => {
-    repository.insert(job('in_row'), 'submitted', [identityOf(project)]);
+    repository.insertMany([job('in_row')], 'submitted', [[identityOf(project)]]);
     expect(repository.findAcceptedFiles('in_row')).toEqual([identityOf(project)]);
     expect(await guard.refusal(job('in_row'))).toBeUndefined();
     replaceProject();
@@ -52,7 +52,7 @@ describe('LaunchGuard: the accepted files it compares with', () => {
 
   it('falls back to the accepted-files.json of a job stored before the row kept them (migration 007)', async () => {
     const legacy = job('legacy');
-    repository.insert(legacy, 'submitted');
+    repository.insertMany([legacy], 'submitted');
     expect(repository.findAcceptedFiles('legacy')).toBeUndefined();
     mkdirSync(legacy.workDir, { recursive: true });
     writeFileSync(join(legacy.workDir, 'accepted-files.json'), JSON.stringify({ version: 1, files: [identityOf(project)] }));
@@ -63,7 +63,7 @@ describe('LaunchGuard: the accepted files it compares with', () => {
 
   it('re-checks only the paths of a job with no record anywhere (accepted before records existed)', async () => {
     const older = job('older');
-    repository.insert(older, 'submitted');
+    repository.insertMany([older], 'submitted');
     replaceProject();
     expect(await guard.refusal(older)).toBeUndefined();
     rmSync(project);
