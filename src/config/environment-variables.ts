@@ -119,7 +119,8 @@ export class EnvironmentVariables {
 
   /**
    * A batch's cluster jobs whose scheduler directives are all the same go to the scheduler as one job array (SLURM
-   * `sbatch --array`): one submit command per up to 1,000 jobs. `false` submits every job on its own.
+   * `sbatch --array`, Grid Engine `qsub -t`): one submit command per up to 1,000 jobs. `false` submits every job on
+   * its own.
    */
   @IsOptional()
   @Transform(toBoolean)

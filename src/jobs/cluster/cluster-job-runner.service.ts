@@ -342,7 +342,7 @@ export class ClusterJobRunner implements OnApplicationBootstrap, OnModuleDestroy
     this.arraysRefused.add(kind);
     this.logger.warn(
       `${kind} refused a job array (${error.schedulerMessage || error.message}): its jobs are submitted one by one until the service restarts. ` +
-        'Raise its array limit (SLURM: MaxArraySize) or set HFSS_JM_SCHEDULER_JOB_ARRAYS=false.',
+        'Raise its array limit (SLURM: MaxArraySize; Grid Engine: max_aj_tasks) or set HFSS_JM_SCHEDULER_JOB_ARRAYS=false.',
     );
   }
 

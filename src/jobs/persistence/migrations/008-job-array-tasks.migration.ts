@@ -1,8 +1,8 @@
 import { Migration } from './migration';
 
 /**
- * Jobs of a batch handed to their scheduler as one job array (SLURM `sbatch --array`): which array and which task
- * each one is. Written and made durable before the array's submit command runs, so a submission whose answer was lost
+ * Jobs of a batch handed to their scheduler as one job array (SLURM `sbatch --array`, Grid Engine `qsub -t`): which
+ * array and which task each one is. Written and made durable before the array's submit command runs, so a submission whose answer was lost
  * (a crash, a timeout) is found again by the array's name and the task's index, never submitted twice. A job queued
  * again (a retry) or deleted loses its row: the array it was in belongs to an earlier attempt.
  */

@@ -5,7 +5,7 @@ import { readAccountingRecords } from './accounting-file.reader';
 import { parseAccountingRecords } from './accounting-record.parser';
 import { gridEngineFinalState, gridEngineStatus } from './grid-engine-state';
 import { parseQstatJobDetails, waitingReasonFromSchedulingInfo } from './qstat-job-output.parser';
-import { parseQstatXml } from './qstat-output.parser';
+import { parseQstatXml, parseTaskNumbers } from './qstat-output.parser';
 import { parseQsubTerseOutput } from './qsub-output.parser';
 
 const FIXTURES = join(__dirname, 'fixtures');
@@ -196,6 +196,41 @@ describe('Grid Engine output parsers', () => {
     });
     expect(states.has('99')).toBe(false);
     expect(parseAccountingRecords(ACCOUNTING, new Set(['15'])).size).toBe(1);
+  });
+
+  it('should key each task of an array job as <job>.<task>: running ones one by one, pending ones from their list (captured)', () => {
+    // Tasks 1-6 submitted held, task 2 released (running), task 4 deleted: qstat lists the rest as "1,3,5,6".
+    const jobs = parseQstatXml(readFileSync(join(FIXTURES, 'qstat-array-tasks.xml'), 'utf8'));
+    expect(jobs.get('6.2')).toMatchObject({ status: 'running', nativeState: 'r', startedAt: new Date('2026-12-06T20:57:27').getTime() });
+    for (const task of ['6.1', '6.3', '6.5', '6.6']) expect(jobs.get(task)).toMatchObject({ status: 'pending', nativeState: 'hqw' });
+    expect(jobs.has('6.4')).toBe(false);
+    expect(jobs.get('6')).toMatchObject({ status: 'running', name: 'hfss-array-0f8e2c4a-1b2d-4c3e-8f9a-0123456789ab' });
+  });
+
+  it.each([
+    ['7', [7]],
+    ['1-4:1', [1, 2, 3, 4]],
+    ['2-9:3', [2, 5, 8]],
+    ['1,3,5-6:1', [1, 3, 5, 6]],
+    ['x', []],
+    ['1,x', []],
+  ])('should read the task list %p', (text, tasks) => {
+    expect(parseTaskNumbers(text)).toEqual(tasks);
+  });
+
+  it("should key an array task's accounting record as <job>.<task> and by its job number (captured)", () => {
+    // Tasks 2 and 3 of array job 4 exited 2 and 3 (field 36 is the task number).
+    const records = [
+      'all.q:vm:root:root:arrtest:4:sge:0:1796590446:1796590446:1796590450:0:2:4:0.001167:0.008218:4560.000000:0:0:0:0:433:0:0:0.000000:16:0:0:0:4:5:NONE:defaultdepartment:NONE:1:2:0.009385:0.000000:0.000023:NONE:0.000000:NONE:4829184.000000:0:0',
+      'all.q:vm:root:root:arrtest:4:sge:0:1796590446:1796590446:1796590450:0:3:4:0.001180:0.006521:4604.000000:0:0:0:0:437:0:0:0.000000:16:0:0:0:4:2:NONE:defaultdepartment:NONE:1:3:0.007701:0.000000:0.000023:NONE:0.000000:NONE:5009408.000000:0:0',
+    ].join('\n');
+    const states = parseAccountingRecords(records, new Set(['4.2', '4.3', '4.1', '4']));
+    expect(states.get('4.2')).toMatchObject({ status: 'failed', exitCode: 2 });
+    expect(states.get('4.3')).toMatchObject({ status: 'failed', exitCode: 3 });
+    expect(states.has('4.1')).toBe(false);
+    // The job number alone (a job with its own -t): its last record.
+    expect(states.get('4')).toMatchObject({ exitCode: 3 });
+    expect(parseAccountingRecords(records, new Set(['4.3'])).size).toBe(1);
   });
 
   it.each([

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSimulationConfig } from '../../../simulation/simulation-config.validation';
 import { UnsafeScriptValueError } from '../shared/batch-script';
-import { gridEngineJobName, gridEngineTime, memoryPerSlot, renderGridEngineSubmission } from './grid-engine-script.renderer';
+import {
+  gridEngineArrayKey,
+  gridEngineJobName,
+  gridEngineTime,
+  memoryPerSlot,
+  renderGridEngineArraySubmission,
+  renderGridEngineSubmission,
+} from './grid-engine-script.renderer';
 
 const spec = (
   overrides: Record<string, unknown>,
@@ -65,8 +72,9 @@ describe('renderGridEngineSubmission', () => {
         '#$ -p -500',
         '#$ -l tmpfree=10G',
         '',
+        'HFSS_JM_NATIVE_ID=$JOB_ID; if [ -n "${SGE_TASK_ID:-}" ] && [ "$SGE_TASK_ID" != undefined ]; then HFSS_JM_NATIVE_ID=$JOB_ID.$SGE_TASK_ID; fi',
         "cd '/data/jobs/j1' || exit 111",
-        'printf \'%s\\n\' "$JOB_ID" > native_id',
+        'printf \'%s\\n\' "$HFSS_JM_NATIVE_ID" > native_id',
         'run=$(( $(cat runs 2>/dev/null | wc -l) + 1 ))',
         'if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi',
         'rm -f exit_code',
@@ -153,8 +161,9 @@ describe('renderGridEngineSubmission', () => {
     const hostile = [`$(touch ${dir}/pwned)`, '`touch x`', "it's", '"q"', 'a; touch y', '&& id', '*', '$JOB_ID', '\\', '#$ -l h_rt=0'];
     const { script } = renderGridEngineSubmission(spec({}, [printer, ...hostile], dir));
     writeFileSync(join(dir, 'job.sh'), script);
+    // Grid Engine sets SGE_TASK_ID to `undefined` for a job that is not an array.
     execFileSync('bash', [join(dir, 'job.sh')], {
-      env: { ...process.env, JOB_ID: '77' },
+      env: { ...process.env, JOB_ID: '77', SGE_TASK_ID: 'undefined' },
     });
     expect(readFileSync(join(dir, 'solver.log'), 'utf8').split('\n').slice(0, -1)).toEqual(hostile);
     expect(readFileSync(join(dir, 'native_id'), 'utf8')).toBe('77\n');
@@ -174,5 +183,96 @@ describe('renderGridEngineSubmission', () => {
     expect(evil({ extra_directives: ['-l x=1\necho pwned'] })).toThrow(UnsafeScriptValueError);
     expect(() => renderGridEngineSubmission(spec({}, ['/ansys/ansysedt', 'x\n#$ -l h_rt=0']))).toThrow(UnsafeScriptValueError);
     expect(() => renderGridEngineSubmission(spec({}, ['/ansys/ansysedt'], '/data/evil\n#$ -u root'))).toThrow(UnsafeScriptValueError);
+  });
+});
+
+describe('Grid Engine array jobs', () => {
+  const arrayName = 'hfss-array-0f8e2c4a-1b2d-4c3e-8f9a-0123456789ab';
+  const arrayDir = `/data/job-arrays/${arrayName}`;
+
+  it('should give jobs the same key exactly when their directives and environment are the same', () => {
+    const context = { environment: { PATH: '/usr/bin' } };
+    const a = gridEngineArrayKey(spec({ scheduler_options: { time: '01:00:00' } }, undefined, '/data/jobs/a', 'a'), undefined, context);
+    const b = gridEngineArrayKey(
+      spec({ scheduler_options: { time: '01:00:00' } }, ['/other/ansysedt', '-batchsolve', '/p/b.aedt'], '/data/jobs/b', 'b'),
+      undefined,
+      context,
+    );
+    expect(a).toBeDefined();
+    expect(b).toBe(a);
+    expect(gridEngineArrayKey(spec({ scheduler_options: { time: '01:00:00', memory: '4GB' } }), undefined, context)).not.toBe(a);
+    expect(gridEngineArrayKey(spec({ scheduler_options: { time: '02:00:00' } }), undefined, context)).not.toBe(a);
+    expect(gridEngineArrayKey(spec({ scheduler_options: { time: '01:00:00' } }), undefined, { environment: {} })).not.toBe(a);
+    // A job that asks for an array of its own is never a task of ours.
+    expect(gridEngineArrayKey(spec({ scheduler_options: { extra_directives: ['-t 1-10'] } }))).toBeUndefined();
+    const evil = spec({});
+    Object.assign(evil.config.scheduler_options, { queue: 'a.q -u root' });
+    expect(() => gridEngineArrayKey(evil)).toThrow(UnsafeScriptValueError);
+  });
+
+  it('should render one qsub -t 1-n whose task n runs the script of job n-1, with its output through the task link', () => {
+    const specs = [spec({}, undefined, '/data/jobs/a', 'a'), spec({}, undefined, "/data/jobs/it's b", 'b')];
+    const { script, qsubArgs } = renderGridEngineArraySubmission(
+      arrayName,
+      arrayDir,
+      specs,
+      ['/data/jobs/a/job.sge.sh', "/data/jobs/it's b/job.sge.sh"],
+      undefined,
+      {
+        environment: { PATH: '/usr/bin', HOME: '/root' },
+      },
+    );
+    expect(qsubArgs).toEqual([
+      '-terse',
+      '-N',
+      arrayName,
+      '-t',
+      '1-2',
+      '-wd',
+      arrayDir,
+      '-j',
+      'y',
+      '-o',
+      `${arrayDir}/task-$TASK_ID/sge.$JOB_ID.$TASK_ID.out`,
+      '-v',
+      'PATH,HOME',
+    ]);
+    expect(script).toBe(
+      [
+        '#!/bin/bash',
+        '#$ -S /bin/bash',
+        '#$ -r n',
+        '#$ -l h_rt=24:00:00',
+        '',
+        'case "$SGE_TASK_ID" in',
+        "  1) exec /bin/bash '/data/jobs/a/job.sge.sh' ;;",
+        "  2) exec /bin/bash '/data/jobs/it'\\''s b/job.sge.sh' ;;",
+        '  *) echo "hfss-job-manager: array task $SGE_TASK_ID has no job" >&2; exit 112 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("should run each task's own job script, which records the task as <job>.<task>", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sge-array-'));
+    const printer = join(dir, 'ansysedt');
+    writeFileSync(printer, '#!/bin/sh\nprintf "%s\\n" "$*"\n');
+    chmodSync(printer, 0o755);
+    const specs = ['one', 'two'].map((name) => spec({}, [printer, name], join(dir, name), name));
+    const scripts = specs.map((job) => {
+      execFileSync('mkdir', ['-p', job.workDir]);
+      const path = join(job.workDir, 'job.sge.sh');
+      writeFileSync(path, renderGridEngineSubmission(job).script);
+      return path;
+    });
+    writeFileSync(join(dir, 'array.sh'), renderGridEngineArraySubmission(arrayName, dir, specs, scripts).script);
+    execFileSync('bash', [join(dir, 'array.sh')], { env: { ...process.env, JOB_ID: '41', SGE_TASK_ID: '2' } });
+    expect(readFileSync(join(dir, 'two', 'solver.log'), 'utf8')).toBe('two\n');
+    expect(readFileSync(join(dir, 'two', 'native_id'), 'utf8')).toBe('41.2\n');
+    expect(existsSync(join(dir, 'one', 'solver.log'))).toBe(false);
+    expect(() => execFileSync('bash', [join(dir, 'array.sh')], { env: { ...process.env, JOB_ID: '41', SGE_TASK_ID: '3' }, stdio: 'pipe' })).toThrow(
+      /status 112|has no job/,
+    );
   });
 });

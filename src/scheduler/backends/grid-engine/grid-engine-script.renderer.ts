@@ -6,6 +6,7 @@ import {
   assertSingleWord,
   hoursMinutesSeconds,
   memoryMebibytes,
+  quoteShellArgument,
   renderScriptBody,
   UnsafeScriptValueError,
   WordRule,
@@ -72,23 +73,20 @@ export interface GridEngineSubmission {
   qsubArgs: string[];
 }
 
+/** `#$ word word…`, each word checked as one Grid Engine word. */
+const directive = (...words: Array<[string | number, string]>): string => `#$ ${words.map(([value, field]) => word(value, field)).join(' ')}`;
+
 /**
- * The qsub argv and `#$` script for a job, from SchedulerOptions and the ansysedt argv. Slots are cores: one node
- * uses the single-host PE (`$pe_slots`), several nodes the multi-host one, so the slots Grid Engine grants are
- * exactly ansysedt's numcores.
+ * The job's directives that say what it needs (shell, rerun, time, slots, queue, memory, account, …, extra
+ * directives): the same lines for jobs that may share one array job. Slots are cores: one node uses the single-host
+ * PE (`$pe_slots`), several nodes the multi-host one, so the slots Grid Engine grants are exactly ansysedt's numcores.
  */
-export function renderGridEngineSubmission(
-  spec: JobSpec,
-  names: GridEngineNames = DEFAULT_GRID_ENGINE_NAMES,
-  context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT,
-): GridEngineSubmission {
+function resourceDirectives(spec: JobSpec, names: GridEngineNames): string[] {
   const options = spec.config.scheduler_options;
   const slotsPerNode = clusterCoresPerNode(options);
   const slots = options.nodes * slotsPerNode;
   const parallelEnvironment = options.nodes > 1 ? names.parallelEnvironments.mpi : names.parallelEnvironments.smp;
-  const directive = (...words: Array<[string | number, string]>): string => `#$ ${words.map(([value, field]) => word(value, field)).join(' ')}`;
   const lines = [
-    '#!/bin/bash',
     directive(['-S', 'shell'], ['/bin/bash', 'shell']),
     directive(['-r', 'rerun'], ['n', 'rerun']),
     directive(['-l', 'resource'], [`h_rt=${gridEngineTime(options.time)}`, 'time']),
@@ -108,23 +106,103 @@ export function renderGridEngineSubmission(
   for (const extra of options.extra_directives ?? []) {
     lines.push(`#$ ${assertDirectiveSafe(extra, 'extra_directives')}`);
   }
-  const workDir = outputPath(spec.workDir);
-  // No -V: only the job environment's names, whose values qsub takes from its own (already clean) environment.
+  return lines;
+}
+
+/**
+ * The id the script records for itself: `$JOB_ID`, or `<job number>.<task number>` for a task of an array job, the
+ * form qstat, qdel and the accounting file name tasks by (Grid Engine sets SGE_TASK_ID to `undefined` for a job that
+ * is not an array).
+ */
+const RECORD_OWN_ID =
+  'HFSS_JM_NATIVE_ID=$JOB_ID; if [ -n "${SGE_TASK_ID:-}" ] && [ "$SGE_TASK_ID" != undefined ]; then HFSS_JM_NATIVE_ID=$JOB_ID.$SGE_TASK_ID; fi';
+
+/** qsub's `-v` list: the job environment's names, whose values qsub takes from its own (already clean) environment. */
+function environmentArgs(context: SubmissionContext): string[] {
   const environment = environmentNameList(context);
+  return environment ? ['-v', environment] : [];
+}
+
+/** The qsub argv and `#$` script for a job, from SchedulerOptions and the ansysedt argv. */
+export function renderGridEngineSubmission(
+  spec: JobSpec,
+  names: GridEngineNames = DEFAULT_GRID_ENGINE_NAMES,
+  context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT,
+): GridEngineSubmission {
+  const lines = ['#!/bin/bash', ...resourceDirectives(spec, names)];
+  const workDir = outputPath(spec.workDir);
   return {
-    script: [...lines, '', ...renderScriptBody(spec.workDir, spec.argv, 'JOB_ID'), ''].join('\n'),
-    // $JOB_ID in -o is expanded by Grid Engine itself (a pseudo variable), not by a shell.
+    script: [...lines, '', RECORD_OWN_ID, ...renderScriptBody(spec.workDir, spec.argv, 'HFSS_JM_NATIVE_ID'), ''].join('\n'),
+    // No -V: only the job environment's names (environmentArgs). $JOB_ID in -o is expanded by Grid Engine itself
+    // (a pseudo variable), not by a shell.
+    qsubArgs: ['-terse', '-N', gridEngineJobName(spec.jobId), '-wd', workDir, '-j', 'y', '-o', `${workDir}/sge.$JOB_ID.out`, ...environmentArgs(context)],
+  };
+}
+
+/** Directives that make a job an array job of its own (`-t`), which an array's tasks could not share. */
+const OWN_ARRAY_DIRECTIVE = /^#\$\s+-t\b/;
+
+/**
+ * The key under which jobs may share one array job: their resource directives and environment list, all equal.
+ * Undefined for a job whose extra directives ask for an array of their own. Throws UnsafeScriptValueError as
+ * renderGridEngineSubmission would.
+ */
+export function gridEngineArrayKey(
+  spec: JobSpec,
+  names: GridEngineNames = DEFAULT_GRID_ENGINE_NAMES,
+  context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT,
+): string | undefined {
+  const lines = resourceDirectives(spec, names);
+  outputPath(spec.workDir);
+  return lines.some((line) => OWN_ARRAY_DIRECTIVE.test(line)) ? undefined : [...lines, ...environmentArgs(context)].join('\n');
+}
+
+/** `<arrayDir>/task-<n>`: the link to the work dir of the job that task n (1-based, Grid Engine's $TASK_ID) runs. */
+export const GRID_ENGINE_TASK_LINK = 'task-';
+
+/**
+ * The qsub argv and script of an array job whose task i+1 runs the batch script `scripts[i]` of job `specs[i]` (each
+ * written by renderGridEngineSubmission into its own work dir): the shared resource directives of the first job
+ * (gridEngineArrayKey says they are all the same), `-t 1-n`, and a dispatch on SGE_TASK_ID. The output goes through
+ * `<arrayDir>/task-<n>`, a link to the job's work dir that the caller makes, so each task's output is
+ * `sge.<job>.<task>.out` in its own job's work dir. Paths go into the dispatch single-quoted; no job's path reaches
+ * a directive.
+ */
+export function renderGridEngineArraySubmission(
+  arrayName: string,
+  arrayDir: string,
+  specs: readonly JobSpec[],
+  scripts: readonly string[],
+  names: GridEngineNames = DEFAULT_GRID_ENGINE_NAMES,
+  context: SubmissionContext = EMPTY_SUBMISSION_CONTEXT,
+): GridEngineSubmission {
+  if (specs.length === 0 || specs.length !== scripts.length) throw new Error('an array job needs one script per job, and at least one job');
+  const dir = outputPath(arrayDir);
+  const cases = specs.map((_, index) => `  ${index + 1}) exec /bin/bash ${quoteShellArgument(assertDirectiveSafe(scripts[index], 'batch script path'))} ;;`);
+  return {
+    script: [
+      '#!/bin/bash',
+      ...resourceDirectives(specs[0], names),
+      '',
+      'case "$SGE_TASK_ID" in',
+      ...cases,
+      '  *) echo "hfss-job-manager: array task $SGE_TASK_ID has no job" >&2; exit 112 ;;',
+      'esac',
+      '',
+    ].join('\n'),
     qsubArgs: [
       '-terse',
       '-N',
-      gridEngineJobName(spec.jobId),
+      gridEngineJobName(arrayName),
+      '-t',
+      `1-${specs.length}`,
       '-wd',
-      workDir,
+      dir,
       '-j',
       'y',
       '-o',
-      `${workDir}/sge.$JOB_ID.out`,
-      ...(environment ? ['-v', environment] : []),
+      `${dir}/${GRID_ENGINE_TASK_LINK}$TASK_ID/sge.$JOB_ID.$TASK_ID.out`,
+      ...environmentArgs(context),
     ],
   };
 }

@@ -4,19 +4,42 @@ import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { ClusterSchedulerBackend, JobSpec, NativeJobRef, NativeJobState, TERMINAL_NATIVE_STATUSES } from '../../scheduler-backend';
+import {
+  ArrayTask,
+  ClusterSchedulerBackend,
+  JobArraySubmission,
+  JobSpec,
+  NativeJobRef,
+  NativeJobState,
+  TERMINAL_NATIVE_STATUSES,
+} from '../../scheduler-backend';
+import { JobArrayRefusedError, SubmissionRejectedError } from '../../submission-failure.errors';
 import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitCode, wasCancelRequested, writeBatchScript } from '../shared/job-files';
 import { currentSubmissionContext } from '../shared/submission-context';
 import { runSubmitCommand } from '../shared/submit-command';
 import { withRunRecords } from '../shared/run-records';
+import { jobArrayDir, linkArrayTasks, removeJobArrayDir } from '../shared/job-array-dir';
 import { readAccountingRecords } from './accounting-file.reader';
 import { GRID_ENGINE_SUBMISSION_FAILURES } from './grid-engine-submission-failures';
-import { gridEngineJobName, renderGridEngineSubmission } from './grid-engine-script.renderer';
+import {
+  GRID_ENGINE_TASK_LINK,
+  gridEngineArrayKey,
+  gridEngineJobName,
+  renderGridEngineArraySubmission,
+  renderGridEngineSubmission,
+} from './grid-engine-script.renderer';
 import { parseQstatJobDetails, QstatJobDetail, waitingReasonFromSchedulingInfo } from './qstat-job-output.parser';
 import { parseQstatXml } from './qstat-output.parser';
 import { parseQsubTerseOutput } from './qsub-output.parser';
 
 export const GRID_ENGINE_SCRIPT_FILE = 'job.sge.sh';
+export const GRID_ENGINE_ARRAY_SCRIPT_FILE = 'array.sge.sh';
+/** At most this many tasks per array job, whatever max_aj_tasks allows (its default is 75000). */
+const MAX_ARRAY_TASKS = 1000;
+/** A task the job manager submitted: `<job number>.<task number>`. */
+const ARRAY_TASK_ID = /^(\d+)\.(\d+)$/;
+/** The job number of a job or task id. */
+const jobNumberOf = (nativeId: string): string => nativeId.split('.')[0];
 const GRID_ENGINE_SUBMIT = { name: 'grid_engine', rules: GRID_ENGINE_SUBMISSION_FAILURES };
 
 /**
@@ -50,11 +73,15 @@ function withWaitingDetail(state: NativeJobState, detail: QstatJobDetail | undef
 /**
  * Grid Engine (Son of Grid Engine / Univa / Altair) through its CLI: `qsub -terse`, one `qstat -xml` per poll
  * (the service user's jobs only: Grid Engine's qstat cannot select job ids, and `-u '*'` would list every user),
- * then for jobs that left qstat the exit-code file their script wrote, else the accounting file's record.
+ * then for jobs that left qstat the exit-code file their script wrote, else the accounting file's record. Jobs that
+ * share their directives may go as the tasks of one array job (`qsub -t 1-n`), named `<job>.<task>`.
  */
 @Injectable()
-export class GridEngineBackend extends ClusterSchedulerBackend {
+export class GridEngineBackend extends ClusterSchedulerBackend implements JobArraySubmission {
   readonly kind = SchedulerType.GRID_ENGINE;
+  /** MAX_ARRAY_TASKS until `qconf -sconf` said less (max_aj_tasks). */
+  maxArrayTasks = MAX_ARRAY_TASKS;
+  private arrayLimitRead?: Promise<void>;
 
   constructor(
     private readonly cli: SchedulerCli,
@@ -78,12 +105,68 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
     return { nativeId, workDir: spec.workDir };
   }
 
+  /** One `qconf -sconf` per service run: max_aj_tasks tasks at most (0 there: no limit of its own). Kept as is if it fails. */
+  prepareArrays(): Promise<void> {
+    this.arrayLimitRead ??= this.cli
+      .run('qconf', ['-sconf'])
+      .then(({ stdout }) => {
+        const limit = /^max_aj_tasks\s+(\d+)\s*$/m.exec(stdout);
+        if (limit && Number(limit[1]) > 0) this.maxArrayTasks = Math.min(MAX_ARRAY_TASKS, Number(limit[1]));
+      })
+      .catch(() => undefined);
+    return this.arrayLimitRead;
+  }
+
+  arrayKey(spec: JobSpec): string | undefined {
+    return gridEngineArrayKey(spec, this.config.gridEngine, currentSubmissionContext(this.config));
+  }
+
+  removeArrayFiles(arrayName: string, workDir: string): Promise<void> {
+    return removeJobArrayDir(arrayName, workDir);
+  }
+
+  /**
+   * One `qsub -t 1-n` for jobs that share their directives: each job's own script is written into its work dir as for
+   * `submit`, and task i+1 of the array job runs job i's. The tasks are `<job>.<i+1>`.
+   */
+  async submitArray(arrayName: string, specs: readonly JobSpec[]): Promise<NativeJobRef[]> {
+    const context = currentSubmissionContext(this.config);
+    const scripts = await Promise.all(
+      specs.map((spec) => writeBatchScript(spec.workDir, GRID_ENGINE_SCRIPT_FILE, renderGridEngineSubmission(spec, this.config.gridEngine, context).script)),
+    );
+    const arrayDir = jobArrayDir(specs[0].workDir, arrayName);
+    const { script, qsubArgs } = renderGridEngineArraySubmission(arrayName, arrayDir, specs, scripts, this.config.gridEngine, context);
+    const path = await writeBatchScript(arrayDir, GRID_ENGINE_ARRAY_SCRIPT_FILE, script);
+    await linkArrayTasks(
+      arrayDir,
+      GRID_ENGINE_TASK_LINK,
+      1,
+      specs.map((spec) => spec.workDir),
+    );
+    let jobNumber: string;
+    try {
+      jobNumber = await runSubmitCommand(
+        this.cli,
+        GRID_ENGINE_SUBMIT,
+        { file: 'qsub', args: [...qsubArgs, path], options: { cwd: arrayDir } },
+        parseQsubTerseOutput,
+      );
+    } catch (error) {
+      // `you tried to submit a job with more than 75000 tasks` (max_aj_tasks): the jobs may go one by one.
+      if (error instanceof SubmissionRejectedError && /more than \d+ tasks|max_aj_tasks/i.test(`${error.schedulerMessage} ${error.message}`)) {
+        throw new JobArrayRefusedError(error.message, error.schedulerMessage);
+      }
+      throw error;
+    }
+    return specs.map((spec, index) => ({ nativeId: `${jobNumber}.${index + 1}`, workDir: spec.workDir }));
+  }
+
   async poll(refs: readonly NativeJobRef[]): Promise<ReadonlyMap<string, NativeJobState>> {
     const listed = parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout);
     const waiting = refs.map((ref) => ref.nativeId).filter((id) => listed.get(id)?.status === 'pending');
     // Jobs in error state first: their message is the one an operator needs to act on.
     const inError = (id: string): boolean => listed.get(id)?.nativeState?.includes('E') ?? false;
-    const details = await this.waitingDetails([...waiting.filter(inError), ...waiting.filter((id) => !inError(id))]);
+    const details = await this.waitingDetails([...new Set([...waiting.filter(inError), ...waiting.filter((id) => !inError(id))].map(jobNumberOf))]);
     const settled = new Map<string, NativeJobState>();
     const needAccounting: string[] = [];
     for (const ref of refs) {
@@ -91,7 +174,7 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
       if (listedState) {
         const state: NativeJobState = { ...listedState };
         delete (state as Partial<typeof listedState>).name;
-        settled.set(ref.nativeId, withWaitingDetail(state, details.get(ref.nativeId), ref.nativeId));
+        settled.set(ref.nativeId, withWaitingDetail(state, details.get(jobNumberOf(ref.nativeId)), ref.nativeId));
         continue;
       }
       const recorded = await recordedExitCode(ref.workDir);
@@ -120,8 +203,9 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
   }
 
   /**
-   * Why waiting jobs do not start (the Eqw error message, the scheduler's `scheduling info`), from one
-   * `qstat -j id,…` for at most WAITING_DETAILS_PER_POLL of them; none when that fails.
+   * Why waiting jobs do not start (the Eqw error message, the scheduler's `scheduling info`), by job number (an array
+   * job's tasks share its details), from one `qstat -j id,…` for at most WAITING_DETAILS_PER_POLL of them; none when
+   * that fails.
    */
   private async waitingDetails(ids: string[]): Promise<Map<string, QstatJobDetail>> {
     if (ids.length === 0) {
@@ -174,11 +258,16 @@ export class GridEngineBackend extends ClusterSchedulerBackend {
     };
   }
 
-  /** qstat by name while the job is listed; after that the job number its script recorded when it started. */
-  async findByName(jobName: string, workDir: string): Promise<NativeJobRef | null> {
-    const name = gridEngineJobName(jobName);
-    const listed = [...parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout)].find(([, job]) => job.name === name)?.[0];
-    const id = listed ?? (await recordedNativeId(workDir, /^\d+$/));
+  /**
+   * qstat by name while the job is listed (as the task of its array job first, when it was submitted in one: qsub -t
+   * makes all of an array's tasks at once, so an array listed by its name holds the task); after that the id its
+   * script recorded when it started.
+   */
+  async findByName(jobName: string, workDir: string, arrayTask?: ArrayTask): Promise<NativeJobRef | null> {
+    const listed = [...parseQstatXml((await this.cli.run('qstat', ['-xml'])).stdout)].filter(([id]) => !ARRAY_TASK_ID.test(id));
+    const numberNamed = (name: string): string | undefined => listed.find(([, job]) => job.name === gridEngineJobName(name))?.[0];
+    const array = arrayTask ? numberNamed(arrayTask.arrayName) : undefined;
+    const id = (array && `${array}.${arrayTask!.index + 1}`) ?? numberNamed(jobName) ?? (await recordedNativeId(workDir, /^\d+(?:\.\d+)?$/));
     return id ? { nativeId: id, workDir } : null;
   }
 }

@@ -17,26 +17,48 @@ function unescapeXml(text: string): string {
 }
 
 /**
+ * Task numbers of a qstat `<tasks>` field: `3`, a range `1-4:1` (first-last:step), or a comma-separated list of
+ * both; empty for anything else.
+ */
+export function parseTaskNumbers(text: string): number[] {
+  const numbers: number[] = [];
+  for (const part of text.split(',')) {
+    const match = /^\s*(\d+)(?:-(\d+)(?::(\d+))?)?\s*$/.exec(part);
+    if (!match) return [];
+    const first = Number(match[1]);
+    const last = match[2] === undefined ? first : Number(match[2]);
+    const step = Math.max(1, Number(match[3] ?? 1));
+    for (let task = first; task <= last; task += step) numbers.push(task);
+  }
+  return numbers;
+}
+
+/**
  * Parses `qstat -xml` (the invoking user's jobs; running ones under <queue_info>, pending ones under <job_info>):
  *   <job_list state="running"><JB_job_number>13</JB_job_number>…<JB_name>job_b</JB_name>…<state>r</state>…</job_list>
- * An array job has one <job_list> per task range; they share a job number and the first listed wins.
- * Finished jobs are not listed at all. Running jobs carry <JAT_start_time> (local time, no zone).
+ * An array job has one <job_list> per running task and per range of pending ones (`<tasks>2</tasks>`,
+ * `<tasks>3-8:1</tasks>`): each task is keyed `<job>.<task>`, as the job manager names the tasks it submits, and the
+ * job number alone keeps the first listed. Finished jobs are not listed at all. Running jobs carry <JAT_start_time>
+ * (local time, no zone).
  */
 export function parseQstatXml(stdout: string): Map<string, QstatJob> {
   const jobs = new Map<string, QstatJob>();
   for (const [, block] of stdout.matchAll(/<job_list\b[^>]*>([\s\S]*?)<\/job_list>/g)) {
     const id = TAG(block, 'JB_job_number');
     const state = TAG(block, 'state');
-    if (!id || !state || jobs.has(id)) {
+    if (!id || !state) {
       continue;
     }
     const status = gridEngineStatus(state);
     const startedAt = status.status === 'running' ? parseGridEngineTime(TAG(block, 'JAT_start_time')) : undefined;
-    jobs.set(id, {
+    const job: QstatJob = {
       name: unescapeXml(TAG(block, 'JB_name') ?? ''),
       ...status,
       ...(startedAt === undefined ? {} : { startedAt }),
-    });
+    };
+    if (!jobs.has(id)) jobs.set(id, job);
+    const tasks = TAG(block, 'tasks');
+    for (const task of tasks === undefined ? [] : parseTaskNumbers(tasks)) jobs.set(`${id}.${task}`, { ...job });
   }
   return jobs;
 }

@@ -4,8 +4,6 @@ import { APP_CONFIG } from '../../../config/config.constants';
 import { SchedulerType } from '../../../simulation/scheduler-type.enum';
 import { SchedulerCli } from '../../cli/scheduler-cli';
 import { SchedulerCommandFailedError } from '../../cli/scheduler-command.errors';
-import { rm, symlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import {
   ArrayTask,
   ClusterSchedulerBackend,
@@ -19,6 +17,7 @@ import { markCancelRequested, recordedExitCode, recordedNativeId, stateFromExitC
 import { currentSubmissionContext } from '../shared/submission-context';
 import { runSubmitCommand } from '../shared/submit-command';
 import { withRunRecords } from '../shared/run-records';
+import { jobArrayDir, linkArrayTasks, removeJobArrayDir } from '../shared/job-array-dir';
 import { parseSacctOutput, SACCT_FIELDS } from './sacct-output.parser';
 import { parseSbatchOutput } from './sbatch-output.parser';
 import { parseMaxArraySize } from './scontrol-config.parser';
@@ -30,15 +29,7 @@ import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
 
 export const SLURM_SCRIPT_FILE = 'job.slurm.sh';
 export const SLURM_ARRAY_SCRIPT_FILE = 'array.slurm.sh';
-/** Next to the cluster work root's `jobs/`: one directory per job array (its script, slurmstepd's own output). */
-export const SLURM_ARRAYS_DIR = 'job-arrays';
 
-/** An array's own dir (its script and task links), beside the jobs' dirs: `<work root>/job-arrays/<array name>`. */
-export function slurmArrayDir(workDir: string, arrayName: string): string {
-  // The name is the service's own (hfss-array-<uuid>), read back from the store: anything else is never a path here.
-  if (!/^hfss-array-[0-9a-f-]{36}$/.test(arrayName)) throw new Error(`Not a job array name: ${arrayName}`);
-  return join(dirname(dirname(workDir)), SLURM_ARRAYS_DIR, arrayName);
-}
 /** At most this many tasks per array, whatever MaxArraySize allows (SLURM's default, 1001, allows indices 0…1000). */
 const MAX_ARRAY_TASKS = 1000;
 const SLURM_SUBMIT = { name: 'slurm', rules: SLURM_SUBMISSION_FAILURES };
@@ -95,8 +86,8 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
   }
 
   /** The array's dir (its script and task links; rm does not follow the links into the jobs' dirs). */
-  async removeArrayFiles(arrayName: string, workDir: string): Promise<void> {
-    await rm(slurmArrayDir(workDir, arrayName), { recursive: true, force: true });
+  removeArrayFiles(arrayName: string, workDir: string): Promise<void> {
+    return removeJobArrayDir(arrayName, workDir);
   }
 
   /**
@@ -106,9 +97,14 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
   async submitArray(arrayName: string, specs: readonly JobSpec[]): Promise<NativeJobRef[]> {
     const context = currentSubmissionContext(this.config);
     const scripts = await Promise.all(specs.map((spec) => writeBatchScript(spec.workDir, SLURM_SCRIPT_FILE, renderSlurmScript(spec, context))));
-    const arrayDir = slurmArrayDir(specs[0].workDir, arrayName);
+    const arrayDir = jobArrayDir(specs[0].workDir, arrayName);
     const script = await writeBatchScript(arrayDir, SLURM_ARRAY_SCRIPT_FILE, renderSlurmArrayScript(arrayName, arrayDir, specs, scripts, context));
-    await Promise.all(specs.map((spec, index) => symlink(spec.workDir, join(arrayDir, `${ARRAY_TASK_LINK}${index}`), 'dir')));
+    await linkArrayTasks(
+      arrayDir,
+      ARRAY_TASK_LINK,
+      0,
+      specs.map((spec) => spec.workDir),
+    );
     let arrayId: string;
     try {
       arrayId = await runSubmitCommand(this.cli, SLURM_SUBMIT, { file: 'sbatch', args: ['--parsable', script], options: { cwd: arrayDir } }, parseSbatchOutput);
