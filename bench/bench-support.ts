@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -64,4 +64,25 @@ export function http(url: string, method = 'GET', body?: unknown): Promise<{ sta
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/**
+ * The garbage collections of this process (start and duration, ms on the performance clock) as V8 reports them, once
+ * `start()` is called: `within(from, to)` is the GC time inside that span, a pause of the whole process that counts in
+ * whatever callback ran then. Entries are delivered after the fact: give the observer a turn before reading them.
+ */
+export function gcPauses(): { start: () => void; stop: () => void; within: (from: number, to: number) => number } {
+  const collections: Array<{ start: number; duration: number }> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) collections.push({ start: entry.startTime, duration: entry.duration });
+  });
+  return {
+    start: () => observer.observe({ entryTypes: ['gc'] }),
+    stop: () => observer.disconnect(),
+    within: (from, to) => {
+      let total = 0;
+      for (const { start, duration } of collections) total += Math.max(0, Math.min(to, start + duration) - Math.max(from, start));
+      return total;
+    },
+  };
 }

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { loadAppConfig } from '../src/config/app-config';
 import { LaunchSpawnerClient } from '../src/scheduler/backends/local/launch-spawner.client';
 import { launchFiles } from '../src/scheduler/backends/local/local-launch-files';
 import { LocalProcessBackend, SUPERVISOR_SCRIPT } from '../src/scheduler/backends/local/local-process.backend';
 import { FAKE_ANSYSEDT, makeTempDir, removeDir, writeProject } from '../test/support/test-app';
-import { report, summary } from './bench-support';
+import { gcPauses, report, summary } from './bench-support';
 
 // Target: <= 2 ms of event-loop block per local launch, independent of the service's RSS. Measured per launch, one at a
 // time: `submit_busy_ms` is the event-loop time (ELU active) one LocalProcessBackend.submit takes from its call to its
@@ -27,18 +27,8 @@ async function until(probe: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
-/** The garbage collections of this process (start and duration, ms on the performance clock), as V8 reports them. */
-const collections: Array<{ start: number; duration: number }> = [];
-const gcObserver = new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) collections.push({ start: entry.startTime, duration: entry.duration });
-});
-
-/** GC time (ms) inside [from, to]: a pause of the whole process, counted in the loop's active time of that span. */
-function gcWithin(from: number, to: number): number {
-  let total = 0;
-  for (const { start, duration } of collections) total += Math.max(0, Math.min(to, start + duration) - Math.max(from, start));
-  return total;
-}
+/** The GC pauses of this process during the bench. */
+const pauses = gcPauses();
 
 /**
  * Event-loop active time (wall ms), this process's CPU time (ms, every thread) and the GC pauses (ms) while `work`
@@ -54,7 +44,7 @@ async function cost(work: () => Promise<void>): Promise<{ active: number; cpu: n
   const active = performance.eventLoopUtilization(before).active;
   // GC entries are delivered after the fact: give the observer a turn before reading them.
   await new Promise((resolve) => setImmediate(resolve));
-  return { active, cpu: (cpu.user + cpu.system) / 1000, gc: gcWithin(from, to) };
+  return { active, cpu: (cpu.user + cpu.system) / 1000, gc: pauses.within(from, to) };
 }
 
 /** Times the synchronous part of each hand-over to the spawner (the IPC send): the only child-process call of a launch. */
@@ -120,7 +110,7 @@ it('event-loop block per local launch, at two RSS sizes, next to a bare spawn', 
   const project = writeProject(root, 'p.aedt', { duration_ms: 10, spawn_child: false, progress_steps: 1 });
   const backend = new LocalProcessBackend(loadAppConfig({ HFSS_JM_DATA_DIR: root, HFSS_JM_LOG_LEVEL: 'error' }), new EventEmitter2());
   backend.onApplicationBootstrap();
-  gcObserver.observe({ entryTypes: ['gc'] });
+  pauses.start();
   try {
     await measure(backend, root, project, 'warmup');
     const small = await measure(backend, root, project, 'small');
@@ -133,7 +123,7 @@ it('event-loop block per local launch, at two RSS sizes, next to a bare spawn', 
     report('launch-block', { launches_per_size: LAUNCHES, at_own_rss: small, first_3_after_ballast: afterBallast, with_600mb_ballast: large });
     expect(ballast.length).toBe(60);
   } finally {
-    gcObserver.disconnect();
+    pauses.stop();
     backend.onApplicationShutdown();
     removeDir(root);
   }

@@ -144,6 +144,27 @@ describeWithGridEngine('Grid Engine array jobs for a batch (real sge_qmaster + s
     expect(spy.calls('qsub')).toHaveLength(1);
   });
 
+  it('should re-attach to the tasks of an array job after a restart and never submit them again', async () => {
+    await boot();
+    const jobs = [0, 1].map((i) => item(`gkeep_${i}`, { duration_ms: 200 }, { extra_directives: ['-h'] }));
+    expect((await api.post('/jobs/submit-batch', { jobs })).status).toBe(200);
+    const scheduled = await Promise.all(jobs.map((job) => api.waitForStatus(job.jobid, ['scheduled', ...final], 30_000)));
+    expect(scheduled.map((job) => TASK_ID.exec(job.native_id)?.[2])).toEqual(['1', '2']);
+    await harness.close();
+    harness = await startTestApp({
+      dataDir: harness.dataDir,
+      env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '400', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '20000' },
+    });
+    api = apiClient(harness.url);
+    execFileSync(
+      'qrls',
+      scheduled.map((job) => job.native_id),
+    );
+    const done = await Promise.all(jobs.map((job) => api.waitForStatus(job.jobid, final, 60_000)));
+    expect(done.map((job) => [job.status, job.exit_code, job.native_id])).toEqual(scheduled.map((job) => ['completed', 0, job.native_id]));
+    expect(spy.calls('qsub')).toHaveLength(1);
+  });
+
   it('should find the tasks of an array job whose qsub answer was lost, and never submit them again', async () => {
     // qsub submits the array, then its answer never comes: the command times out (outcome unknown).
     const lossy = makeTempDir('lossy-qsub-');

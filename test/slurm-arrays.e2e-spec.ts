@@ -25,8 +25,8 @@ describeWithSlurm('SLURM job arrays for a batch (real slurmctld + slurmd)', () =
   let projects: string;
   let spy: ReturnType<typeof spyOnCommands>;
 
-  const boot = async (env: Record<string, string> = {}): Promise<void> => {
-    harness = await startTestApp({ env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '400', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '20000', ...env } });
+  const boot = async (env: Record<string, string> = {}, dataDir?: string): Promise<void> => {
+    harness = await startTestApp({ dataDir, env: { HFSS_JM_SCHEDULER_POLL_INTERVAL_MS: '400', HFSS_JM_SCHEDULER_COMMAND_TIMEOUT_MS: '20000', ...env } });
     api = apiClient(harness.url);
   };
 
@@ -156,6 +156,48 @@ describeWithSlurm('SLURM job arrays for a batch (real slurmctld + slurmd)', () =
     ]);
     expect(spy.calls('scancel')).toEqual([]);
   });
+
+  it("should settle a running task cancelled and purged by SLURM while the service was down from the jobcomp file, by the task's own job id", async () => {
+    // slurm-up.sh: MinJobAge=30 and no slurmdbd, so only the jobcomp file (sacct -c) remembers a purged job, and it
+    // names an array task by its own SLURM_JOB_ID, never as <array id>_<i>.
+    await boot();
+    const jobs = [0, 1].map((i) => item(`purged_${i}`, { duration_ms: 120_000, spawn_child: false }));
+    expect((await api.post('/jobs/submit-batch', { jobs })).status).toBe(200);
+    const running = await Promise.all(jobs.map((job) => api.waitForStatus(job.jobid, ['running', 'completed', 'failed', 'cancelled'], 60_000)));
+    expect(running.map((job) => job.status)).toEqual(['running', 'running']);
+    // SLURM says RUNNING a moment before the task's script runs: wait until it has recorded its ids.
+    const taskDir = running[0].log_path.replace(/\/solver\.log$/, '');
+    await waitFor(() => (existsSync(join(taskDir, 'slurm_job_id')) && existsSync(running[0].log_path)) || undefined, 30_000, 'the task to start its script');
+    try {
+      const dataDir = harness.dataDir;
+      await harness.close();
+      execFileSync('scancel', [running[0].native_id]);
+      await waitFor(
+        () => {
+          try {
+            const listed = execFileSync('squeue', ['-h', '-t', 'all', '-j', running[0].native_id, '-o', '%i'], { stdio: 'pipe' }).toString();
+            return listed.trim() === '' ? true : undefined;
+          } catch {
+            return true; // "Invalid job id specified": purged
+          }
+        },
+        120_000,
+        'SLURM to purge the cancelled task',
+      );
+      await boot({}, dataDir);
+      const recovered = await api.waitForStatus(jobs[0].jobid, ['cancelled', 'failed', 'completed', 'timed_out'], 60_000);
+      // From the jobcomp record (CANCELLED), not guessed: the task had started.
+      expect(recovered).toMatchObject({ status: 'cancelled', exit_code: null, native_id: running[0].native_id, error: 'cancelled in SLURM (scancel)' });
+      expect(recovered.started_at).not.toBeNull();
+      expect((await api.job(jobs[1].jobid)).body.status).toBe('running');
+      expect(spy.calls('sbatch')).toHaveLength(1);
+    } finally {
+      execFileSync(
+        'scancel',
+        running.map((job) => job.native_id),
+      );
+    }
+  }, 240_000);
 
   it('should find the tasks of an array whose sbatch answer was lost, and never submit them again', async () => {
     // sbatch submits the array, then its answer never comes: the command times out (outcome unknown).

@@ -59,13 +59,15 @@ export const RUNS_FILE = 'runs';
  * answer was lost can be found even after the scheduler purged the job) and the run's number and start time (a
  * requeue starts the script again: run N+1 keeps run N's log as `solver.run-N.log` and starts `solver.log` afresh,
  * and a stale exit status is removed), run the solver, record its exit status atomically, exit with it.
- * `jobIdVariable` is the scheduler's environment variable, e.g. SLURM_JOB_ID.
+ * `jobIdVariable` is the scheduler's environment variable, e.g. SLURM_JOB_ID; `alsoRecord`, lines run right after
+ * the id is recorded (in the work dir), for what else a backend needs of its own.
  */
-export function renderScriptBody(workDir: string, argv: readonly string[], jobIdVariable: string): string[] {
+export function renderScriptBody(workDir: string, argv: readonly string[], jobIdVariable: string, alsoRecord: readonly string[] = []): string[] {
   const dir = quoteShellArgument(assertDirectiveSafe(workDir, 'work directory'));
   return [
     `cd ${dir} || exit 111`,
     `printf '%s\\n' "$${jobIdVariable}" > ${NATIVE_ID_FILE}`,
+    ...alsoRecord,
     `run=$(( $(cat ${RUNS_FILE} 2>/dev/null | wc -l) + 1 ))`,
     `if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi`,
     `rm -f ${EXIT_CODE_FILE}`,

@@ -68,6 +68,7 @@ describe('renderSlurmScript', () => {
         'HFSS_JM_NATIVE_ID=$SLURM_JOB_ID; if [ -n "${SLURM_ARRAY_TASK_ID:-}" ]; then HFSS_JM_NATIVE_ID=${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}; fi',
         "cd '/data/jobs/j1' || exit 111",
         'printf \'%s\\n\' "$HFSS_JM_NATIVE_ID" > native_id',
+        'if [ -n "${SLURM_ARRAY_TASK_ID:-}" ]; then printf \'%s\\n\' "$SLURM_JOB_ID" > slurm_job_id; fi',
         'run=$(( $(cat runs 2>/dev/null | wc -l) + 1 ))',
         'if [ "$run" -gt 1 ] && [ -f solver.log ]; then mv -f solver.log "solver.run-$((run - 1)).log"; fi',
         'rm -f exit_code',
@@ -210,6 +211,8 @@ describe('job arrays (renderSlurmArrayScript, slurmArrayKey)', () => {
     expect(readFileSync(join(dirs[1], 'solver.log'), 'utf8')).toBe('arg-of-1\n$HOME\non stdout\n');
     expect(output.toString()).toBe('');
     expect(readFileSync(join(dirs[1], 'native_id'), 'utf8')).toBe('500_1\n');
+    // The task's own job id too: what SLURM's jobcomp file knows it by.
+    expect(readFileSync(join(dirs[1], 'slurm_job_id'), 'utf8')).toBe('502\n');
     expect(readFileSync(join(dirs[1], 'exit_code'), 'utf8')).toBe('0\n');
     // Only task 1 ran; nothing in the hostile directory name ran either.
     expect(existsSync(join(dirs[0], 'solver.log')) || existsSync(join(dirs[2], 'solver.log'))).toBe(false);
@@ -224,6 +227,7 @@ describe('job arrays (renderSlurmArrayScript, slurmArrayKey)', () => {
     writeFileSync(join(dir, 'job.sh'), renderSlurmScript(spec({}, ['/bin/true'], dir)));
     execFileSync('bash', [join(dir, 'job.sh')], { env: { PATH: process.env.PATH, SLURM_JOB_ID: '77' } });
     expect(readFileSync(join(dir, 'native_id'), 'utf8')).toBe('77\n');
+    expect(existsSync(join(dir, 'slurm_job_id'))).toBe(false);
   });
 
   it('should refuse a newline in a script path or in the array dir instead of letting it add a command or a directive', () => {

@@ -89,6 +89,14 @@ const RECORD_OWN_ID =
   'HFSS_JM_NATIVE_ID=$SLURM_JOB_ID; if [ -n "${SLURM_ARRAY_TASK_ID:-}" ]; then HFSS_JM_NATIVE_ID=${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}; fi';
 
 /**
+ * Where a task of a job array records its own SLURM_JOB_ID, the id SLURM's jobcomp file knows it by (that file has no
+ * array task ids: `sacct -c -j <array id>_<i>` finds nothing there).
+ */
+export const SLURM_TASK_JOB_ID_FILE = 'slurm_job_id';
+
+const RECORD_TASK_JOB_ID = `if [ -n "\${SLURM_ARRAY_TASK_ID:-}" ]; then printf '%s\\n' "$SLURM_JOB_ID" > ${SLURM_TASK_JOB_ID_FILE}; fi`;
+
+/**
  * The `#SBATCH` script for a job: directives from SchedulerOptions, the job's environment as an explicit
  * `--export` list (sbatch's default is ALL, the whole submission environment), then the quoted ansysedt command.
  */
@@ -102,7 +110,7 @@ export function renderSlurmScript(spec: JobSpec, context: SubmissionContext = EM
   ];
   // sbatch hands its --export list on to job steps; srun started by ansysedt must see the job's whole environment.
   const steps = 'export SLURM_EXPORT_ENV=ALL';
-  return [...lines, '', steps, RECORD_OWN_ID, ...renderScriptBody(spec.workDir, spec.argv, 'HFSS_JM_NATIVE_ID'), ''].join('\n');
+  return [...lines, '', steps, RECORD_OWN_ID, ...renderScriptBody(spec.workDir, spec.argv, 'HFSS_JM_NATIVE_ID', [RECORD_TASK_JOB_ID]), ''].join('\n');
 }
 
 /** Directives that make a job an array of its own, or that an array's tasks could not share. */

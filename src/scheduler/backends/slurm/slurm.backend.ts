@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.constants';
@@ -23,7 +25,7 @@ import { parseSbatchOutput } from './sbatch-output.parser';
 import { parseMaxArraySize } from './scontrol-config.parser';
 import { JobArrayRefusedError, SubmissionRejectedError } from '../../submission-failure.errors';
 import { SLURM_SUBMISSION_FAILURES } from './slurm-submission-failures';
-import { ARRAY_TASK_LINK, renderSlurmArrayScript, renderSlurmScript, slurmArrayKey } from './slurm-script.renderer';
+import { ARRAY_TASK_LINK, renderSlurmArrayScript, renderSlurmScript, slurmArrayKey, SLURM_TASK_JOB_ID_FILE } from './slurm-script.renderer';
 import { slurmEndedIt } from './slurm-state';
 import { parseSqueueOutput, SQUEUE_FORMAT } from './squeue-output.parser';
 
@@ -37,6 +39,11 @@ const SLURM_SUBMIT = { name: 'slurm', rules: SLURM_SUBMISSION_FAILURES };
 /** A task of one of our job arrays: `<array job id>_<task index>`. */
 const ARRAY_TASK_ID = /^(\d+)_(\d+)$/;
 const isArrayTask = (ref: NativeJobRef): boolean => ARRAY_TASK_ID.test(ref.nativeId);
+/** The SLURM_JOB_ID an array task's script recorded when it started (slurm-script.renderer), if it did. */
+async function recordedTaskJobId(workDir: string): Promise<string | undefined> {
+  const recorded = (await readFile(join(workDir, SLURM_TASK_JOB_ID_FILE), 'utf8').catch(() => '')).trim();
+  return /^\d+$/.test(recorded) ? recorded : undefined;
+}
 /** The array job id of a task id, or of a listed line (`<id>_<i>`, or `<id>` alone for an array whose tasks all ended). */
 const arrayIdOf = (nativeId: string): string => nativeId.split('_')[0];
 
@@ -153,10 +160,20 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
       }
     }
     // No exit-code file: the script never ran to its end (launch failure, node failure, kill -9). Ask accounting;
-    // a job nobody knows any more stays out of the map, so its state is kept rather than guessed.
-    const accounting = needAccounting.length > 0 ? await this.accounting(needAccounting.map((ref) => ref.nativeId)) : new Map<string, NativeJobState>();
+    // a job nobody knows any more stays out of the map, so its state is kept rather than guessed. An array task that
+    // started is also asked for by its own job id (what the jobcomp file knows it by), as its script recorded it.
+    const taskJobIds = new Map<string, string>();
+    for (const ref of needAccounting.filter(isArrayTask)) {
+      const own = await recordedTaskJobId(ref.workDir);
+      if (own) taskJobIds.set(ref.nativeId, own);
+    }
+    const accounting =
+      needAccounting.length > 0
+        ? await this.accounting([...new Set([...needAccounting.map((ref) => ref.nativeId), ...taskJobIds.values()])])
+        : new Map<string, NativeJobState>();
     for (const ref of needAccounting) {
-      const recordedByAccounting = accounting.get(ref.nativeId);
+      const ownId = taskJobIds.get(ref.nativeId);
+      const recordedByAccounting = accounting.get(ref.nativeId) ?? (ownId === undefined ? undefined : accounting.get(ownId));
       const state = recordedByAccounting ? { ...listed.get(ref.nativeId), ...recordedByAccounting } : listed.get(ref.nativeId);
       if (state) {
         settled.set(ref.nativeId, state);
