@@ -218,6 +218,15 @@ describe('Grid Engine output parsers', () => {
     expect(parseTaskNumbers(text)).toEqual(tasks);
   });
 
+  it('should not list the tasks of a larger array than ours one by one (a -t of its own, up to max_aj_tasks or unlimited)', () => {
+    expect(parseTaskNumbers('1-1000:1')).toHaveLength(1000);
+    expect(parseTaskNumbers('1-1001:1')).toEqual([]);
+    expect(parseTaskNumbers('1-500:1,600-1100:1')).toEqual([]);
+    expect(parseTaskNumbers('1-4294967295:1')).toEqual([]);
+    expect(parseTaskNumbers('1-9:2', 5)).toEqual([1, 3, 5, 7, 9]);
+    expect(parseTaskNumbers('1-11:2', 5)).toEqual([]);
+  });
+
   it("should key an array task's accounting record as <job>.<task> and by its job number (captured)", () => {
     // Tasks 2 and 3 of array job 4 exited 2 and 3 (field 36 is the task number).
     const records = [

@@ -157,6 +157,9 @@ export function gridEngineArrayKey(
   return lines.some((line) => OWN_ARRAY_DIRECTIVE.test(line)) ? undefined : [...lines, ...environmentArgs(context)].join('\n');
 }
 
+/** At most this many tasks in an array job of ours, whatever max_aj_tasks allows (its default is 75000). */
+export const GRID_ENGINE_MAX_ARRAY_TASKS = 1000;
+
 /** `<arrayDir>/task-<n>`: the link to the work dir of the job that task n (1-based, Grid Engine's $TASK_ID) runs. */
 export const GRID_ENGINE_TASK_LINK = 'task-';
 

@@ -22,6 +22,7 @@ import { jobArrayDir, linkArrayTasks, removeJobArrayDir } from '../shared/job-ar
 import { readAccountingRecords } from './accounting-file.reader';
 import { GRID_ENGINE_SUBMISSION_FAILURES } from './grid-engine-submission-failures';
 import {
+  GRID_ENGINE_MAX_ARRAY_TASKS,
   GRID_ENGINE_TASK_LINK,
   gridEngineArrayKey,
   gridEngineJobName,
@@ -34,8 +35,6 @@ import { parseQsubTerseOutput } from './qsub-output.parser';
 
 export const GRID_ENGINE_SCRIPT_FILE = 'job.sge.sh';
 export const GRID_ENGINE_ARRAY_SCRIPT_FILE = 'array.sge.sh';
-/** At most this many tasks per array job, whatever max_aj_tasks allows (its default is 75000). */
-const MAX_ARRAY_TASKS = 1000;
 /** A task the job manager submitted: `<job number>.<task number>`. */
 const ARRAY_TASK_ID = /^(\d+)\.(\d+)$/;
 /** The job number of a job or task id. */
@@ -79,8 +78,8 @@ function withWaitingDetail(state: NativeJobState, detail: QstatJobDetail | undef
 @Injectable()
 export class GridEngineBackend extends ClusterSchedulerBackend implements JobArraySubmission {
   readonly kind = SchedulerType.GRID_ENGINE;
-  /** MAX_ARRAY_TASKS until `qconf -sconf` said less (max_aj_tasks). */
-  maxArrayTasks = MAX_ARRAY_TASKS;
+  /** GRID_ENGINE_MAX_ARRAY_TASKS until `qconf -sconf` said less (max_aj_tasks). */
+  maxArrayTasks = GRID_ENGINE_MAX_ARRAY_TASKS;
   private arrayLimitRead?: Promise<void>;
 
   constructor(
@@ -111,7 +110,7 @@ export class GridEngineBackend extends ClusterSchedulerBackend implements JobArr
       .run('qconf', ['-sconf'])
       .then(({ stdout }) => {
         const limit = /^max_aj_tasks\s+(\d+)\s*$/m.exec(stdout);
-        if (limit && Number(limit[1]) > 0) this.maxArrayTasks = Math.min(MAX_ARRAY_TASKS, Number(limit[1]));
+        if (limit && Number(limit[1]) > 0) this.maxArrayTasks = Math.min(GRID_ENGINE_MAX_ARRAY_TASKS, Number(limit[1]));
       })
       .catch(() => undefined);
     return this.arrayLimitRead;

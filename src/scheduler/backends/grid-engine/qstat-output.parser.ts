@@ -1,4 +1,5 @@
 import { NativeJobState } from '../../scheduler-backend';
+import { GRID_ENGINE_MAX_ARRAY_TASKS } from './grid-engine-script.renderer';
 import { gridEngineStatus } from './grid-engine-state';
 
 export interface QstatJob extends NativeJobState {
@@ -18,9 +19,11 @@ function unescapeXml(text: string): string {
 
 /**
  * Task numbers of a qstat `<tasks>` field: `3`, a range `1-4:1` (first-last:step), or a comma-separated list of
- * both; empty for anything else.
+ * both; empty for anything else, and for a list of more than `limit` tasks (an array job of ours never has more than
+ * GRID_ENGINE_MAX_ARRAY_TASKS, while one submitted with its own `-t` may hold up to max_aj_tasks, unlimited at 0:
+ * its tasks are not ours to track one by one, and listing them could take the event loop for as long as it likes).
  */
-export function parseTaskNumbers(text: string): number[] {
+export function parseTaskNumbers(text: string, limit = GRID_ENGINE_MAX_ARRAY_TASKS): number[] {
   const numbers: number[] = [];
   for (const part of text.split(',')) {
     const match = /^\s*(\d+)(?:-(\d+)(?::(\d+))?)?\s*$/.exec(part);
@@ -28,6 +31,7 @@ export function parseTaskNumbers(text: string): number[] {
     const first = Number(match[1]);
     const last = match[2] === undefined ? first : Number(match[2]);
     const step = Math.max(1, Number(match[3] ?? 1));
+    if (last >= first && numbers.length + Math.floor((last - first) / step) + 1 > limit) return [];
     for (let task = first; task <= last; task += step) numbers.push(task);
   }
   return numbers;

@@ -39,9 +39,14 @@ const SLURM_SUBMIT = { name: 'slurm', rules: SLURM_SUBMISSION_FAILURES };
 /** A task of one of our job arrays: `<array job id>_<task index>`. */
 const ARRAY_TASK_ID = /^(\d+)_(\d+)$/;
 const isArrayTask = (ref: NativeJobRef): boolean => ARRAY_TASK_ID.test(ref.nativeId);
-/** The SLURM_JOB_ID an array task's script recorded when it started (slurm-script.renderer), if it did. */
-async function recordedTaskJobId(workDir: string): Promise<string | undefined> {
-  const recorded = (await readFile(join(workDir, SLURM_TASK_JOB_ID_FILE), 'utf8').catch(() => '')).trim();
+/**
+ * The SLURM_JOB_ID the array task `ref` recorded when its script started (slurm-script.renderer), if it did: only when
+ * the work dir's native_id is this task's, since a file left by an earlier attempt of the job (a retry keeps the
+ * work dir) belongs to another task.
+ */
+async function recordedTaskJobId(ref: NativeJobRef): Promise<string | undefined> {
+  if ((await recordedNativeId(ref.workDir, ARRAY_TASK_ID)) !== ref.nativeId) return undefined;
+  const recorded = (await readFile(join(ref.workDir, SLURM_TASK_JOB_ID_FILE), 'utf8').catch(() => '')).trim();
   return /^\d+$/.test(recorded) ? recorded : undefined;
 }
 /** The array job id of a task id, or of a listed line (`<id>_<i>`, or `<id>` alone for an array whose tasks all ended). */
@@ -164,7 +169,7 @@ export class SlurmBackend extends ClusterSchedulerBackend implements JobArraySub
     // started is also asked for by its own job id (what the jobcomp file knows it by), as its script recorded it.
     const taskJobIds = new Map<string, string>();
     for (const ref of needAccounting.filter(isArrayTask)) {
-      const own = await recordedTaskJobId(ref.workDir);
+      const own = await recordedTaskJobId(ref);
       if (own) taskJobIds.set(ref.nativeId, own);
     }
     const accounting =
