@@ -2,21 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spyOnCommands } from './support/command-spy';
-import { describeWhen } from './support/required-in-ci';
+import { describeWithGridEngine } from './support/grid-engine-available';
 import { apiClient, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
-
-function gridEngineIsUp(): boolean {
-  try {
-    execFileSync('qstat', ['-xml'], { stdio: 'pipe', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// CI provisions Grid Engine with scripts/ci/sge-up.sh before the suite; there these tests must run.
-const describeWithGridEngine = describeWhen(gridEngineIsUp(), 'a running Grid Engine', '.ci/run calls scripts/ci/sge-up.sh (as root)');
 
 /** `<job number>.<task number>`: a task of an array job. */
 const TASK_ID = /^(\d+)\.(\d+)$/;

@@ -1,21 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { admin, gridEngineJobsNamed, tryAdmin } from './support/cluster-faults';
 import { spyOnCommands } from './support/command-spy';
 import { apiClient, waitFor } from './support/http';
-import { describeWhen } from './support/required-in-ci';
+import { describeWithGridEngine } from './support/grid-engine-available';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
-
-function gridEngineIsUp(): boolean {
-  try {
-    execFileSync('qstat', ['-xml'], { stdio: 'pipe', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const describeWithGridEngine = describeWhen(gridEngineIsUp(), 'a running Grid Engine', '.ci/run calls scripts/ci/sge-up.sh (as root)');
 
 /**
  * Faults injected into the real single-host Son of Grid Engine 8.1.9: hold, Eqw with its error message, forced

@@ -4,21 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GridEngineBackend } from '../src/scheduler/backends/grid-engine/grid-engine.backend';
 import { spyOnCommands } from './support/command-spy';
-import { describeWhen } from './support/required-in-ci';
+import { describeWithGridEngine } from './support/grid-engine-available';
 import { apiClient, isAlive, readRunRecords, waitFor } from './support/http';
 import { makeTempDir, removeDir, startTestApp, TestApp, writeProject } from './support/test-app';
-
-function gridEngineIsUp(): boolean {
-  try {
-    execFileSync('qstat', ['-xml'], { stdio: 'pipe', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// CI provisions Grid Engine with scripts/ci/sge-up.sh before the suite; there these tests must run.
-const describeWithGridEngine = describeWhen(gridEngineIsUp(), 'a running Grid Engine', '.ci/run calls scripts/ci/sge-up.sh (as root)');
 
 describeWithGridEngine('Grid Engine backend against a real single-host install (sge_qmaster + sge_execd)', () => {
   let harness: TestApp;
